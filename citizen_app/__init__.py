@@ -1,0 +1,1 @@
+"""Citizen public-service app for Vietnam."""

@@ -1,0 +1,3 @@
+from citizen_app.cli import main
+
+raise SystemExit(main())

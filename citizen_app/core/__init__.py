@@ -1,0 +1,1 @@
+"""The domain core: plain Python, no Reflex. Pages and states call into it."""

@@ -1,0 +1,1 @@
+"""Identity: who the user is (OIDC), their session, and their profile."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 declarative models, engine and unit-of-work helpers."""

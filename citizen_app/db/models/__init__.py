@@ -1,0 +1,6 @@
+"""Every model module, imported so ``Base.metadata`` is complete for Alembic and tests.
+
+Add one import line per model module; keep them in migration order.
+"""
+
+from citizen_app.db.models import audit  # noqa: F401

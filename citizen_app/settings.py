@@ -1,0 +1,134 @@
+"""Runtime configuration, read once from the environment.
+
+Every knob an operator may turn lives here, so the rest of the code never reads
+``os.environ`` itself. The README's configuration table mirrors this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name, "").strip()
+    return Path(raw).expanduser().resolve() if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the environment. Build with :func:`load_settings`."""
+
+    # Where the app keeps its own files (SQLite database, attachments, keys). Outside the web root.
+    data_dir: Path
+    database_url: str
+    # Read-only national data (admin units, procedure index); never copied into the project.
+    shared_data_dir: Path
+    catalog_dir: Path
+    # The address citizens reach the app at; used in QR verification links and OIDC redirects.
+    public_base_url: str
+
+    # OpenID Connect client. The issuer's discovery document supplies every endpoint.
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_client_auth_method: str  # client_secret_basic | client_secret_post | private_key_jwt
+    oidc_private_key_path: Path | None
+    oidc_scopes: str
+    oidc_redirect_uri: str
+    oidc_timeout_seconds: float
+    # Mount the embedded VNeID-style sandbox provider at /idp on the app's own server.
+    sandbox_idp_enabled: bool
+
+    session_idle_minutes: int
+    session_absolute_hours: int
+    session_cookie_name: str
+
+    # Signs receipt QR tokens; generated and kept in data_dir when not given.
+    receipt_signing_key: str
+
+    max_file_mb: int
+    max_dossier_mb: int
+    max_files_per_dossier: int
+    draft_retention_days: int
+
+    smtp_host: str
+    smtp_port: int
+    smtp_sender: str
+
+    lookup_rate_limit_per_minute: int
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def uses_https(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data_dir = _path(env, "DATA_DIR", PROJECT_ROOT / "var")
+    public_base_url = env.get("PUBLIC_BASE_URL", "http://localhost:3000").rstrip("/")
+    default_shared = (PROJECT_ROOT.parent / "shared" / "data").resolve()
+    private_key = env.get("OIDC_PRIVATE_KEY_PATH", "").strip()
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'citizen_app.db'}",
+        shared_data_dir=_path(env, "SHARED_DATA_DIR", default_shared),
+        catalog_dir=_path(env, "CATALOG_DIR", PROJECT_ROOT / "services_catalog"),
+        public_base_url=public_base_url,
+        oidc_issuer=env.get("OIDC_ISSUER", f"{public_base_url}/idp").rstrip("/"),
+        oidc_client_id=env.get("OIDC_CLIENT_ID", "citizen-app"),
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET", "sandbox-client-secret"),
+        oidc_client_auth_method=env.get("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic"),
+        oidc_private_key_path=Path(private_key) if private_key else None,
+        oidc_scopes=env.get("OIDC_SCOPES", "openid profile vneid_identity phone email address"),
+        oidc_redirect_uri=env.get("OIDC_REDIRECT_URI", f"{public_base_url}/auth/callback"),
+        oidc_timeout_seconds=float(env.get("OIDC_TIMEOUT_SECONDS", "") or 5.0),
+        sandbox_idp_enabled=_bool(env, "SANDBOX_IDP", True),
+        session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 15),
+        session_absolute_hours=_int(env, "SESSION_ABSOLUTE_HOURS", 8),
+        session_cookie_name=env.get("SESSION_COOKIE_NAME", "citizen_session"),
+        receipt_signing_key=env.get("RECEIPT_SIGNING_KEY", ""),
+        max_file_mb=_int(env, "MAX_FILE_MB", 10),
+        max_dossier_mb=_int(env, "MAX_DOSSIER_MB", 30),
+        max_files_per_dossier=_int(env, "MAX_FILES_PER_DOSSIER", 20),
+        draft_retention_days=_int(env, "DRAFT_RETENTION_DAYS", 30),
+        smtp_host=env.get("SMTP_HOST", ""),
+        smtp_port=_int(env, "SMTP_PORT", 25),
+        smtp_sender=env.get("SMTP_SENDER", "no-reply@dichvucong.example.vn"),
+        lookup_rate_limit_per_minute=_int(env, "LOOKUP_RATE_LIMIT_PER_MINUTE", 10),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings_cache() -> None:
+    """Tests change the environment, then call this so the next read sees it."""
+    get_settings.cache_clear()
