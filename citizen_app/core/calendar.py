@@ -1,0 +1,212 @@
+"""Working days of Vietnamese state agencies, and appointment dates counted in them.
+
+The data is one TOML file per year in ``core/data/holidays/`` (days off, with the
+decision they come from, and make-up working Saturdays). A year without a file
+raises :class:`HolidayDataMissing`: an appointment computed without knowing Tết
+would be wrong, and silently so.
+
+The rule for appointments (:func:`add_working_days`), in Vietnam local time:
+
+* Offices work Monday to Friday, 08:00–17:00, except the days off in the data,
+  plus the make-up Saturdays ("làm bù") in the data.
+* A dossier received on a working day before 17:00 starts counting at once
+  (at 08:00 if it came in before the office opened).
+* A dossier received at or after 17:00, or on a day off, counts as received at
+  08:00 on the next working day (what online portals do with dossiers sent
+  overnight or at weekends).
+* ``days`` ≥ 1: the appointment is that many working days later, at the same
+  clock time as the (effective) receipt. ``days`` = 0 ("the same day"): 17:00
+  on the day of (effective) receipt.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from citizen_app.core.i18n import VIETNAM_TZ
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "holidays"
+OFFICE_OPENS = time(8, 0)
+OFFICE_CLOSES = time(17, 0)
+# A far-future appointment means a data or caller error; stop rather than loop for ever.
+MAX_WORKING_DAYS = 400
+
+DayOffKind = Literal["holiday", "substitute", "swapped"]
+
+
+class HolidayDataMissing(LookupError):
+    """No holiday file for a year the calendar was asked about."""
+
+    def __init__(self, year: int, directory: Path) -> None:
+        super().__init__(
+            f"no holiday data for {year}: add {directory / f'{year}.toml'} "
+            "(days off and make-up Saturdays decided by the Government for that year)"
+        )
+        self.year = year
+
+
+class HolidayDataInvalid(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DayOff:
+    day: date
+    kind: DayOffKind
+    name: Mapping[str, str]
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    year: int
+    status: str  # "official" | "provisional"
+    days_off: Mapping[date, DayOff]
+    working_saturdays: frozenset[date]
+
+
+def _load_year(path: Path, year: int) -> YearCalendar:
+    with path.open("rb") as source:
+        raw = tomllib.load(source)
+    if raw.get("year") != year:
+        raise HolidayDataInvalid(f"{path}: 'year' must be {year}")
+    status = raw.get("status")
+    if status not in ("official", "provisional"):
+        raise HolidayDataInvalid(f"{path}: 'status' must be 'official' or 'provisional'")
+    days_off: dict[date, DayOff] = {}
+    for index, entry in enumerate(raw.get("days_off", [])):
+        where = f"{path}: days_off[{index}]"
+        kind = entry.get("kind")
+        if kind not in ("holiday", "substitute", "swapped"):
+            raise HolidayDataInvalid(f"{where}: unknown kind {kind!r}")
+        name = entry.get("name")
+        if not isinstance(name, dict) or not name.get("vi") or not name.get("en"):
+            raise HolidayDataInvalid(f"{where}: name needs vi and en")
+        if "date" in entry:
+            first = last = entry["date"]
+        else:
+            first, last = entry.get("from"), entry.get("to")
+        if not isinstance(first, date) or not isinstance(last, date) or first > last:
+            raise HolidayDataInvalid(f"{where}: give 'date', or 'from' and 'to' in order")
+        day = first
+        while day <= last:
+            if day.year != year:
+                raise HolidayDataInvalid(f"{where}: {day} is not in {year}")
+            days_off[day] = DayOff(day, kind, name, bool(entry.get("provisional", False)))
+            day += timedelta(days=1)
+    saturdays: set[date] = set()
+    for index, entry in enumerate(raw.get("working_saturdays", [])):
+        day = entry.get("date")
+        if not isinstance(day, date) or day.year != year or day.weekday() != 5:
+            problem = f"working_saturdays[{index}]: {day!r} is not a Saturday of {year}"
+            raise HolidayDataInvalid(f"{path}: {problem}")
+        saturdays.add(day)
+    return YearCalendar(year, status, days_off, frozenset(saturdays))
+
+
+class WorkingCalendar:
+    """Reads the yearly files lazily; the files are static data, so caching them per process is safe."""
+
+    def __init__(self, directory: Path = DATA_DIR) -> None:
+        self.directory = directory
+        self._years: dict[int, YearCalendar] = {}
+
+    def year(self, year: int) -> YearCalendar:
+        if year not in self._years:
+            path = self.directory / f"{year}.toml"
+            if not path.exists():
+                raise HolidayDataMissing(year, self.directory)
+            self._years[year] = _load_year(path, year)
+        return self._years[year]
+
+    def available_years(self) -> list[int]:
+        return sorted(int(p.stem) for p in self.directory.glob("*.toml") if p.stem.isdigit())
+
+    def day_off(self, day: date) -> DayOff | None:
+        return self.year(day.year).days_off.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        year = self.year(day.year)
+        if day in year.days_off:
+            return False
+        if day.weekday() == 5:
+            return day in year.working_saturdays
+        return day.weekday() < 5
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        candidate = day + timedelta(days=1)
+        for _ in range(366):
+            if self.is_working_day(candidate):
+                return candidate
+            candidate += timedelta(days=1)
+        raise HolidayDataInvalid(f"no working day within a year after {day}")
+
+    def effective_receipt(self, received: datetime) -> datetime:
+        """When the clock starts for a dossier received at ``received`` (see the module rule)."""
+        local = _local(received)
+        day = local.date()
+        if self.is_working_day(day) and local.time() < OFFICE_CLOSES:
+            if local.time() < OFFICE_OPENS:
+                return datetime.combine(day, OFFICE_OPENS, VIETNAM_TZ)
+            return local.replace(microsecond=0)
+        return datetime.combine(self.next_working_day(day), OFFICE_OPENS, VIETNAM_TZ)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        if days < 0 or days > MAX_WORKING_DAYS:
+            raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}, got {days}")
+        effective = self.effective_receipt(start)
+        if days == 0:
+            return datetime.combine(effective.date(), OFFICE_CLOSES, VIETNAM_TZ)
+        day = effective.date()
+        for _ in range(days):
+            day = self.next_working_day(day)
+        return datetime.combine(day, effective.timetz().replace(tzinfo=None), VIETNAM_TZ)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]: 0 when end is the same day or earlier."""
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+
+def _local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware datetime (UTC or Asia/Ho_Chi_Minh)")
+    return moment.astimezone(VIETNAM_TZ)
+
+
+@lru_cache(maxsize=1)
+def default_calendar() -> WorkingCalendar:
+    return WorkingCalendar()
+
+
+def is_working_day(day: date) -> bool:
+    return default_calendar().is_working_day(day)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """Appointment = ``start`` + ``days`` working days, Vietnam local time (rule: module docstring)."""
+    return default_calendar().add_working_days(start, days)
+
+
+def next_working_day(day: date) -> date:
+    return default_calendar().next_working_day(day)
+
+
+def working_days_between(start: date, end: date) -> int:
+    return default_calendar().working_days_between(start, end)
+
+
+def day_off(day: date) -> DayOff | None:
+    return default_calendar().day_off(day)
