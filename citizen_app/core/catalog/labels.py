@@ -1,0 +1,58 @@
+"""Names of the catalogue's coded values (levels, channels…) as messages for the reader's language.
+
+Catalogue *content* is bilingual in the YAML; these are the fixed words around it, so they
+are gettext messages (both .po files) rendered with ``Translator.render``.
+"""
+
+from __future__ import annotations
+
+from citizen_app.core.i18n import N_, Msg
+
+LEVEL_LABELS: dict[str, str] = {
+    "commune": N_("Commune level"),
+    "province": N_("Province level"),
+    "ministry": N_("Ministry level"),
+    "other": N_("Other agency"),
+}
+ONLINE_LEVEL_LABELS: dict[str, str] = {
+    "full": N_("Full online service"),
+    "partial": N_("Partial online service"),
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "online": N_("Online"),
+    "counter": N_("At the counter"),
+    "post": N_("By post"),
+}
+INFORMATION_ONLY = N_("Information only: apply at the agency")
+SAME_DAY = N_("Same day")
+ONE_WORKING_DAY = N_("1 working day")
+WORKING_DAYS = N_("{count} working days")
+FREE = N_("Free")
+
+
+def level_label(level: str) -> Msg:
+    return Msg(LEVEL_LABELS.get(level, LEVEL_LABELS["other"]))
+
+
+def online_level_label(online_level: str | None) -> Msg | None:
+    return Msg(ONLINE_LEVEL_LABELS[online_level]) if online_level in ONLINE_LEVEL_LABELS else None
+
+
+def channel_label(channel: str) -> Msg:
+    return Msg(CHANNEL_LABELS.get(channel, channel))
+
+
+def information_only_label() -> Msg:
+    return Msg(INFORMATION_ONLY)
+
+
+def working_days_label(days: int) -> Msg:
+    """``working_days: 0`` in the catalogue means the same day."""
+    if days == 0:
+        return Msg(SAME_DAY)
+    return Msg(ONE_WORKING_DAY) if days == 1 else Msg(WORKING_DAYS, {"count": days})
+
+
+def fee_label_is_free(amount_vnd: int) -> Msg | None:
+    """"Free" for 0 (pages format other amounts with ``Translator.format_money``)."""
+    return Msg(FREE) if amount_vnd == 0 else None

@@ -1,0 +1,339 @@
+"""Read and validate ``services_catalog/*.yaml`` (docs/catalogue-schema.md).
+
+Every problem in every file is collected, located as ``<dir>/<file>: <path>: <message>``, so an
+editor fixes the whole catalogue in one pass. :func:`load_catalog` refuses an invalid catalogue
+by raising :class:`CatalogError`; the app does not start on one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from citizen_app.core.catalog.model import (
+    CHANNELS,
+    CURATED_LEVELS,
+    ONLINE_LEVELS,
+    Document,
+    Fee,
+    LegalBasis,
+    Localized,
+    Procedure,
+    ProcessingTime,
+)
+from citizen_app.core.catalog.taxonomy import EMPTY_TAXONOMY, Taxonomy, parse_taxonomy
+from citizen_app.core.catalog.validate import Reader
+from citizen_app.core.schema_errors import SchemaError, join_path
+
+log = logging.getLogger(__name__)
+
+TAXONOMY_FILE = "_taxonomy.yaml"
+CODE = re.compile(r"^\d\.\d{6}$")
+
+REQUIRED_KEYS = (
+    "code", "name", "summary", "field", "life_events", "level", "agency", "online_level",
+    "processing_time", "fees", "documents", "results", "applicants", "legal_basis",
+)
+OPTIONAL_KEYS = ("assurance_level", "popular", "fee_exemptions", "conditions", "steps", "form")
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    """One problem, with the file it is in (``services_catalog/1.001193.yaml``)."""
+
+    source: str
+    error: SchemaError
+
+    def __str__(self) -> str:
+        return self.error.located(self.source)
+
+
+class CatalogError(Exception):
+    """The catalogue is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[CatalogProblem]) -> None:
+        self.problems = tuple(problems)
+        listing = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the services catalogue:\n{listing}")
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """What the YAML files hold once checked; ``problems`` is empty when the catalogue is valid."""
+
+    taxonomy: Taxonomy
+    procedures: tuple[Procedure, ...]
+    problems: tuple[CatalogProblem, ...] = field(default=())
+    files: int = 0
+
+
+# --- forms: owned by citizen_app.core.forms ------------------------------------------------------
+
+FormParser = Callable[[object, str], tuple[Any, list[SchemaError]]]
+
+
+def _form_parser() -> FormParser | None:
+    """``citizen_app.core.forms.schema.parse_form`` when the forms engine is installed.
+
+    Imported lazily: the forms package is built in parallel and must not be a hard dependency
+    of loading the catalogue. Without it the raw mapping is kept and only its outline checked.
+    """
+    try:
+        module = importlib.import_module("citizen_app.core.forms.schema")
+    except ImportError:
+        return None
+    parser = getattr(module, "parse_form", None)
+    return parser if callable(parser) else None
+
+
+def _shallow_form(raw: object, path: str) -> tuple[Any, list[SchemaError]]:
+    reader = Reader()
+    data = reader.mapping(raw, path, required=("version", "steps"), optional=("attachments",))
+    if data is not None:
+        if "version" in data:
+            reader.integer(data["version"], join_path(path, "version"), minimum=1)
+        if "steps" in data and isinstance(data["steps"], list) and not data["steps"]:
+            reader.error(join_path(path, "steps"), "must list at least one step")
+        elif "steps" in data and not isinstance(data["steps"], list):
+            reader.error(join_path(path, "steps"), "must be a list")
+        if "attachments" in data and not isinstance(data["attachments"], list):
+            reader.error(join_path(path, "attachments"), "must be a list")
+    return (raw if not reader.errors else None), reader.errors
+
+
+# --- one procedure -----------------------------------------------------------------------------
+
+
+def parse_procedure(
+    raw: object,
+    taxonomy: Taxonomy,
+    *,
+    expected_code: str | None = None,
+    form_parser: FormParser | None = None,
+) -> tuple[Procedure | None, list[SchemaError]]:
+    """Validate one file's content; the Procedure is None whenever there is any problem."""
+    r = Reader()
+    data = r.mapping(raw, "", required=REQUIRED_KEYS, optional=OPTIONAL_KEYS)
+    if data is None:
+        return None, r.errors
+
+    def opt(key: str, read: Callable[[object, str], Any]) -> Any:
+        return r.get(data, "", key, read)
+
+    def each(read: Callable[[Reader, object, str], Any]) -> Callable[[object, str], Any]:
+        return lambda value, path: r.items(value, path, lambda item, where: read(r, item, where))
+
+    code = opt("code", r.string)
+    if code is not None:
+        if not CODE.match(code):
+            r.error("code", f"{code!r} is not a national procedure code like 1.001193")
+        elif expected_code is not None and code != expected_code:
+            r.error("code", f"{code!r} does not match the file name {expected_code}.yaml")
+
+    name = opt("name", r.localized)
+    summary = opt("summary", r.localized)
+    field_slug = opt("field", r.string)
+    if field_slug is not None and field_slug not in taxonomy.fields:
+        r.error("field", f"unknown field {field_slug!r} (not in {TAXONOMY_FILE})")
+    life_events = opt("life_events", lambda v, p: r.items(v, p, r.string))
+    for position, slug in enumerate(life_events or ()):
+        if slug not in taxonomy.life_events:
+            where = join_path("life_events", position)
+            r.error(where, f"unknown life event {slug!r} (not in {TAXONOMY_FILE})")
+    if life_events is not None and len(set(life_events)) != len(life_events):
+        r.error("life_events", "lists a life event twice")
+    level = opt("level", lambda v, p: r.choice(v, p, CURATED_LEVELS))
+    agency = opt("agency", r.localized)
+    online_level = opt("online_level", lambda v, p: r.choice(v, p, ONLINE_LEVELS))
+    assurance_level = 1
+    if "assurance_level" in data:
+        value = data["assurance_level"]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2):
+            r.error("assurance_level", f"must be 1 or 2, not {value!r}")
+        else:
+            assurance_level = value
+    popular = opt("popular", lambda v, p: r.integer(v, p, minimum=1))
+
+    processing_time = opt("processing_time", each(_processing_time))
+    if data.get("processing_time") == []:
+        r.error("processing_time", "must give the processing time of at least one channel")
+    fees = opt("fees", each(_fee))
+    fee_exemptions = opt("fee_exemptions", r.localized)
+    documents = opt("documents", each(_document))
+    results = opt("results", lambda v, p: r.items(v, p, r.localized))
+    if data.get("results") == []:
+        r.error("results", "must name at least one result document")
+    applicants = opt("applicants", r.localized)
+    conditions = opt("conditions", r.localized)
+    legal_basis = opt("legal_basis", each(_legal_basis))
+    steps = opt("steps", lambda v, p: r.items(v, p, r.localized))
+
+    form: Any = None
+    if "form" in data:
+        parse = form_parser or _shallow_form
+        try:
+            form, form_errors = parse(data["form"], "form")
+        except Exception as error:  # a bug in the form engine must not hide the other problems
+            form, form_errors = None, [SchemaError("form", f"could not be checked: {error!r}")]
+        r.errors.extend(form_errors)
+
+    if r.errors:
+        return None, r.errors
+    return (
+        Procedure(
+            code=code,
+            name=name,
+            summary=summary,
+            field=field_slug,
+            life_events=tuple(life_events),
+            level=level,
+            agency=agency,
+            online_level=online_level,
+            assurance_level=assurance_level,
+            popular=popular,
+            processing_time=tuple(processing_time),
+            fees=tuple(fees),
+            fee_exemptions=fee_exemptions,
+            documents=tuple(documents),
+            results=tuple(results),
+            applicants=applicants,
+            conditions=conditions,
+            legal_basis=tuple(legal_basis),
+            steps=tuple(steps or ()),
+            form=form,
+        ),
+        [],
+    )
+
+
+def _note(r: Reader, data: Any, path: str) -> Localized | None:
+    return r.get(data, path, "note", r.localized)
+
+
+def _processing_time(r: Reader, raw: object, path: str) -> ProcessingTime | None:
+    data = r.mapping(raw, path, required=("channel", "working_days"), optional=("note",))
+    if data is None:
+        return None
+    channel = r.get(data, path, "channel", lambda v, p: r.choice(v, p, CHANNELS))
+    days = r.get(data, path, "working_days", r.integer)
+    note = _note(r, data, path)
+    if channel is None or days is None:
+        return None
+    return ProcessingTime(channel=channel, working_days=days, note=note)  # type: ignore[arg-type]
+
+
+def _fee(r: Reader, raw: object, path: str) -> Fee | None:
+    data = r.mapping(raw, path, required=("channel", "amount_vnd"), optional=("note",))
+    if data is None:
+        return None
+    channel = r.get(data, path, "channel", lambda v, p: r.choice(v, p, CHANNELS))
+    amount = r.get(data, path, "amount_vnd", r.integer)
+    note = _note(r, data, path)
+    if channel is None or amount is None:
+        return None
+    return Fee(channel=channel, amount_vnd=amount, note=note)  # type: ignore[arg-type]
+
+
+def _document(r: Reader, raw: object, path: str) -> Document | None:
+    data = r.mapping(raw, path, required=("name", "originals", "copies", "required"), optional=("note",))
+    if data is None:
+        return None
+    name = r.get(data, path, "name", r.localized)
+    originals = r.get(data, path, "originals", r.integer)
+    copies = r.get(data, path, "copies", r.integer)
+    required = r.get(data, path, "required", r.boolean)
+    note = _note(r, data, path)
+    if name is None or originals is None or copies is None or required is None:
+        return None
+    return Document(name=name, originals=originals, copies=copies, required=required, note=note)
+
+
+def _legal_basis(r: Reader, raw: object, path: str) -> LegalBasis | None:
+    data = r.mapping(raw, path, required=("number", "title"))
+    if data is None:
+        return None
+    number = r.get(data, path, "number", r.string)
+    title = r.get(data, path, "title", r.localized)
+    if number is None or title is None:
+        return None
+    return LegalBasis(number=number, title=title)
+
+
+# --- the directory -----------------------------------------------------------------------------
+
+
+def _source(directory: Path, file: Path) -> str:
+    return f"{directory.name}/{file.name}"
+
+
+def _read_yaml(file: Path) -> tuple[object, SchemaError | None]:
+    try:
+        with file.open(encoding="utf-8") as stream:
+            return yaml.safe_load(stream), None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, SchemaError("", f"not valid YAML{where}: {problem}")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, SchemaError("", f"cannot be read: {error}")
+
+
+def read_taxonomy(directory: Path) -> tuple[Taxonomy, list[CatalogProblem]]:
+    file = directory / TAXONOMY_FILE
+    source = _source(directory, file)
+    if not file.exists():
+        return EMPTY_TAXONOMY, [CatalogProblem(source, SchemaError("", "is missing"))]
+    raw, error = _read_yaml(file)
+    if error is not None:
+        return EMPTY_TAXONOMY, [CatalogProblem(source, error)]
+    taxonomy, errors = parse_taxonomy(raw)
+    return taxonomy, [CatalogProblem(source, e) for e in errors]
+
+
+def procedure_files(directory: Path) -> list[Path]:
+    """``*.yaml`` files in code order; files starting with ``_`` hold shared data, not procedures."""
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def check_catalog(directory: Path, *, form_parser: FormParser | None = None) -> LoadedCatalog:
+    """Read and validate every file; never raises for content problems (see ``problems``)."""
+    problems: list[CatalogProblem] = []
+    if not directory.is_dir():
+        problem = CatalogProblem(str(directory), SchemaError("", "the catalogue directory does not exist"))
+        return LoadedCatalog(EMPTY_TAXONOMY, (), (problem,), 0)
+    taxonomy, taxonomy_problems = read_taxonomy(directory)
+    problems.extend(taxonomy_problems)
+    parser = form_parser or _form_parser()
+    files = procedure_files(directory)
+    procedures: list[Procedure] = []
+    for file in files:
+        source = _source(directory, file)
+        raw, read_error = _read_yaml(file)
+        if read_error is not None:
+            problems.append(CatalogProblem(source, read_error))
+            continue
+        procedure, errors = parse_procedure(raw, taxonomy, expected_code=file.stem, form_parser=parser)
+        problems.extend(CatalogProblem(source, e) for e in errors)
+        if procedure is not None:
+            procedures.append(procedure)
+    return LoadedCatalog(taxonomy, tuple(procedures), tuple(problems), len(files))
+
+
+def load_catalog(directory: Path, *, form_parser: FormParser | None = None) -> LoadedCatalog:
+    """The valid catalogue, or :class:`CatalogError` listing every problem."""
+    loaded = check_catalog(directory, form_parser=form_parser)
+    if loaded.problems:
+        raise CatalogError(loaded.problems)
+    return loaded
+
+
+def forms_engine_available() -> bool:
+    return _form_parser() is not None

@@ -1,0 +1,185 @@
+"""The typed shape of a procedure, as described in docs/catalogue-schema.md.
+
+Everything is frozen: the catalogue is read once per process and shared by every
+request, so nothing downstream may change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Channel = Literal["online", "counter", "post"]
+# Curated entries are commune or province; the national index also names ministries and
+# "other agencies" (courts, customs offices…), which only appear on information-only entries.
+Level = Literal["commune", "province", "ministry", "other"]
+OnlineLevel = Literal["full", "partial"]
+
+CHANNELS: tuple[Channel, ...] = ("online", "counter", "post")
+CURATED_LEVELS: tuple[Level, ...] = ("commune", "province")
+LEVELS: tuple[Level, ...] = ("commune", "province", "ministry", "other")
+ONLINE_LEVELS: tuple[OnlineLevel, ...] = ("full", "partial")
+
+
+@dataclass(frozen=True)
+class Localized(Mapping[str, str]):
+    """A text in both languages. A read-only mapping, so ``Translator.pick`` takes it as is."""
+
+    vi: str
+    en: str
+
+    def __getitem__(self, key: str) -> str:
+        if key == "vi":
+            return self.vi
+        if key == "en":
+            return self.en
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("vi", "en"))
+
+    def __len__(self) -> int:
+        return 2
+
+    def as_dict(self) -> dict[str, str]:
+        return {"vi": self.vi, "en": self.en}
+
+    @classmethod
+    def same(cls, text: str) -> Localized:
+        """Untranslated data (national-index names): the Vietnamese text in both languages."""
+        return cls(vi=text, en=text)
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    channel: Channel
+    working_days: int  # 0 means the same day
+    note: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Fee:
+    channel: Channel
+    amount_vnd: int
+    note: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    name: Localized
+    originals: int
+    copies: int
+    required: bool
+    note: Localized | None = None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    number: str
+    title: Localized
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """One administrative procedure: a curated YAML entry or an information-only index entry."""
+
+    code: str
+    name: Localized
+    field: str
+    level: Level
+    summary: Localized | None = None
+    life_events: tuple[str, ...] = ()
+    agency: Localized | None = None
+    online_level: OnlineLevel | None = None
+    assurance_level: int = 1
+    popular: int | None = None
+    processing_time: tuple[ProcessingTime, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    fee_exemptions: Localized | None = None
+    documents: tuple[Document, ...] = ()
+    results: tuple[Localized, ...] = ()
+    applicants: Localized | None = None
+    conditions: Localized | None = None
+    legal_basis: tuple[LegalBasis, ...] = ()
+    steps: tuple[Localized, ...] = ()
+    # A citizen_app.core.forms.schema.FormSchema once that module exists; until then the raw
+    # mapping from the YAML file. None: the service cannot be applied for online.
+    form: Any = None
+    # Imported from the national index: name, level and field only; apply at the agency.
+    information_only: bool = False
+    # The national index's own Vietnamese field name (information-only entries).
+    source_field: str | None = None
+    # Extra hidden words for search (unused by the YAML loader; the synthetic generator may set them).
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def can_apply_online(self) -> bool:
+        return self.form is not None and not self.information_only
+
+    @property
+    def fastest_working_days(self) -> int | None:
+        """The shortest processing time over all channels, or None when the catalogue does not say."""
+        return min((p.working_days for p in self.processing_time), default=None)
+
+    @property
+    def lowest_fee_vnd(self) -> int | None:
+        """The cheapest way to apply; 0 when a channel is free; None when the catalogue does not say."""
+        if self.fees:
+            return min(f.amount_vnd for f in self.fees)
+        return None if self.information_only else 0
+
+    def processing_time_for(self, channel: Channel) -> ProcessingTime | None:
+        return next((p for p in self.processing_time if p.channel == channel), None)
+
+    def fee_for(self, channel: Channel) -> Fee | None:
+        return next((f for f in self.fees if f.channel == channel), None)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A sector (lĩnh vực). ``from_index`` marks one made up for a national-index field we do not name."""
+
+    slug: str
+    name: Localized
+    index_names: tuple[str, ...] = ()
+    from_index: bool = False
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    slug: str
+    name: Localized
+    summary: Localized | None = None
+
+
+@dataclass(frozen=True)
+class FieldCount:
+    """A field with how many procedures it holds, for the browse pages."""
+
+    field: Field
+    count: int
+    curated_count: int
+
+    @property
+    def slug(self) -> str:
+        return self.field.slug
+
+    @property
+    def name(self) -> Localized:
+        return self.field.name
+
+
+@dataclass(frozen=True)
+class LifeEventCount:
+    life_event: LifeEvent
+    count: int
+
+    @property
+    def slug(self) -> str:
+        return self.life_event.slug
+
+    @property
+    def name(self) -> Localized:
+        return self.life_event.name
+

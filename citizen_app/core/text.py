@@ -1,0 +1,101 @@
+"""Vietnamese text folding: what search, sorting and slugs compare instead of the raw text.
+
+People type Vietnamese with or without tone and vowel marks, in any case, and often
+write ``d`` for ``đ``. Folding maps all of those to one form so that "Đăng ký khai sinh",
+"dang ky khai sinh" and "ĐĂNG KÝ KHAI SINH" compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# NFD splits "ế" into "e" + circumflex + acute, but "đ" is a letter of its own, not "d" plus a mark
+# (the same reason SQLite FTS5's remove_diacritics leaves it alone), so it needs its own rule.
+_SPECIAL_LETTERS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
+_WHITESPACE = re.compile(r"\s+")
+# A procedure code (1.001193) or any dotted number stays one token; otherwise a token is a run of
+# letters and digits in any script, so mixed-script input is kept rather than silently dropped.
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _latin_table() -> dict[int, str | None]:
+    """Every accented Latin letter (Vietnamese lives in Latin-1 and Latin Extended Additional) → its base.
+
+    ``str.translate`` with this table folds a whole string in C, about 20 times faster than
+    decomposing it character by character; folding is the bulk of building the search index.
+    """
+    table: dict[int, str | None] = {}
+    for block in (range(0x00C0, 0x0250), range(0x1E00, 0x1F00)):
+        for point in block:
+            letter = chr(point)
+            base = _strip_marks(letter)
+            if base != letter:
+                table[point] = base
+    table.update({ord(k): v for k, v in _SPECIAL_LETTERS.items()})
+    # Combining marks typed or pasted in decomposed form (macOS file names, some keyboards).
+    table.update(dict.fromkeys(range(0x0300, 0x0370)))
+    return table
+
+
+_LATIN = _latin_table()
+
+
+@lru_cache(maxsize=4096)
+def _fold_other_scripts(text: str) -> str:
+    return _strip_marks(text).lower()
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip tones and vowel marks, map đ→d, collapse whitespace.
+
+    Digits, dots and other punctuation are kept (procedure codes like ``1.001193`` survive);
+    :func:`tokenize` decides what separates words.
+    """
+    if not text:
+        return ""
+    if not text.isascii():
+        text = text.translate(_LATIN)
+        if not text.isascii():
+            text = _fold_other_scripts(text)
+    return _WHITESPACE.sub(" ", text).strip().lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded words of ``text`` in order: ``"Đăng ký (lần 2) 1.001193"`` → ``dang ky lan 2 1.001193``."""
+    return _TOKEN.findall(fold(text))
+
+
+def folded_key(text: str) -> str:
+    """The folded words joined by single spaces: punctuation-insensitive equality and prefix checks."""
+    return " ".join(tokenize(text))
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """``"Thi đua – Khen thưởng"`` → ``"thi-dua-khen-thuong"``; cut at a hyphen when too long."""
+    slug = _SLUG_JUNK.sub("-", fold(text)).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug
+
+
+# Administrative-unit and procedure names start with a kind word that says nothing about where
+# they sort: "Thành phố Hà Nội" belongs under H, "Thủ tục đăng ký khai sinh" is about "đăng ký".
+_UNIT_PREFIXES = ("thanh pho ", "tinh ", "phuong ", "xa ", "dac khu ", "thi tran ")
+
+
+def sort_key(name: str) -> str:
+    """Folded name with a leading unit kind removed, for sorting place names the way people look for them."""
+    key = folded_key(name)
+    for prefix in _UNIT_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :]
+    return key
