@@ -29,6 +29,10 @@ def register(groups: argparse._SubParsersAction) -> None:
     commands.add_parser("check", help="fail when a message lacks a translation").set_defaults(
         handler=lambda _a: _report(missing_translations())
     )
+    add = commands.add_parser("add", help="append a message to both catalogues (English text = msgid)")
+    add.add_argument("msgid")
+    add.add_argument("vietnamese")
+    add.set_defaults(handler=lambda a: add_message(a.msgid, a.vietnamese))
 
 
 def _pybabel(*args: str) -> None:
@@ -52,6 +56,22 @@ def update() -> None:
                      "-d", str(LOCALES_DIR), "-l", locale, "-D", DOMAIN)
         else:
             _pybabel("init", "-i", str(TEMPLATE), "-d", str(LOCALES_DIR), "-l", locale, "-D", DOMAIN)
+
+
+def _po_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def add_message(msgid: str, vietnamese: str) -> int:
+    """Append one entry to each catalogue unless it is already there (one write per file)."""
+    for locale, text in (("vi", vietnamese), ("en", msgid)):
+        po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with po.open("rb") as source:
+            if read_po(source, locale=locale).get(msgid) is not None:
+                continue
+        with po.open("a", encoding="utf-8") as target:
+            target.write(f"\nmsgid {_po_quote(msgid)}\nmsgstr {_po_quote(text)}\n")
+    return 0
 
 
 def missing_translations(template: Path | None = None) -> dict[str, list[str]]:

@@ -1,0 +1,40 @@
+"""The Reflex app: every page compiled once per locale, plus our HTTP routes.
+
+Static text is translated at build time (``/vi/...`` and ``/en/...`` are separate
+compiled pages), so it costs nothing at run time; dynamic messages are rendered
+by the server in the user's language.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.i18n import LOCALES, get_translator
+from citizen_app.pages import PAGES, not_found
+from citizen_app.ui.head import global_head, page_head
+from citizen_app.ui.location import html_lang
+from citizen_app.web.app import build_http_app
+
+app = rx.App(
+    stylesheets=["/css/app.css"],
+    head_components=global_head(),
+    # A Var, so <html lang> follows the language of the URL being shown (even in prerendered HTML).
+    html_custom_attrs={"lang": html_lang()},  # type: ignore[dict-item]
+    # The default overlay (connection toasts) is replaced by the shell's own bilingual banner.
+    app_wraps={},
+    api_transformer=build_http_app(),
+)
+
+for locale in LOCALES:
+    translator = get_translator(locale)
+    for page in PAGES:
+        app.add_page(
+            page.build(translator),
+            route=page.localized_route(locale),
+            title=translator.gettext(page.title),
+            description=translator.gettext(page.description) if page.description else None,
+            on_load=page.on_load,
+            meta=page_head(translator),
+        )
+
+app.add_page(not_found.build(), route="404", title="Không tìm thấy trang · Page not found")

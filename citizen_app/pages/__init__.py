@@ -1,0 +1,8 @@
+"""Every page of the app, in one list. Each module defines ``PAGE``; the app adds it once per locale."""
+
+from __future__ import annotations
+
+from citizen_app.pages import home
+from citizen_app.ui.page import Page
+
+PAGES: tuple[Page, ...] = (home.PAGE,)

@@ -1,0 +1,1 @@
+"""Shared Reflex components: the app shell, navigation and small building blocks."""

@@ -1,0 +1,43 @@
+"""JavaScript expressions over the browser's current location (react-router's useLocation).
+
+They render correctly in the prerendered HTML as well as after hydration, so the
+language switch and ``<html lang>`` are right before any JavaScript runs.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.utils.imports import ImportVar
+from reflex.vars.base import VarData
+
+_USE_LOCATION = {"react-router": [ImportVar(tag="useLocation")]}
+_HOOK = "const routerLocation = useLocation();"
+
+
+def html_lang() -> rx.Var:
+    """``<html lang>`` follows the locale prefix of the URL.
+
+    Called inline in the document layout, which may not declare hooks of its own;
+    the call still runs once per render, in the same order, so React accepts it.
+    """
+    return rx.Var(
+        "(useLocation().pathname.startsWith('/en') ? 'en' : 'vi')",
+        _var_data=VarData(imports=_USE_LOCATION),
+    )
+
+
+def language_switch_href(target_locale: str) -> rx.Var:
+    """``/lang/en?next=/en/<same page>``: the server remembers the choice, then returns to this page."""
+    return rx.Var(
+        f"('/lang/{target_locale}?next=' + encodeURIComponent('/{target_locale}' + "
+        "(routerLocation.pathname.replace(/^\\/(vi|en)(?=\\/|$)/, '') || '/') + routerLocation.search))",
+        _var_data=VarData(imports=_USE_LOCATION, hooks={_HOOK: None}),
+    ).to(str)
+
+
+def current_path() -> rx.Var:
+    """Path and query of this page, e.g. for a sign-in link that comes back here."""
+    return rx.Var(
+        "(routerLocation.pathname + routerLocation.search)",
+        _var_data=VarData(imports=_USE_LOCATION, hooks={_HOOK: None}),
+    ).to(str)

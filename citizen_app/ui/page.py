@@ -1,0 +1,24 @@
+"""How a page declares itself: one ``PAGE`` per page module, registered once per locale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+
+from citizen_app.core.i18n import Translator
+
+
+@dataclass(frozen=True)
+class Page:
+    """``route`` is locale-free (``/services/[code]``); it is served at ``/vi/...`` and ``/en/...``."""
+
+    route: str
+    title: str  # an English msgid, translated per locale
+    build: Callable[[Translator], rx.Component]
+    on_load: Callable[..., object] | list[Callable[..., object]] | None = None
+    description: str | None = None  # an English msgid
+
+    def localized_route(self, locale: str) -> str:
+        return f"/{locale}{self.route}" if self.route != "/" else f"/{locale}"

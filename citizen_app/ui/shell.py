@@ -1,0 +1,126 @@
+"""The app shell: header, language switch, main content, footer and the phone's bottom navigation.
+
+Laid out for a 360×800 phone first; from 768 px the bottom navigation moves into
+the header for tablets and desktops (counter staff).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
+
+from citizen_app.core.i18n import N_, Translator, other_locale
+from citizen_app.ui.links import app_link
+from citizen_app.ui.location import current_path, language_switch_href
+
+NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    # (key, locale-free path, icon, label msgid)
+    ("home", "/", "house", N_("Home")),
+    ("search", "/search", "search", N_("Services")),
+    ("applications", "/applications", "folder-open", N_("My applications")),
+    ("account", "/account", "circle-user-round", N_("Account")),
+)
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def href(t: Translator, path: str) -> str:
+    """A locale-prefixed link within the app."""
+    return f"/{t.locale}{path}"
+
+
+def sign_in_href() -> rx.Var:
+    return rx.Var.create("/auth/login?next=") + rx.Var(f"encodeURIComponent({current_path()!s})").to(str)
+
+
+def _brand(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return app_link(
+        rx.el.img(src="/icons/icon-192.png", alt="", width="32", height="32", class_name="brand-mark"),
+        rx.el.span(_("Public Services"), class_name="brand-name"),
+        to=href(t, "/"),
+        class_name="brand",
+        testid="brand-home",
+    )
+
+
+def language_switch(t: Translator) -> rx.Component:
+    target = other_locale(t.locale)
+    # A document navigation: the server stores the choice in a cookie, then redirects back here.
+    return app_link(
+        rx.icon("languages", size=18, aria_hidden="true"),
+        rx.el.span(LANGUAGE_NAMES[target]),
+        to=language_switch_href(target),
+        reload_document=True,
+        hreflang=target,
+        lang=target,
+        class_name="lang-switch",
+        testid="lang-switch",
+    )
+
+
+def _nav_links(t: Translator, active: str, css: str) -> rx.Component:
+    _ = t.gettext
+    return rx.el.nav(
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    app_link(
+                        rx.icon(icon, size=22, aria_hidden="true"),
+                        rx.el.span(_(label)),
+                        to=href(t, path),
+                        class_name="nav-link",
+                        aria_current="page" if key == active else None,
+                        testid=f"{css}-{key}",
+                    )
+                )
+                for key, path, icon, label in NAV_ITEMS
+            ]
+        ),
+        class_name=css,
+        aria_label=_("Main") if css == "top-nav" else _("Main (bottom)"),
+    )
+
+
+def connection_banner(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.cond(
+        has_connection_errors,
+        rx.el.div(
+            rx.icon("wifi-off", size=18, aria_hidden="true"),
+            rx.el.span(
+                _("You are offline. What you type is kept on this phone and sent when the connection returns.")
+            ),
+            class_name="connection-banner",
+            role="status",
+            data_testid="connection-banner",
+        ),
+    )
+
+
+def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Component:
+    _ = t.gettext
+    return rx.el.div(
+        rx.el.a(_("Skip to main content"), href="#main", class_name="skip-link", data_testid="skip-link"),
+        rx.el.header(
+            rx.el.div(
+                _brand(t),
+                _nav_links(t, active, "top-nav"),
+                rx.el.div(language_switch(t), class_name="header-tools"),
+                class_name="header-inner",
+            ),
+            class_name="site-header",
+        ),
+        connection_banner(t),
+        rx.el.main(*content, id="main", class_name="main", tab_index=-1),
+        rx.el.footer(
+            rx.el.p(
+                _("A prototype citizen service. The sign-in service is a sandbox: no real data."),
+            ),
+            class_name="site-footer",
+        ),
+        _nav_links(t, active, "bottom-nav"),
+        class_name="app",
+        # Tests and the offline logic wait for this before interacting.
+        data_hydrated=rx.cond(rx.State.is_hydrated, "true", "false"),
+    )

@@ -1,0 +1,1 @@
+"""Plain HTTP routes served next to the Reflex app (api_transformer)."""

@@ -1,0 +1,93 @@
+"""The HTTP side of the app: language negotiation, PWA files, and each area's routes.
+
+Reflex mounts its own app (pages, websocket) underneath this one, so these
+routes are matched first.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
+from citizen_app.web import pwa
+from citizen_app.web.templating import render
+
+LANG_COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_next(next_path: str | None, default: str) -> str:
+    """Only same-site relative paths: ``//evil.example`` and ``https://…`` fall back to the default."""
+    if not next_path:
+        return default
+    parts = urlsplit(next_path)
+    if parts.scheme or parts.netloc or not next_path.startswith("/") or next_path.startswith("//"):
+        return default
+    return next_path
+
+
+async def root(request: Request) -> Response:
+    """``/`` → ``/vi`` or ``/en``: the saved choice first, then the browser's languages."""
+    locale = negotiate_locale(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    response = RedirectResponse(f"/{locale}/", status_code=307)
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+async def choose_language(request: Request) -> Response:
+    """Remember the language and return to the same page in it."""
+    locale = normalize_locale(request.path_params["locale"])
+    target = safe_next(request.query_params.get("next"), f"/{locale}/")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANG_COOKIE, locale, max_age=ONE_YEAR, samesite="lax", path="/")
+    return response
+
+
+async def offline_page(request: Request) -> Response:
+    locale = normalize_locale(request.path_params["locale"])
+    return render("offline.html", locale, other_locales=[code for code in LOCALES if code != locale])
+
+
+async def manifest(request: Request) -> Response:
+    locale = normalize_locale(request.path_params["locale"])
+    body = json.dumps(pwa.manifest(get_translator(locale)), ensure_ascii=False, indent=1)
+    return Response(body, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
+
+
+async def service_worker(_request: Request) -> Response:
+    return Response(
+        pwa.service_worker_source(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
+
+
+async def health(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def robots(_request: Request) -> Response:
+    return PlainTextResponse("User-agent: *\nAllow: /\n")
+
+
+def foundation_routes() -> list[BaseRoute]:
+    return [
+        Route("/", root),
+        Route("/lang/{locale}", choose_language),
+        Route("/{locale:str}/offline", offline_page),
+        Route("/{locale:str}/manifest.webmanifest", manifest),
+        Route("/sw.js", service_worker),
+        Route("/healthz", health),
+        Route("/robots.txt", robots),
+    ]
+
+
+def build_http_app() -> Starlette:
+    routes: list[BaseRoute] = [*foundation_routes()]
+    return Starlette(routes=routes)

@@ -1,0 +1,99 @@
+"""Start the production app for end-to-end tests: built once, on a free port, with a fresh database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TOOLS_BIN = PROJECT_ROOT / "tools" / "node_modules" / ".bin"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def app_environment(data_dir: Path, port: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PATH": f"{TOOLS_BIN}:{Path(sys.executable).parent}:{env.get('PATH', '')}",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_CHECK_LATEST_VERSION": "false",
+            "NPM_CONFIG_REGISTRY": env.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
+            "DATA_DIR": str(data_dir),
+            "PORT": str(port),
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        }
+    )
+    env.pop("DATABASE_URL", None)
+    env.update(extra or {})
+    return env
+
+
+def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            home = httpx.get(f"{base_url}/vi/", timeout=5)
+            if home.status_code == 200 and httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise TimeoutError(f"the app did not start within {timeout:.0f}s:\n{log.read_text()[-4000:]}")
+
+
+@contextmanager
+def running_app(data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 600) -> Iterator[str]:
+    """Migrate and seed a fresh database, build the production frontend, serve it; yield the base URL."""
+    port = free_port()
+    env = app_environment(data_dir, port, extra_env)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "citizen_app", "setup"], cwd=PROJECT_ROOT, env=env, check=True)
+    log = data_dir / "app.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "reflex", "run", "--env", "prod",
+                "--frontend-port", str(port), "--backend-port", str(port), "--backend-host", "127.0.0.1",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown stops every child
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url, process, log, timeout)
+        yield base_url
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with suppress_lookup():
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def suppress_lookup() -> Iterator[None]:
+    try:
+        yield
+    except ProcessLookupError:
+        pass
