@@ -75,6 +75,19 @@ class Settings:
 
     lookup_rate_limit_per_minute: int
 
+    # Identity extras (docs/identity.md). Defaults keep hand-built Settings in tests working.
+    # Where the provider sends the browser after logout; must be registered with the provider exactly.
+    oidc_post_logout_redirect_uri: str = ""
+    # Tolerated clock difference with the provider when checking iat/exp of ID tokens.
+    oidc_clock_skew_seconds: int = 60
+    # How long a started sign-in (state, nonce, PKCE verifier) stays usable.
+    oidc_login_timeout_minutes: int = 10
+    # Sandbox provider: more redirect / post-logout URIs to accept (tests, other hosts), space separated.
+    sandbox_idp_extra_redirect_uris: tuple[str, ...] = ()
+    sandbox_idp_extra_post_logout_uris: tuple[str, ...] = ()
+    sandbox_idp_key_alg: str = "RS256"  # RS256 | ES256
+    sandbox_idp_code_ttl_seconds: int = 300
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -86,6 +99,10 @@ class Settings:
     @property
     def uses_https(self) -> bool:
         return self.public_base_url.startswith("https://")
+
+
+def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part for part in env.get(name, "").replace(",", " ").split() if part)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +138,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_port=_int(env, "SMTP_PORT", 25),
         smtp_sender=env.get("SMTP_SENDER", "no-reply@dichvucong.example.vn"),
         lookup_rate_limit_per_minute=_int(env, "LOOKUP_RATE_LIMIT_PER_MINUTE", 10),
+        oidc_post_logout_redirect_uri=env.get(
+            "OIDC_POST_LOGOUT_REDIRECT_URI", f"{public_base_url}/auth/logged-out"
+        ).strip(),
+        oidc_clock_skew_seconds=_int(env, "OIDC_CLOCK_SKEW_SECONDS", 60),
+        oidc_login_timeout_minutes=_int(env, "OIDC_LOGIN_TIMEOUT_MINUTES", 10),
+        sandbox_idp_extra_redirect_uris=_words(env, "SANDBOX_IDP_EXTRA_REDIRECT_URIS"),
+        sandbox_idp_extra_post_logout_uris=_words(env, "SANDBOX_IDP_EXTRA_POST_LOGOUT_URIS"),
+        sandbox_idp_key_alg=env.get("SANDBOX_IDP_KEY_ALG", "").strip().upper() or "RS256",
+        sandbox_idp_code_ttl_seconds=_int(env, "SANDBOX_IDP_CODE_TTL_SECONDS", 300),
     )
 
 

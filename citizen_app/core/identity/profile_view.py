@@ -8,7 +8,7 @@ self-declared and stays editable. See docs/catalogue-schema.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 Provenance = Literal["verified", "profile"]
@@ -54,6 +54,10 @@ class ProfileView:
     email: str | None = None
     current_address: Address | None = None
     preferred_locale: str = "vi"
+    # Profile settings shown on the profile page; not form bindings.
+    notify_email: bool = False
+    # When the verified part was last refreshed from the provider (shown as "verified by VNeID on …").
+    identity_refreshed_at: datetime | None = None
 
     BINDINGS: tuple[str, ...] = (
         "identity.full_name",

@@ -1,0 +1,315 @@
+"""Sign-in, callback and sign-out over plain HTTP (the Reflex app mounts these routes).
+
+    GET  /auth/login?next=/vi/...   start OpenID Connect sign-in, come back to ``next``
+    GET  /auth/callback             the provider's redirect: validate, start a session, go to ``next``
+    GET|POST /auth/logout           end the session here, then at the provider (end_session)
+    GET  /auth/logged-out           where the provider sends the browser after logout
+    GET  /auth/error?reason=…       an error page again, e.g. in the other language
+
+Every failure renders a page in the reader's language with a "try again" link,
+creates no session, and is logged by reason only (never codes, tokens, state or
+cookies). The handlers are synchronous: Starlette runs them in a worker thread,
+so blocking database and provider calls never stall the event loop.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from citizen_app.core import audit
+from citizen_app.core.i18n import LOCALES, N_, get_translator, normalize_locale, other_locale
+from citizen_app.core.identity.oidc import (
+    LoginError,
+    LoginFailure,
+    OidcClient,
+    PendingLogin,
+    consume_login_transaction,
+)
+from citizen_app.core.identity.sessions import create_session, end_session, session_cookie_options
+from citizen_app.core.identity.users import identity_from_claims, primary_role, upsert_user
+from citizen_app.db.base import utcnow
+from citizen_app.db.engine import unit_of_work
+from citizen_app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+LANG_COOKIE = "lang"
+LOGIN_STATE_COOKIE = "citizen_login_state"
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+_STATE = (N_("We could not finish signing you in"), N_(
+    "This sign-in did not start in this browser, or it was already finished. For your safety we stopped it."
+))
+_TOKEN = (N_("We could not verify your identity"), N_(
+    "The identity information we received could not be checked. For your safety you are not signed in."
+))
+# reason → (title, explanation, HTTP status)
+_PAGES: dict[LoginFailure, tuple[str, str, int]] = {
+    LoginFailure.STATE_MISSING: (*_STATE, 400),
+    LoginFailure.STATE_MISMATCH: (*_STATE, 400),
+    LoginFailure.LOGIN_EXPIRED: (
+        N_("Your sign-in has expired"),
+        N_("Signing in took too long, so we stopped it. Please start again."),
+        400,
+    ),
+    LoginFailure.ACCESS_DENIED: (
+        N_("Sign-in cancelled"),
+        N_("You chose not to share your information with the portal, so you are not signed in."),
+        403,
+    ),
+    LoginFailure.CODE_MISSING: (
+        N_("We could not finish signing you in"),
+        N_("The identity provider did not send back a sign-in code."),
+        400,
+    ),
+    LoginFailure.CODE_REJECTED: (
+        N_("We could not finish signing you in"),
+        N_("This sign-in code was already used or has expired."),
+        400,
+    ),
+    LoginFailure.NONCE_MISMATCH: (*_TOKEN, 400),
+    LoginFailure.TOKEN_SIGNATURE: (*_TOKEN, 400),
+    LoginFailure.TOKEN_ISSUER: (*_TOKEN, 400),
+    LoginFailure.TOKEN_AUDIENCE: (*_TOKEN, 400),
+    LoginFailure.TOKEN_EXPIRED: (*_TOKEN, 400),
+    LoginFailure.TOKEN_INVALID: (*_TOKEN, 400),
+    LoginFailure.PROVIDER_ERROR: (
+        N_("The identity provider reported a problem"),
+        N_("Signing in did not work this time. Please try again in a few minutes."),
+        502,
+    ),
+    LoginFailure.PROVIDER_UNREACHABLE: (
+        N_("The identity provider cannot be reached"),
+        N_("We cannot contact the identity provider right now. Please try again in a few minutes."),
+        502,
+    ),
+    LoginFailure.PROVIDER_TIMEOUT: (
+        N_("The identity provider is not answering"),
+        N_("The identity provider is taking too long to answer. Please try again in a few minutes."),
+        504,
+    ),
+}
+
+Clock = Callable[[], datetime]
+
+
+def safe_next(raw: str | None, locale: str) -> str:
+    """Only a same-site path may follow sign-in; anything else becomes this language's home page."""
+    default = f"/{locale}/"
+    if not raw or len(raw) > 1000 or not raw.startswith("/") or raw.startswith("//"):
+        return default
+    # Browsers treat "\" like "/", and control characters can split headers: refuse both.
+    if "\\" in raw or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or parts.path.startswith("/auth/"):
+        return default
+    return raw
+
+
+def locale_of(next_path: str | None, request: Request) -> str:
+    """The language of the page being returned to, else the remembered choice, else Vietnamese."""
+    if next_path:
+        first = next_path.split("?", 1)[0].split("/")
+        if len(first) > 1 and first[1] in LOCALES:
+            return first[1]
+    return normalize_locale(request.cookies.get(LANG_COOKIE))
+
+
+def build_routes(
+    client_factory: Callable[[], OidcClient] = OidcClient,
+    clock: Clock = utcnow,
+) -> list[BaseRoute]:
+    """The auth routes; tests pass their own client (e.g. with a fault-injecting transport) or clock."""
+
+    def login(request: Request) -> Response:
+        requested = request.query_params.get("next")
+        locale = locale_of(requested, request)
+        next_path = safe_next(requested, locale)
+        client = client_factory()
+        try:
+            client.metadata()  # the network first, outside the database transaction
+            with unit_of_work() as db:
+                url = client.begin_login(db, next_path=next_path, locale=locale, now=clock())
+        except LoginError as error:
+            return _failure(request, error, locale=locale, next_path=next_path)
+        state = _query_value(url, "state")
+        response = _no_store(RedirectResponse(url, status_code=303))
+        # Binds the sign-in to this browser: a callback URL planted in another browser fails here.
+        response.set_cookie(
+            LOGIN_STATE_COOKIE,
+            state,
+            max_age=get_settings().oidc_login_timeout_minutes * 60,
+            path="/auth",
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().uses_https,
+        )
+        return response
+
+    def callback(request: Request) -> Response:
+        now = clock()
+        params = dict(request.query_params)
+        state = params.get("state")
+        fallback_locale = locale_of(None, request)
+        bound = request.cookies.get(LOGIN_STATE_COOKIE)
+        if state and not (bound and hmac.compare_digest(bound.encode(), state.encode())):
+            return _failure(
+                request, LoginError(LoginFailure.STATE_MISMATCH, "state differs from this browser's sign-in"),
+                locale=fallback_locale,
+            )
+        pending: PendingLogin | None = None
+        failure: LoginError | None = None
+        with unit_of_work() as db:
+            try:
+                pending = consume_login_transaction(db, state, now)
+            except LoginError as error:
+                failure = error  # caught inside, so the single-use delete still commits
+        if pending is None:
+            assert failure is not None
+            locale = failure.locale or fallback_locale
+            return _failure(request, failure, locale=locale, next_path=failure.next_path)
+        try:
+            verified = client_factory().finish_login(pending, params, now=now)
+            identity = identity_from_claims(verified.claims)
+        except LoginError as error:
+            return _failure(request, error, locale=pending.locale, next_path=pending.next_path)
+        except ValueError:
+            error = LoginError(LoginFailure.TOKEN_INVALID, "claims unusable")
+            return _failure(request, error, locale=pending.locale, next_path=pending.next_path)
+
+        with unit_of_work() as db:
+            user = upsert_user(db, verified.issuer, identity, now)
+            settings = get_settings()
+            end_session(db, request.cookies.get(settings.session_cookie_name), now, reason="replaced")
+            raw, session = create_session(db, user, now, locale=pending.locale, id_token=verified.id_token)
+            audit.record(
+                db,
+                action="auth.login",
+                target_type="user",
+                target_id=str(user.id),
+                actor_id=str(user.id),
+                actor_role=primary_role(user.roles),
+                details={"session": session.id, "assurance_level": user.assurance_level},
+            )
+        log.info("user %s signed in (session %s)", user.id, session.id)
+        response = _no_store(RedirectResponse(verified.next_path, status_code=303))
+        response.set_cookie(value=raw, **session_cookie_options())
+        response.delete_cookie(LOGIN_STATE_COOKIE, path="/auth")
+        return response
+
+    def logout(request: Request) -> Response:
+        settings = get_settings()
+        locale = locale_of(request.query_params.get("next"), request)
+        with unit_of_work() as db:
+            raw = request.cookies.get(settings.session_cookie_name)
+            ended = end_session(db, raw, clock(), reason="logout")
+            id_token = ended.id_token if ended else None
+            if ended is not None:
+                audit.record(
+                    db,
+                    action="auth.logout",
+                    target_type="user",
+                    target_id=str(ended.user_id),
+                    actor_id=str(ended.user_id),
+                    details={"session": ended.id},
+                )
+        target = client_factory().logout_url(id_token=id_token, locale=locale) if ended else None
+        response = _no_store(RedirectResponse(target or f"/{locale}/", status_code=303))
+        options = session_cookie_options()
+        response.delete_cookie(
+            options["key"], path=options["path"], secure=options["secure"], httponly=True, samesite="lax"
+        )
+        return response
+
+    def logged_out(request: Request) -> Response:
+        return RedirectResponse(f"/{locale_of(None, request)}/", status_code=303)
+
+    def error_page(request: Request) -> Response:
+        """The same error page in another language (the page's language switch links here)."""
+        try:
+            reason = LoginFailure(request.query_params.get("reason", ""))
+        except ValueError:
+            reason = LoginFailure.PROVIDER_ERROR
+        locale = normalize_locale(request.query_params.get("lang"))
+        next_path = safe_next(request.query_params.get("next"), locale)
+        return _render(reason, locale, next_path)
+
+    return [
+        Route("/auth/login", login, methods=["GET"]),
+        Route("/auth/callback", callback, methods=["GET"]),
+        Route("/auth/logout", logout, methods=["GET", "POST"]),
+        Route("/auth/logged-out", logged_out, methods=["GET"]),
+        Route("/auth/error", error_page, methods=["GET"]),
+    ]
+
+
+def _failure(request: Request, error: LoginError, *, locale: str, next_path: str | None = None) -> Response:
+    """Log by reason (no secrets) and show the page. No session is created.
+
+    Not written to the audit trail: anyone can call the callback, and the trail must not be
+    floodable by anonymous requests.
+    """
+    log.warning("sign-in failed: %s (%s)", error.reason.value, error.detail or "no detail")
+    response = _render(error.reason, locale, safe_next(next_path, locale))
+    response.delete_cookie(LOGIN_STATE_COOKIE, path="/auth")
+    return response
+
+
+def _render(reason: LoginFailure, locale: str, next_path: str) -> HTMLResponse:
+    t = get_translator(locale)
+    title, explanation, status = _PAGES[reason]
+    other = other_locale(locale)
+    html = _TEMPLATES.get_template("auth/error.html").render(
+        t=t,
+        _=t.gettext,
+        locale=locale,
+        title=title,
+        explanation=explanation,
+        reason=reason.value,
+        retry_url=f"/auth/login?next={quote(next_path, safe='/')}",
+        home_url=f"/{locale}/",
+        other_locale=other,
+        other_url=(
+            f"/auth/error?reason={reason.value}&lang={other}"
+            f"&next={quote(_switch_prefix(next_path, other), safe='/')}"
+        ),
+    )
+    return _no_store(HTMLResponse(html, status_code=status))
+
+
+def _switch_prefix(path: str, locale: str) -> str:
+    segments = path.split("/", 2)
+    if len(segments) > 1 and segments[1] in LOCALES:
+        return f"/{locale}/" + (segments[2] if len(segments) > 2 else "")
+    return f"/{locale}/"
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    # The callback URL carries the code: never leak it in a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _query_value(url: str, name: str) -> str:
+    return parse_qs(urlsplit(url).query).get(name, [""])[0]
+
+
+routes: list[BaseRoute] = build_routes()
