@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import statistics
 import sys
@@ -137,6 +138,8 @@ def main() -> int:
         print(f"warning: {index_file} not found; (a) is the curated catalogue only", file=sys.stderr)
     real = Catalog(loaded.taxonomy, loaded.procedures, procedures_from_rows(rows, loaded.taxonomy))
     print(f"python {sys.version.split()[0]}; curated {len(loaded.procedures)}, national index {len(rows)}")
+    # Latency is wall-clock time: other processes competing for the CPU inflate it.
+    print(f"cpus {os.cpu_count()}, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     bench("(a) curated + national index", list(real.all()), real, args.rounds)
 
     extra = max(0, args.size - len(real))

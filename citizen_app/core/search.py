@@ -14,9 +14,13 @@ Ranking, best first (:class:`MatchTier`):
   2. name prefix: the name or code starts with the query ("1.0011", "đăng ký kh");
   3. every query word is in the name (any order);
   4. every query word is somewhere in the entry (summary, field, agency, results…);
-  5. only when nothing matches every word: entries matching the most query words.
-Within a tier: curated before information-only, then fewer words in the name (the shorter,
-more general procedure first), then the home page's popularity, then name length and code.
+  5. only when nothing matches every word (even without filler words such as "how to",
+     "như thế nào"): entries matching the most query words, if at least half of them.
+Within a tier: curated before information-only; entries holding every word whole before those
+where a word only begins a longer one ("tạm trú" before "tạm … trước"); names holding the query
+as typed, as a phrase, first; then fewer words in the name (the shorter, more general procedure
+first), then the home page's popularity, then name length and code.
+Everyday abbreviations are expanded first (cccd → căn cước, gplx → giấy phép lái xe, bhxh…).
 
 Empty query (blank or whitespace): the browse list, every entry passing the filters in browse
 order (curated popular first), with tier ``BROWSE``; so a filter-only search works. A query
@@ -54,6 +58,33 @@ _EMPTY: frozenset[int] = frozenset()
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
 Postings = frozenset[int] | tuple[int]
+
+# Words people wrap around what they want: "how to register a birth", "làm hộ chiếu như thế nào",
+# "xin cấp giấy phép". Dropped only when the whole query matches nothing, because several are
+# also Vietnamese syllables once folded ("the" = thẻ, "can" = căn, "me" = mẹ, "to" = tờ).
+_FILLER_WORDS = frozenset(
+    {
+        # English
+        "a", "an", "the", "to", "of", "for", "in", "on", "at", "by", "and", "or", "my", "i", "how",
+        "do", "does", "can", "could", "what", "which", "is", "are", "get", "with", "me", "want",
+        "need", "please", "where", "when", "procedure", "procedures", "apply",
+        # Vietnamese, folded: cách, làm, như thế nào, ở đâu, tôi, muốn, cần, xin, thủ tục, gì, sao
+        "cach", "lam", "nhu", "nao", "o", "dau", "toi", "muon", "xin", "thu", "tuc", "gi", "sao",
+    }
+)
+# Abbreviations in everyday use, expanded before matching ("làm cccd", "đổi gplx").
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "cccd": ("can", "cuoc"),
+    "cmnd": ("can", "cuoc"),
+    "gplx": ("giay", "phep", "lai", "xe"),
+    "bhxh": ("bao", "hiem", "xa", "hoi"),
+    "bhyt": ("bao", "hiem", "y", "te"),
+    "hkd": ("ho", "kinh", "doanh"),
+    "gpxd": ("giay", "phep", "xay", "dung"),
+    "lltp": ("ly", "lich", "tu", "phap"),
+    "qsdd": ("quyen", "su", "dung", "dat"),
+    "gks": ("giay", "khai", "sinh"),
+}
 
 SortOrder = Literal["relevance", "name", "processing_time", "fee"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "name", "processing_time", "fee")
@@ -144,6 +175,8 @@ class SearchIndex:
         # Folding is most of the build time: fold each name once.
         vi_keys = [folded_key(p.name.vi) for p in docs]
         en_keys = [folded_key(p.name.en) for p in docs]
+        # For the phrase check inside a tier; the newline keeps a phrase from spanning both names.
+        self._padded_names = [f" {vi} \n {en} " for vi, en in zip(vi_keys, en_keys, strict=True)]
         name_postings: dict[str, set[int]] = {}
         all_postings: dict[str, set[int]] = {}
         exact: dict[str, set[int]] = {}
@@ -281,18 +314,50 @@ class SearchIndex:
         wanted.sort(key=len)
         return wanted[0].intersection(*wanted[1:])
 
-    def _tiers(self, tokens: list[str], allowed: frozenset[int] | None) -> list[tuple[MatchTier, set[int]]]:
-        """Matching documents grouped by tier, best tier first, each document in one tier only."""
+    def _match(self, tokens: list[str], allowed: frozenset[int] | None) -> list[tuple[MatchTier, set[int]]]:
+        """Each step only when the one before matches nothing:
+
+        1. every word, the last one possibly unfinished ("cấp hộ ch");
+        2. every word, any of them possibly unfinished ("dang k khai sinh");
+        3. the same without filler words ("how to …", "… như thế nào");
+        4. the most words (:meth:`_some_words`).
+        Finished words matched whole keep result sets small and relevant: "cấp hộ ch" must not
+        also match every "hoạt động … chính".
+        """
+        content = [t for t in tokens if t not in _FILLER_WORDS]
+        attempts = [(tokens, False), (tokens, True)]
+        if content and len(content) < len(tokens):
+            attempts += [(content, False), (content, True)]
+        for words, prefix_all in attempts:
+            if prefix_all and all(len(w) < 2 for w in words[:-1]):
+                continue  # the same as the strict attempt
+            tiers = self._tiers(words, allowed, prefix_all=prefix_all)
+            if tiers:
+                return tiers
+        return self._some_words(content or tokens, allowed)
+
+    @staticmethod
+    def _prefix_flags(words: list[str], last: str, prefix_all: bool) -> list[bool]:
+        # One-letter words other than the last are always whole: as prefixes they match everything.
+        return [w == last or (prefix_all and len(w) > 1) for w in words]
+
+    def _words(self, tokens: list[str], prefix_all: bool) -> tuple[list[str], list[bool], list[Postings]]:
+        """Distinct words (at most MAX_QUERY_WORDS), whether each may be a prefix, and their documents."""
         words = list(dict.fromkeys(tokens))[:MAX_QUERY_WORDS]
-        last = tokens[-1]
-        prefix_ok = [len(w) > 1 or w == last for w in words]
-        everywhere = [self._word_docs("all", w, p) for w, p in zip(words, prefix_ok, strict=True)]
+        prefix_ok = self._prefix_flags(words, tokens[-1], prefix_all)
+        return words, prefix_ok, [self._word_docs("all", w, p) for w, p in zip(words, prefix_ok, strict=True)]
+
+    def _tiers(
+        self, tokens: list[str], allowed: frozenset[int] | None, *, prefix_all: bool = False
+    ) -> list[tuple[MatchTier, set[int]]]:
+        """Documents matching every word, grouped by tier, best first, each in one tier only."""
+        words, prefix_ok, everywhere = self._words(tokens, prefix_all)
         ordered = sorted(everywhere, key=len)
         matched = set(ordered[0]).intersection(*ordered[1:])
         if allowed is not None:
             matched &= allowed
         if not matched:
-            return self._some_words(words, everywhere, allowed) if len(words) > 1 else []
+            return []
         in_name = [self._word_docs("name", w, p) for w, p in zip(words, prefix_ok, strict=True)]
         all_in_name = matched.intersection(*in_name)
         key = " ".join(tokens)
@@ -303,22 +368,29 @@ class SearchIndex:
         matched -= exact
         matched -= name_prefix
         matched -= all_in_name
+        # Within a tier, entries holding every word whole ("tạm trú") come before those where a
+        # word only starts another ("tạm … trước"): prefixes are for words still being typed.
+        whole = (matched | all_in_name).intersection(*(self._all_postings.get(w, _EMPTY) for w in words))
         return [
             (MatchTier.EXACT, exact),
             (MatchTier.NAME_PREFIX, name_prefix),
-            (MatchTier.NAME_ALL_WORDS, all_in_name),
-            (MatchTier.OTHER_TEXT, matched),
+            (MatchTier.NAME_ALL_WORDS, all_in_name & whole),
+            (MatchTier.NAME_ALL_WORDS, all_in_name - whole),
+            (MatchTier.OTHER_TEXT, matched & whole),
+            (MatchTier.OTHER_TEXT, matched - whole),
         ]
 
-    @staticmethod
     def _some_words(
-        words: list[str], everywhere: list[Postings], allowed: frozenset[int] | None
+        self, tokens: list[str], allowed: frozenset[int] | None
     ) -> list[tuple[MatchTier, set[int]]]:
         """Entries matching the most words, if that is at least half of them.
 
         One-letter words do not count here: as a prefix "x" matches half the catalogue, which
         would turn junk such as "drop table x" into hundreds of meaningless hits.
         """
+        words, _prefix_ok, everywhere = self._words(tokens, prefix_all=True)
+        if len(words) < 2:
+            return []
         counts: Counter[int] = Counter()
         for word, docs in zip(words, everywhere, strict=True):
             if len(word) > 1 or word.isdigit():
@@ -361,10 +433,10 @@ class SearchIndex:
                 window = sorted(docs, key=self._sort_rank(sort, locale).__getitem__)[offset : offset + limit]
             return self._results(text, len(docs), [(d, MatchTier.BROWSE) for d in window], offset, limit)
 
-        tokens = tokenize(text)
+        tokens = [word for token in tokenize(text) for word in _ABBREVIATIONS.get(token, (token,))]
         if not tokens:
             return self._results(text, 0, [], offset, limit)
-        tiers = self._tiers(tokens, allowed)
+        tiers = self._match(tokens, allowed)
         total = sum(len(docs) for _, docs in tiers)
         end = offset + limit
         chosen: list[tuple[int, MatchTier]] = []
@@ -374,14 +446,27 @@ class SearchIndex:
                 if seen >= end:
                     break
                 if seen + len(docs) > offset:
-                    ranked = sorted(docs)[max(offset - seen, 0) : end - seen]
-                    chosen.extend((doc, tier) for doc in ranked)
+                    ranked = self._rank_group(tier, docs, " " + " ".join(tokens))
+                    chosen.extend((doc, tier) for doc in ranked[max(offset - seen, 0) : end - seen])
                 seen += len(docs)
         else:
             tier_of = {doc: tier for tier, docs in tiers for doc in docs}
             rank = self._sort_rank(sort, locale)
             chosen = [(doc, tier_of[doc]) for doc in sorted(tier_of, key=rank.__getitem__)[offset:end]]
         return self._results(text, total, chosen, offset, limit)
+
+    def _rank_group(self, tier: MatchTier, docs: set[int], phrase: str) -> list[int]:
+        """Documents of one group in order: names holding the query as typed come first.
+
+        "thường trú" should list "Đăng ký thường trú" before "Khấu trừ … bồi thường": both hold
+        the two words, only one as typed. Checked only for groups that reach the page asked for,
+        and not for huge groups (one-letter queries) where it would cost more than it tells.
+        """
+        if tier not in (MatchTier.NAME_ALL_WORDS, MatchTier.OTHER_TEXT) or len(docs) > 3000:
+            return sorted(docs)
+        names, docs_ = self._padded_names, self._docs
+        # Curated entries still come first: the phrase only reorders within each half.
+        return sorted(docs, key=lambda d: (docs_[d].information_only, phrase not in names[d], d))
 
     def _sort_rank(self, sort: SortOrder, locale: str) -> list[int]:
         if sort == "name":

@@ -194,3 +194,39 @@ def test_limit_and_offset() -> None:
     assert INDEX.search("khai sinh", offset=1000).hits == ()
     assert len(INDEX.search("", limit=10_000).hits) <= 100  # capped
     assert INDEX.search("khai sinh", limit=-5).hits == ()
+
+
+def test_filler_words_are_dropped_only_when_nothing_matches() -> None:
+    assert codes("how to get a birth registration")[0] == "1.001193"
+    assert codes("làm đăng ký khai sinh như thế nào")[0] == "1.001193"
+    assert codes("xin cấp hộ chiếu") == ["1.001456"]
+
+
+def test_everyday_abbreviations() -> None:
+    extra = curated(code="1.014064", name_vi="Cấp lại thẻ căn cước", name_en="Reissue of an identity card",
+                    field="residence", life_events=[])
+    catalog = Catalog(TAX, [extra], [])
+    index = SearchIndex(catalog.all(), catalog)
+    assert index.search("cấp lại cccd").codes == ["1.014064"]
+    assert index.search("CMND").codes == ["1.014064"]
+
+
+def test_whole_words_before_prefixes_and_phrases_first() -> None:
+    entries = [
+        index_entry("1.000001", "Tạm ngừng kinh doanh trước thời hạn"),  # tạm … trước: "tru" is only a prefix
+        index_entry("1.000002", "Đăng ký tạm trú"),
+        index_entry("1.000003", "Khấu trừ bồi thường"),  # both words whole, not as a phrase
+        index_entry("1.000004", "Xóa đăng ký thường trú cho người nước ngoài"),
+    ]
+    catalog = Catalog(TAX, [], entries)
+    index = SearchIndex(catalog.all(), catalog)
+    assert index.search("tam tru").codes == ["1.000002", "1.000001"]
+    assert index.search("thuong tru").codes == ["1.000004", "1.000003"]
+
+
+def test_finished_words_match_whole_unless_nothing_else_matches() -> None:
+    # "dang ky kh": only the last word may be unfinished, so "khai" and "khai tử" both qualify …
+    assert set(codes("dang ky kh")) >= {"1.001193", "1.000656"}
+    # … but an unfinished word in the middle is still found when nothing matches otherwise.
+    assert codes("dang ky kha sinh")[0] == "1.001193"
+    assert codes("đăng k khai sinh")[0] == "1.001193"  # one-letter middle word: best effort
