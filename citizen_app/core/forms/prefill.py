@@ -71,7 +71,7 @@ def enforce_locked(
     result = dict(answers)
     tampered: list[str] = []
     for field_id, value in locked_values.items():
-        if field_id in result and result[field_id] != value:
+        if result.get(field_id) != value:
             tampered.append(field_id)
         result[field_id] = value
     return result, tampered

@@ -1,0 +1,492 @@
+"""Dossier files: checked by content, stored outside the web root, opened only by those allowed.
+
+* Types are decided by the first bytes (magic numbers), never by the name: PDF
+  (``%PDF-``), JPEG (``FF D8 FF``), PNG (``89 50 4E 47 0D 0A 1A 0A``). A file
+  whose content does not match its extension or declared type is refused, so
+  is an empty file, an image Pillow cannot decode, and anything over the limits
+  in Settings (per file, per dossier, files per dossier) or the slot's
+  ``max_files``.
+* Bytes go to ``Settings.attachments_dir/<aa>/<random>`` with a random name and
+  no extension; the original name is kept in the database, sanitised for
+  display. Images get a 256 px JPEG thumbnail beside them; PDFs show an icon.
+* Files follow the transaction: a file written for a row that is rolled back
+  is deleted, and a file whose row is deleted is unlinked only once that
+  deletion commits (session hooks below).
+* :func:`open_attachment` checks the reader (the applicant, or staff of the
+  receiving agency) and writes every refusal to the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from citizen_app.core import audit
+from citizen_app.core.dossiers.access import Actor, can_read, deny
+from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
+from citizen_app.core.i18n import N_, Msg
+from citizen_app.db.models.dossiers import Dossier, DossierAttachment
+from citizen_app.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+ContentType = Literal["application/pdf", "image/jpeg", "image/png"]
+EXTENSIONS: dict[str, ContentType] = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".jfif": "image/jpeg",
+    ".png": "image/png",
+}
+# Browsers and phones sometimes send these aliases for the same types.
+DECLARED_ALIASES: dict[str, ContentType] = {
+    "application/pdf": "application/pdf",
+    "application/x-pdf": "application/pdf",
+    "image/jpeg": "image/jpeg",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/png": "image/png",
+    "image/x-png": "image/png",
+}
+TYPE_NAMES: dict[str, str] = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+THUMBNAIL_SIZE = (256, 256)
+# A decompression bomb is refused rather than decoded: 50 megapixels is beyond any phone photo.
+MAX_IMAGE_PIXELS = 50_000_000
+RESULT_SLOT = "result"
+
+MSG_EMPTY = N_("The file “{name}” is empty")
+MSG_TOO_BIG = N_("The file “{name}” is larger than {limit} MB")
+MSG_DOSSIER_TOO_BIG = N_("Together, the files of an application must be no larger than {limit} MB")
+MSG_TOO_MANY = N_("An application can have at most {count} files")
+MSG_SLOT_FULL = N_("You can add at most {count} files for this document")
+MSG_WRONG_TYPE = N_("The file “{name}” must be a PDF, JPEG or PNG")
+MSG_MISMATCH = N_("The file “{name}” is not what its name says: its content is not {expected}")
+MSG_UNREADABLE = N_("The image “{name}” is damaged or cannot be read")
+MSG_UNKNOWN_SLOT = N_("This document is not part of the form")
+MSG_NOT_EDITABLE = N_("Files can no longer be changed on this application")
+
+
+class AttachmentRejected(DossierError):
+    """The file was refused; ``message`` tells the person why (no file was stored)."""
+
+    default = N_("This file cannot be added")
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a route needs to send the file: read ``path`` and send it as ``filename``."""
+
+    path: Path
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+# --- content checks --------------------------------------------------------------------------------------
+
+
+def sniff(head: bytes) -> ContentType | None:
+    """The type the first bytes announce, or None."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def sanitize_filename(name: str) -> str:
+    """A display name: no path parts, no control or shell-special characters, at most 120 characters."""
+    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    base = _UNSAFE.sub("_", base).strip(" ._")
+    if not base:
+        return "file"
+    stem, dot, extension = base.rpartition(".")
+    if dot and len(extension) <= 10:
+        return f"{stem[: 120 - len(extension) - 1]}.{extension}"
+    return base[:120]
+
+
+def check_file(
+    filename: str,
+    data: bytes,
+    declared_type: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> ContentType:
+    """The file's real type, or :class:`AttachmentRejected` with the reason. Nothing is stored here."""
+    settings = settings or get_settings()
+    display = sanitize_filename(filename)
+    if not data:
+        raise AttachmentRejected(Msg(MSG_EMPTY, {"name": display}))
+    if len(data) > settings.max_file_mb * 1024 * 1024:
+        raise AttachmentRejected(Msg(MSG_TOO_BIG, {"name": display, "limit": settings.max_file_mb}))
+    extension = Path(display).suffix.lower()
+    by_name = EXTENSIONS.get(extension)
+    actual = sniff(data[:16])
+    if by_name is None:
+        raise AttachmentRejected(Msg(MSG_WRONG_TYPE, {"name": display}))
+    if actual != by_name:
+        raise AttachmentRejected(Msg(MSG_MISMATCH, {"name": display, "expected": TYPE_NAMES[by_name]}))
+    if declared_type:
+        declared = DECLARED_ALIASES.get(declared_type.split(";")[0].strip().lower())
+        # application/octet-stream and friends say nothing; a specific wrong type is a mismatch.
+        if declared is not None and declared != actual:
+            raise AttachmentRejected(Msg(MSG_MISMATCH, {"name": display, "expected": TYPE_NAMES[declared]}))
+    if actual != "application/pdf":
+        _check_image(data, display)
+    return actual
+
+
+def _check_image(data: bytes, display: str) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}))
+            image.verify()
+    except AttachmentRejected:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as problem:
+        raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
+    except Image.DecompressionBombError as problem:  # not an OSError: a separate clause
+        raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
+
+
+# --- storage ---------------------------------------------------------------------------------------------
+
+
+def _path(settings: Settings, stored_name: str) -> Path:
+    # Two-character fan-out keeps directories small when there are millions of files.
+    return settings.attachments_dir / stored_name[:2] / stored_name
+
+
+def stored_path(stored_name: str, settings: Settings | None = None) -> Path:
+    return _path(settings or get_settings(), stored_name)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(path.name + ".part")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, path)
+
+
+def _thumbnail(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_SIZE)
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.convert("RGBA").split()[-1])
+            image = background
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80, optimize=True)
+        return out.getvalue()
+
+
+_PENDING_DELETE = "citizen_app.attachments.delete_on_commit"
+_WRITTEN = "citizen_app.attachments.written"
+
+
+def delete_on_commit(db: Session, paths: Iterable[Path]) -> None:
+    """Unlink these files once (and only if) the session's transaction commits."""
+    db.info.setdefault(_PENDING_DELETE, []).extend(paths)
+
+
+def _remember_written(db: Session, paths: Iterable[Path]) -> None:
+    db.info.setdefault(_WRITTEN, []).extend(paths)
+
+
+def _unlink(paths: Iterable[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not delete %s", path)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    _unlink(session.info.pop(_PENDING_DELETE, []))
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_DELETE, None)
+    _unlink(session.info.pop(_WRITTEN, []))
+
+
+def files_of(attachments: Iterable[DossierAttachment], settings: Settings | None = None) -> list[Path]:
+    settings = settings or get_settings()
+    paths: list[Path] = []
+    for item in attachments:
+        paths.append(_path(settings, item.stored_name))
+        if item.thumbnail_name:
+            paths.append(_path(settings, item.thumbnail_name))
+    return paths
+
+
+# --- operations on a dossier ------------------------------------------------------------------------------
+
+
+def _load(db: Session, dossier_id: int) -> Dossier:
+    dossier = db.get(Dossier, dossier_id)
+    if dossier is None:
+        raise DossierNotFound(detail=f"dossier {dossier_id}")
+    return dossier
+
+
+def _stage_for(dossier: Dossier, actor: Actor, slot_id: str) -> str:
+    """Which kind of file this actor may add now, or a refusal (raised by the caller)."""
+    if slot_id == RESULT_SLOT:
+        if actor.is_staff and dossier.status in ("approved", "result_ready"):
+            return "result"
+        raise InvalidTransition(Msg(MSG_NOT_EDITABLE), detail=f"result file on a {dossier.status} dossier")
+    if dossier.status == "draft":
+        return "draft"
+    request = dossier.supplement_request or {}
+    if dossier.status == "supplement_requested" and slot_id in request.get("attachments", []):
+        return "supplement"
+    raise InvalidTransition(Msg(MSG_NOT_EDITABLE), detail=f"slot {slot_id} on a {dossier.status} dossier")
+
+
+def _may_write(actor: Actor, dossier: Dossier, stage: str) -> bool:
+    if stage == "result":
+        return actor.is_staff and can_read(actor, dossier)
+    if actor.role == "citizen":
+        return dossier.applicant_id == actor.user_id
+    # Counter officers fill drafts in with the citizen and record supplements brought to the desk.
+    return actor.is_staff and can_read(actor, dossier)
+
+
+def add_attachment(
+    db: Session,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    slot_id: str,
+    filename: str,
+    data: bytes,
+    declared_type: str | None = None,
+    slot_max_files: int | None = None,
+    now: datetime,
+    settings: Settings | None = None,
+) -> DossierAttachment:
+    """Check and store one file in a slot of a draft (or of an open supplement request, or the result).
+
+    ``slot_max_files`` is the form's limit for the slot; pass ``None`` when the
+    slot is not in the form and the file is refused. The result document uses
+    slot ``"result"`` and needs no form slot.
+    """
+    settings = settings or get_settings()
+    dossier = _load(db, dossier_id)
+    if not can_read(actor, dossier):
+        raise deny(db, action="attachment.add", actor=actor, dossier_id=dossier.id, reason="cannot read")
+    stage = _stage_for(dossier, actor, slot_id)
+    if not _may_write(actor, dossier, stage):
+        raise deny(db, action="attachment.add", actor=actor, dossier_id=dossier.id, reason=f"no {stage} file")
+    if stage != "result" and slot_max_files is None:
+        raise AttachmentRejected(Msg(MSG_UNKNOWN_SLOT), detail=f"unknown slot {slot_id}")
+
+    content_type = check_file(filename, data, declared_type, settings=settings)
+
+    count, total = db.execute(
+        select(
+            func.count(DossierAttachment.id), func.coalesce(func.sum(DossierAttachment.size_bytes), 0)
+        ).where(DossierAttachment.dossier_id == dossier.id, DossierAttachment.stage != "result")
+    ).one()
+    if stage != "result":
+        if count + 1 > settings.max_files_per_dossier:
+            raise AttachmentRejected(Msg(MSG_TOO_MANY, {"count": settings.max_files_per_dossier}))
+        if total + len(data) > settings.max_dossier_mb * 1024 * 1024:
+            raise AttachmentRejected(Msg(MSG_DOSSIER_TOO_BIG, {"limit": settings.max_dossier_mb}))
+        in_slot = (
+            db.scalar(
+                select(func.count(DossierAttachment.id)).where(
+                    DossierAttachment.dossier_id == dossier.id, DossierAttachment.slot_id == slot_id
+                )
+            )
+            or 0
+        )
+        if slot_max_files is not None and in_slot + 1 > slot_max_files:
+            raise AttachmentRejected(Msg(MSG_SLOT_FULL, {"count": slot_max_files}))
+
+    stored_name = secrets.token_hex(16)
+    written = [_path(settings, stored_name)]
+    _remember_written(db, written)
+    _write_private(written[0], data)
+    thumbnail_name = None
+    if content_type != "application/pdf":
+        try:
+            thumbnail = _thumbnail(data)
+        except (OSError, ValueError):
+            log.warning("no thumbnail for %s", stored_name, exc_info=True)
+        else:
+            thumbnail_name = f"{stored_name}.thumb.jpg"
+            thumb_path = _path(settings, thumbnail_name)
+            _remember_written(db, [thumb_path])
+            _write_private(thumb_path, thumbnail)
+
+    attachment = DossierAttachment(
+        dossier_id=dossier.id,
+        slot_id=slot_id,
+        stage=stage,
+        original_name=sanitize_filename(filename),
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        thumbnail_name=thumbnail_name,
+        uploaded_by=actor.user_id,
+        uploaded_at=now,
+    )
+    db.add(attachment)
+    if dossier.status == "draft":
+        dossier.last_touched_at = now
+    db.flush()
+    audit.record(
+        db,
+        action="attachment.add",
+        target_type="dossier",
+        target_id=str(dossier.id),
+        actor_id=actor.audit_id,
+        actor_role=actor.role,
+        details={
+            "attachment": attachment.id,
+            "slot": slot_id,
+            "stage": stage,
+            "bytes": len(data),
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment
+
+
+def remove_attachment(db: Session, attachment_id: int, actor: Actor, *, now: datetime) -> None:
+    """Take a file back out (drafts, and files added for an open supplement request); unlinked on commit."""
+    attachment = db.get(DossierAttachment, attachment_id)
+    if attachment is None:
+        raise DossierNotFound(detail=f"attachment {attachment_id}")
+    dossier = _load(db, attachment.dossier_id)
+    if not can_read(actor, dossier) or not _may_write(actor, dossier, attachment.stage):
+        raise deny(db, action="attachment.remove", actor=actor, dossier_id=dossier.id, reason="not allowed")
+    editable = (
+        (attachment.stage == "draft" and dossier.status == "draft")
+        or (attachment.stage == "supplement" and dossier.status == "supplement_requested")
+        or (attachment.stage == "result" and dossier.status in ("approved", "result_ready"))
+    )
+    if not editable:
+        raise InvalidTransition(Msg(MSG_NOT_EDITABLE), detail=f"{attachment.stage} file on {dossier.status}")
+    delete_on_commit(db, files_of([attachment]))
+    db.delete(attachment)
+    if dossier.status == "draft":
+        dossier.last_touched_at = now
+    audit.record(
+        db,
+        action="attachment.remove",
+        target_type="dossier",
+        target_id=str(dossier.id),
+        actor_id=actor.audit_id,
+        actor_role=actor.role,
+        details={"attachment": attachment_id},
+    )
+
+
+def list_attachments(db: Session, dossier_id: int, actor: Actor) -> list[DossierAttachment]:
+    dossier = _load(db, dossier_id)
+    if not can_read(actor, dossier):
+        raise deny(db, action="attachment.list", actor=actor, dossier_id=dossier.id, reason="not allowed")
+    return list(
+        db.scalars(
+            select(DossierAttachment)
+            .where(DossierAttachment.dossier_id == dossier_id)
+            .order_by(DossierAttachment.id)
+        )
+    )
+
+
+def slot_counts(db: Session, dossier_id: int) -> dict[str, int]:
+    """Files per slot sent with the application (draft stage), for validation."""
+    rows = db.execute(
+        select(DossierAttachment.slot_id, func.count(DossierAttachment.id))
+        .where(DossierAttachment.dossier_id == dossier_id, DossierAttachment.stage == "draft")
+        .group_by(DossierAttachment.slot_id)
+    )
+    return {slot: int(count) for slot, count in rows}
+
+
+def open_attachment(
+    db: Session,
+    attachment_id: int,
+    actor: Actor,
+    *,
+    thumbnail: bool = False,
+    settings: Settings | None = None,
+) -> Download:
+    """The file (or its thumbnail) for the applicant or staff of the receiving agency; others are refused.
+
+    A citizen sees the result document only once the result is ready. Every
+    refusal is audited with ``outcome="denied"``.
+    """
+    settings = settings or get_settings()
+    attachment = db.get(DossierAttachment, attachment_id)
+    if attachment is None:
+        raise DossierNotFound(detail=f"attachment {attachment_id}")
+    dossier = _load(db, attachment.dossier_id)
+    allowed = can_read(actor, dossier)
+    if allowed and actor.role == "citizen" and attachment.stage == "result":
+        allowed = dossier.status in ("result_ready", "returned")
+    if not allowed:
+        raise deny(
+            db,
+            action="attachment.open",
+            actor=actor,
+            dossier_id=dossier.id,
+            reason=f"attachment {attachment_id}",
+        )
+    if thumbnail:
+        if not attachment.thumbnail_name:
+            raise DossierNotFound(detail=f"attachment {attachment_id} has no thumbnail")
+        path = _path(settings, attachment.thumbnail_name)
+        data_type, name = "image/jpeg", f"{Path(attachment.original_name).stem}-thumbnail.jpg"
+    else:
+        path = _path(settings, attachment.stored_name)
+        data_type, name = attachment.content_type, attachment.original_name
+    if not path.exists():
+        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing")
+    return Download(
+        path=path,
+        filename=name,
+        content_type=data_type,
+        size_bytes=path.stat().st_size,
+        sha256=attachment.sha256,
+    )
+
+
+def icon_for(attachment: DossierAttachment) -> str:
+    """``"thumbnail"`` when an image preview exists, else a generic icon name for the page (``"pdf"``)."""
+    if attachment.thumbnail_name:
+        return "thumbnail"
+    return "pdf" if attachment.content_type == "application/pdf" else "file"

@@ -1,0 +1,266 @@
+"""The receipt slip ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), its signed QR link, and public verification.
+
+* :func:`receipt_for` gives every field of the slip as a typed object; the page
+  renders it in either language (texts are ``{vi, en}``, times aware UTC).
+* The QR code encodes ``{public_base_url}/v/{token}``. The token is the dossier
+  code and an HMAC-SHA256 tag over it (128 bits, truncated as RFC 2104 allows),
+  both base64url: ``<code>.<tag>``, about 57 characters. The key is
+  ``Settings.receipt_signing_key`` or, when that is empty, 32 random bytes made
+  once in ``Settings.keys_dir`` (mode 600) and shared by every worker process.
+* :func:`verify_receipt` answers the public page: genuine or not, and for a
+  genuine receipt only the code, procedure, receiving unit, status and dates.
+  Never a name, number or address.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import io
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import qrcode
+import qrcode.constants
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_app.core.codes import is_dossier_code, normalize_code_input
+from citizen_app.core.dossiers.access import Actor, require_read
+from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
+from citizen_app.core.dossiers.lifecycle import load, status_label
+from citizen_app.core.i18n import Msg
+from citizen_app.db.models.dossiers import Dossier
+from citizen_app.settings import Settings, get_settings
+
+KEY_FILE = "receipt_signing.key"
+TAG_BYTES = 16
+_DOMAIN = b"citizen-app receipt v1\x00"
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    name: Mapping[str, str]
+    originals: int
+    copies: int
+    files: int  # electronic files attached online
+
+
+@dataclass(frozen=True)
+class ReceiptSlip:
+    code: str
+    receiving_unit: Mapping[str, str]
+    applicant_name: str | None
+    applicant_address: str | None
+    phone: str | None
+    email: str | None
+    procedure_code: str
+    procedure_name: Mapping[str, str]
+    documents: tuple[ReceiptDocument, ...]
+    processing_days: int
+    received_at: datetime
+    appointment_at: datetime
+    collect_at: Mapping[str, str]
+    fee_due_vnd: int
+    channel: str
+    status: str
+    status_label: Msg
+    verification_url: str
+
+
+@dataclass(frozen=True)
+class PublicVerification:
+    """What anyone scanning the QR may learn. No personal data by construction."""
+
+    genuine: bool
+    code: str | None = None
+    procedure_name: Mapping[str, str] | None = None
+    receiving_unit: Mapping[str, str] | None = None
+    status: str | None = None
+    status_label: Msg | None = None
+    received_at: datetime | None = None
+    appointment_at: datetime | None = None
+
+
+# --- signing -----------------------------------------------------------------------------------------------
+
+
+def signing_key(settings: Settings | None = None) -> bytes:
+    settings = settings or get_settings()
+    if settings.receipt_signing_key:
+        return settings.receipt_signing_key.encode()
+    path = settings.keys_dir / KEY_FILE
+    if not path.exists():
+        _create_key_file(path)
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _create_key_file(path: Path) -> None:
+    """Create the key once; concurrent workers race safely (the loser reads the winner's key)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{KEY_FILE}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(secrets.token_bytes(32).hex())
+    try:
+        os.link(temporary, path)  # atomic, and fails if another process made the key first
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _tag(code: str, key: bytes) -> bytes:
+    return hmac.new(key, _DOMAIN + code.encode(), hashlib.sha256).digest()[:TAG_BYTES]
+
+
+def sign_code(code: str, settings: Settings | None = None) -> str:
+    if not is_dossier_code(code):
+        raise ValueError(f"not a dossier code: {code!r}")
+    return f"{_b64(code.encode())}.{_b64(_tag(code, signing_key(settings)))}"
+
+
+def verify_token(token: str, settings: Settings | None = None) -> str | None:
+    """The dossier code a genuine token carries; None for anything tampered, forged or malformed."""
+    if not token or len(token) > 200 or token.count(".") != 1:
+        return None
+    encoded_code, encoded_tag = token.split(".")
+    try:
+        code = _unb64(encoded_code).decode("ascii")
+        tag = _unb64(encoded_tag)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if not is_dossier_code(code) or code != normalize_code_input(code):
+        return None
+    expected = _tag(code, signing_key(settings))
+    return code if hmac.compare_digest(tag, expected) else None
+
+
+def verification_url(code: str, settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    return f"{settings.public_base_url}/v/{sign_code(code, settings)}"
+
+
+# --- QR ---------------------------------------------------------------------------------------------
+
+
+def qr_png(data: str, *, box_size: int = 8, border: int = 4) -> bytes:
+    """A QR code image (PNG). Medium error correction survives a crease or a smudge on paper."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=border)
+    code.add_data(data)
+    code.make(fit=True)
+    image = code.make_image(fill_color="black", back_color="white")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def qr_data_uri(data: str, **options: int) -> str:
+    return "data:image/png;base64," + base64.b64encode(qr_png(data, **options)).decode()
+
+
+def receipt_qr_png(code: str, settings: Settings | None = None) -> bytes:
+    return qr_png(verification_url(code, settings))
+
+
+def receipt_qr_data_uri(code: str, settings: Settings | None = None) -> str:
+    return qr_data_uri(verification_url(code, settings))
+
+
+# --- the slip ---------------------------------------------------------------------------------------
+
+
+def _collect_at(dossier: Dossier) -> dict[str, str]:
+    unit = dossier.receiving_unit or {}
+    counter_vi = f"Bộ phận Tiếp nhận và Trả kết quả, {unit.get('vi', '')}".rstrip(", ")
+    counter_en = f"Reception and results desk, {unit.get('en', '')}".rstrip(", ")
+    if dossier.channel == "online":
+        return {
+            "vi": f"{counter_vi}; hoặc nhận bản điện tử trên ứng dụng khi có kết quả",
+            "en": f"{counter_en}; or the electronic copy in this app when the result is ready",
+        }
+    return {"vi": counter_vi, "en": counter_en}
+
+
+def slip_from_dossier(dossier: Dossier, settings: Settings | None = None) -> ReceiptSlip:
+    """The slip of a submitted dossier (no access check: use :func:`receipt_for` from pages)."""
+    if dossier.code is None or dossier.received_at is None or dossier.appointment_at is None:
+        raise InvalidTransition(detail=f"dossier {dossier.id} has not been submitted")
+    applicant = dossier.applicant or {}
+    documents = tuple(
+        ReceiptDocument(
+            name=item.get("name", {}),
+            originals=int(item.get("originals", 0)),
+            copies=int(item.get("copies", 0)),
+            files=int(item.get("files", 0)),
+        )
+        for item in dossier.documents or []
+    )
+    return ReceiptSlip(
+        code=dossier.code,
+        receiving_unit=dict(dossier.receiving_unit or {}),
+        applicant_name=applicant.get("full_name"),
+        applicant_address=applicant.get("address"),
+        phone=applicant.get("phone"),
+        email=applicant.get("email"),
+        procedure_code=dossier.procedure_code,
+        procedure_name=dict(dossier.procedure_name or {}),
+        documents=documents,
+        processing_days=int(dossier.processing_days or 0),
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+        collect_at=_collect_at(dossier),
+        fee_due_vnd=int(dossier.fee_due_vnd or 0),
+        channel=dossier.channel,
+        status=dossier.status,
+        status_label=status_label(dossier.status),
+        verification_url=verification_url(dossier.code, settings),
+    )
+
+
+def receipt_for(db: Session, dossier_id: int, actor: Actor, settings: Settings | None = None) -> ReceiptSlip:
+    """The slip for the applicant or staff of the receiving agency (others refused and audited)."""
+    dossier = load(db, dossier_id)
+    require_read(db, actor, dossier, action="receipt.read")
+    return slip_from_dossier(dossier, settings)
+
+
+def find_by_code(db: Session, code: str) -> Dossier:
+    dossier = db.scalar(select(Dossier).where(Dossier.code == normalize_code_input(code)))
+    if dossier is None:
+        raise DossierNotFound(detail=f"no dossier {code}")
+    return dossier
+
+
+def verify_receipt(db: Session, token: str, settings: Settings | None = None) -> PublicVerification:
+    """The public page behind the QR: genuine (signature good *and* the dossier exists) and its status."""
+    code = verify_token(token, settings)
+    if code is None:
+        return PublicVerification(genuine=False)
+    dossier = db.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or dossier.status == "draft":
+        return PublicVerification(genuine=False)
+    return PublicVerification(
+        genuine=True,
+        code=dossier.code,
+        procedure_name=dict(dossier.procedure_name or {}),
+        receiving_unit=dict(dossier.receiving_unit or {}),
+        status=dossier.status,
+        status_label=status_label(dossier.status),
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+    )

@@ -1,0 +1,376 @@
+"""The state machine: each step allowed or denied by role, reasons, withdraw, overdue, delay, supplements."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from citizen_app.core import attachments, dossiers
+from citizen_app.core.dossiers import TRANSITIONS, Actor
+from citizen_app.core.i18n import VIETNAM_TZ
+from citizen_app.db.models.audit import AuditEvent
+from citizen_app.db.models.dossiers import Dossier, DossierEvent
+from tests.unit.dossiers import helpers
+from tests.unit.dossiers.forms_fixtures import form
+from tests.unit.dossiers.helpers import NOW, jpeg, make_user, officer, province_officer
+
+LATER = NOW + timedelta(hours=1)
+ROLES = ("citizen", "counter_officer", "supervisor", "system")
+
+
+def at_status(db: Session, status: str) -> tuple[int, Actor]:
+    dossier_id, citizen = helpers.submitted(db)
+    db.execute(update(Dossier).where(Dossier.id == dossier_id).values(status=status))
+    if status == "supplement_requested":
+        db.execute(
+            update(Dossier)
+            .where(Dossier.id == dossier_id)
+            .values(
+                supplement_request={
+                    "fields": ["reason"],
+                    "attachments": [],
+                    "message": "x",
+                    "requested_at": NOW.isoformat(),
+                }
+            )
+        )
+    db.commit()
+    return dossier_id, citizen
+
+
+def actor_for(db: Session, role: str, citizen: Actor) -> Actor:
+    if role == "citizen":
+        return citizen
+    if role == "system":
+        return Actor.system()
+    return officer(db, "00008", role)
+
+
+PLAIN_STEPS = [(s, t) for (s, t), step in TRANSITIONS.items() if step.via is None]
+
+
+@pytest.mark.parametrize(("source", "target"), PLAIN_STEPS)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_transition_by_role(db_session: Session, source: str, target: str, role: str) -> None:
+    dossier_id, citizen = at_status(db_session, source)
+    actor = actor_for(db_session, role, citizen)
+    db_session.commit()
+    step = TRANSITIONS[(source, target)]
+    note = "Hồ sơ thiếu chữ ký" if step.note == "required" else None
+    if role in step.roles:
+        dossier = dossiers.fire(db_session, dossier_id, target, actor, now=LATER, note=note)
+        db_session.commit()
+        assert dossier.status == target
+        event = db_session.scalars(
+            select(DossierEvent).where(DossierEvent.dossier_id == dossier_id).order_by(DossierEvent.id.desc())
+        ).first()
+        assert (event.from_status, event.to_status, event.actor_role, event.note) == (
+            source,
+            target,
+            role,
+            note,
+        )
+        assert event.actor_id == actor.user_id and event.at == LATER
+        if target == "rejected":
+            assert dossier.rejection_reason == note
+    else:
+        with pytest.raises(dossiers.AccessDenied):
+            dossiers.fire(db_session, dossier_id, target, actor, now=LATER, note=note)
+        db_session.rollback()
+        assert db_session.get(Dossier, dossier_id).status == source
+        denied = db_session.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
+        assert [e.action for e in denied] == [f"dossier.{step.action}"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("draft", "received"),
+        ("submitted", "approved"),
+        ("processing", "withdrawn"),
+        ("returned", "processing"),
+        ("rejected", "received"),
+        ("withdrawn", "submitted"),
+        ("approved", "returned"),
+    ],
+)
+def test_steps_not_in_the_table_are_refused(db_session: Session, source: str, target: str) -> None:
+    dossier_id, _ = at_status(db_session, source)
+    supervisor = officer(db_session, "00008", "supervisor")
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.fire(db_session, dossier_id, target, supervisor, now=LATER, note="x")
+
+
+def test_steps_with_data_need_their_own_function(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "processing")
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.fire(
+            db_session, dossier_id, "supplement_requested", officer(db_session), now=LATER, note="x"
+        )
+
+
+def test_rejection_requires_a_reason(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "processing")
+    desk = officer(db_session)
+    for empty in (None, "", "   "):
+        with pytest.raises(dossiers.NoteRequired):
+            dossiers.reject(db_session, dossier_id, desk, now=LATER, reason=empty)  # type: ignore[arg-type]
+    dossier = dossiers.reject(db_session, dossier_id, desk, now=LATER, reason="  Không đủ điều kiện  ")
+    assert dossier.rejection_reason == "Không đủ điều kiện"
+    assert dossier.finished_at == LATER
+
+
+def test_withdraw_only_before_processing(db_session: Session) -> None:
+    dossier_id, citizen = at_status(db_session, "received")
+    assert dossiers.withdraw(db_session, dossier_id, citizen, now=LATER).status == "withdrawn"
+    other_id, other = at_status(db_session, "processing")
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.withdraw(db_session, other_id, other, now=LATER)
+
+
+def test_another_citizen_cannot_withdraw(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "submitted")
+    stranger = Actor.citizen(make_user(db_session))
+    db_session.commit()
+    with pytest.raises(dossiers.AccessDenied):
+        dossiers.withdraw(db_session, dossier_id, stranger, now=LATER)
+
+
+def test_staff_of_another_unit_are_refused(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "submitted")
+    elsewhere = officer(db_session, "00004")
+    province = province_officer(db_session, "01")
+    db_session.commit()
+    for actor in (elsewhere, province):
+        with pytest.raises(dossiers.AccessDenied):
+            dossiers.fire(db_session, dossier_id, "received", actor, now=LATER)
+        db_session.rollback()
+    assert db_session.get(Dossier, dossier_id).status == "submitted"
+    assert len(db_session.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()) == 2
+    assert dossiers.allowed_targets(db_session.get(Dossier, dossier_id), elsewhere) == []
+    assert set(dossiers.allowed_targets(db_session.get(Dossier, dossier_id), officer(db_session))) == {
+        "received",
+        "rejected",
+    }
+
+
+def test_staff_role_must_be_held() -> None:
+    class User:
+        user_id, roles, unit_level, unit_code = 7, ("citizen",), None, None
+
+    with pytest.raises(dossiers.AccessDenied):
+        Actor.staff(User())
+
+
+def test_the_full_happy_path_and_timeline(db_session: Session) -> None:
+    dossier_id, citizen = helpers.submitted(db_session)
+    desk = officer(db_session)
+    chief = officer(db_session, role="supervisor")
+    for target, actor in [
+        ("received", desk),
+        ("processing", desk),
+        ("approved", chief),
+        ("result_ready", desk),
+        ("returned", desk),
+    ]:
+        dossiers.fire(db_session, dossier_id, target, actor, now=LATER)
+    db_session.commit()
+    events = dossiers.timeline(db_session, dossier_id, citizen)
+    assert [e.to_status for e in events] == [
+        "draft",
+        "submitted",
+        "received",
+        "processing",
+        "approved",
+        "result_ready",
+        "returned",
+    ]
+    dossier = db_session.get(Dossier, dossier_id)
+    assert dossier.status in dossiers.TERMINAL
+    with pytest.raises(dossiers.AccessDenied):
+        dossiers.timeline(db_session, dossier_id, Actor.citizen(make_user(db_session)))
+
+
+def test_concurrent_clicks_cannot_both_win(db_session: Session, engine) -> None:  # type: ignore[no-untyped-def]
+    dossier_id, _ = at_status(db_session, "processing")
+    desk = officer(db_session)
+    db_session.commit()
+    stale = db_session.get(Dossier, dossier_id)
+    with Session(engine) as other:
+        dossiers.fire(other, dossier_id, "approved", desk, now=LATER)
+        other.commit()
+    # This session still believes the dossier is processing.
+    step = dossiers.TRANSITIONS[("processing", "rejected")]
+    from citizen_app.core.dossiers.lifecycle import apply
+
+    with pytest.raises(dossiers.ConcurrentChange):
+        apply(db_session, stale, step, desk, now=LATER, note="too late")
+
+
+# --- overdue and delay ----------------------------------------------------------------------------
+
+
+def test_overdue(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "processing")
+    dossier = db_session.get(Dossier, dossier_id)
+    appointment = dossier.appointment_at
+    assert not dossiers.is_overdue(dossier, appointment - timedelta(minutes=1))
+    assert dossiers.is_overdue(dossier, appointment + timedelta(minutes=1))
+    assert [d.id for d in dossiers.overdue_dossiers(db_session, appointment + timedelta(minutes=1))] == [
+        dossier_id
+    ]
+    assert dossiers.overdue_dossiers(db_session, appointment + timedelta(minutes=1), agency_code="x") == []
+    dossier.status = "supplement_requested"  # waiting on the citizen: not the agency's delay
+    assert not dossiers.is_overdue(dossier, appointment + timedelta(days=1))
+    dossier.status = "result_ready"
+    assert not dossiers.is_overdue(dossier, appointment + timedelta(days=1))
+
+
+def test_delay_sets_a_new_date_with_an_apology(db_session: Session) -> None:
+    dossier_id, citizen = at_status(db_session, "processing")
+    desk = officer(db_session)
+    db_session.commit()
+    original = db_session.get(Dossier, dossier_id).appointment_at
+    new_date = datetime(2026, 11, 25, 16, 0, tzinfo=VIETNAM_TZ)
+    with pytest.raises(dossiers.NoteRequired):
+        dossiers.delay(db_session, dossier_id, desk, now=LATER, new_appointment=new_date, apology=" ")
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.delay(
+            db_session,
+            dossier_id,
+            desk,
+            now=LATER,
+            new_appointment=original - timedelta(hours=1),
+            apology="Xin lỗi",
+        )
+    with pytest.raises(dossiers.AccessDenied):
+        dossiers.delay(db_session, dossier_id, citizen, now=LATER, new_appointment=new_date, apology="x")
+    db_session.rollback()
+    dossier = dossiers.delay(
+        db_session,
+        dossier_id,
+        desk,
+        now=LATER,
+        new_appointment=new_date,
+        apology="Xin lỗi ông/bà vì cần xác minh thêm với Công an phường.",
+    )
+    db_session.commit()
+    assert dossier.appointment_at == new_date
+    assert dossier.original_appointment_at == original
+    event = dossiers.timeline(db_session, dossier_id, citizen)[-1]
+    assert event.action == "delay" and event.note.startswith("Xin lỗi")
+    assert event.details["new_appointment"] == new_date.isoformat()
+    assert not dossiers.is_overdue(dossier, original + timedelta(hours=1))
+    dossiers.fire(db_session, dossier_id, "rejected", desk, now=LATER, note="x")
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.delay(
+            db_session,
+            dossier_id,
+            desk,
+            now=LATER,
+            new_appointment=new_date + timedelta(days=1),
+            apology="Xin lỗi",
+        )
+
+
+# --- supplements ----------------------------------------------------------------------------------
+
+
+def test_supplement_round_trip(db_session: Session) -> None:
+    dossier_id, citizen = at_status(db_session, "processing")
+    desk = officer(db_session)
+    with pytest.raises(dossiers.ValidationFailed) as bad:
+        dossiers.request_supplement(
+            db_session,
+            dossier_id,
+            desk,
+            form=form(),
+            fields=["full_name", "nope"],
+            message="Bổ sung",
+            now=LATER,
+        )
+    assert set(bad.value.errors) == {"full_name", "nope"}
+    with pytest.raises(dossiers.NoteRequired):
+        dossiers.request_supplement(
+            db_session, dossier_id, desk, form=form(), fields=["reason"], message="", now=LATER
+        )
+    dossier = dossiers.request_supplement(
+        db_session,
+        dossier_id,
+        desk,
+        form=form(),
+        fields=["reason", "household_size"],
+        attachments=["other_documents"],
+        message="Vui lòng bổ sung giấy xác nhận của chủ hộ.",
+        now=LATER,
+    )
+    db_session.commit()
+    assert dossier.status == "supplement_requested"
+    assert dossier.supplement_request["fields"] == ["reason", "household_size"]
+
+    # Only requested slots accept files now; drafts' slots do not.
+    with pytest.raises(dossiers.InvalidTransition):
+        attachments.add_attachment(
+            db_session,
+            dossier_id,
+            citizen,
+            slot_id="proof_of_residence",
+            filename="a.jpg",
+            data=jpeg(),
+            slot_max_files=2,
+            now=LATER,
+        )
+    respond_at = LATER + timedelta(hours=2)
+    # Without the requested file the answer is refused.
+    with pytest.raises(dossiers.ValidationFailed) as missing:
+        dossiers.respond_to_supplement(
+            db_session, dossier_id, citizen, form=form(), answers={"reason": "work"}, now=respond_at
+        )
+    assert set(missing.value.errors) == {"attachments.other_documents"}
+    db_session.rollback()
+    attachments.add_attachment(
+        db_session,
+        dossier_id,
+        citizen,
+        slot_id="other_documents",
+        filename="xac-nhan.jpg",
+        data=jpeg(),
+        slot_max_files=3,
+        now=respond_at,
+    )
+    with pytest.raises(dossiers.ValidationFailed) as invalid:
+        dossiers.respond_to_supplement(
+            db_session, dossier_id, citizen, form=form(), answers={"household_size": "lots"}, now=respond_at
+        )
+    assert set(invalid.value.errors) == {"household_size"}
+    dossier = dossiers.respond_to_supplement(
+        db_session,
+        dossier_id,
+        citizen,
+        form=form(),
+        answers={"reason": "work", "household_size": "4", "full_name": "Changed", "phone": "0900000000"},
+        now=respond_at,
+    )
+    db_session.commit()
+    assert dossier.status == "processing"
+    assert dossier.supplement_request is None
+    assert dossier.answers["reason"] == "work" and dossier.answers["household_size"] == 4
+    assert dossier.answers["full_name"] == "Nguyễn Văn An"  # not requested: unchanged
+    assert dossier.answers["phone"] == "0912345678"
+    event = dossiers.timeline(db_session, dossier_id, citizen)[-1]
+    assert (event.action, event.to_status) == ("supply", "processing")
+    assert event.details["changed_fields"] == ["reason", "household_size"]
+    assert event.details["files_added"] == {"other_documents": 1}
+
+
+def test_supplement_is_answered_only_by_the_applicant(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "supplement_requested")
+    stranger = Actor.citizen(make_user(db_session))
+    db_session.commit()
+    with pytest.raises(dossiers.AccessDenied):
+        dossiers.respond_to_supplement(
+            db_session, dossier_id, stranger, form=form(), answers={"reason": "work"}, now=LATER
+        )
