@@ -14,13 +14,15 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.cookies import CookieError, SimpleCookie
 from typing import Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from citizen_app.core.identity.users import ROLE_CITIZEN, ROLE_SUPERVISOR, STAFF_ROLES, primary_role
+from citizen_app.db.base import utcnow
+from citizen_app.db.engine import unit_of_work
 from citizen_app.db.models.identity import AuthSession, LoginTransaction, User
 from citizen_app.settings import Settings, get_settings
 
@@ -166,6 +168,30 @@ def resolve_session(
     return check_session(db, raw_token, now, settings=settings).user
 
 
+def check_cookie_header(
+    cookie_header: str | None, *, now: datetime | None = None, settings: Settings | None = None
+) -> SessionCheck:
+    """The session behind a raw ``Cookie:`` header, in its own short transaction.
+
+    Own transaction on purpose: this is what a Reflex event handler calls first
+    (``self.router.headers.cookie``), before it knows whether it will write anything.
+    """
+    settings = settings or get_settings()
+    raw = session_token_from_cookie_header(cookie_header, settings.session_cookie_name)
+    if not raw:
+        return SessionCheck(None, "missing")
+    with unit_of_work() as db:
+        return check_session(db, raw, now or utcnow(), settings=settings)
+
+
+def login_url(next_path: str) -> str:
+    """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form)."""
+    return "/auth/login?next=" + quote(next_path, safe="/")
+
+
+LOGOUT_URL = "/auth/logout"
+
+
 def end_session(
     db: Session, raw_token: str | None, now: datetime, reason: str = "logout"
 ) -> AuthSession | None:
@@ -192,21 +218,19 @@ def purge_stale(db: Session, now: datetime, *, keep_days: int = 30) -> None:
 
 
 def session_token_from_cookie_header(cookie_header: str | None, name: str) -> str | None:
-    """The raw value of cookie ``name`` in a ``Cookie:`` header (what Reflex's router exposes)."""
-    if not cookie_header:
-        return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(cookie_header)
-    except CookieError:
-        # One malformed cookie from another site component must not hide ours: fall back to splitting.
-        for part in cookie_header.split(";"):
-            key, _, value = part.strip().partition("=")
-            if key == name:
-                return value.strip('"') or None
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel and morsel.value else None
+    """The raw value of cookie ``name`` in a ``Cookie:`` header (what Reflex's router exposes).
+
+    Split by hand rather than with ``http.cookies``: SimpleCookie silently drops every cookie
+    after one it cannot parse, and other scripts on the site may set odd ones.
+    """
+    for part in (cookie_header or "").split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key.strip() == name:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            return value or None
+    return None
 
 
 def session_cookie_options(settings: Settings | None = None) -> dict[str, Any]:
