@@ -4,6 +4,8 @@ import os
 
 import reflex as rx
 
+from citizen_app.web.defer_hydration import DeferHydrationPlugin
+
 PORT = int(os.environ.get("PORT", "3000"))
 
 config = rx.Config(
@@ -15,7 +17,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # No Radix Themes and no Tailwind: plain HTML elements with our own small stylesheet keep the
     # JavaScript and CSS a cheap phone must download and parse to a minimum.
-    plugins=[],
+    plugins=[DeferHydrationPlugin()],
     disable_plugins=[rx.plugins.SitemapPlugin],
     frontend_packages=["@fontsource/be-vietnam-pro@5.2.8"],
 )

@@ -36,7 +36,7 @@ def sign_in_href() -> rx.Var:
 def _brand(t: Translator) -> rx.Component:
     _ = t.gettext
     return app_link(
-        rx.el.img(src="/icons/icon-192.png", alt="", width="32", height="32", class_name="brand-mark"),
+        rx.el.img(src="/icons/icon-192.png", alt="", custom_attrs={"width": "32", "height": "32"}, class_name="brand-mark"),
         rx.el.span(_("Public Services"), class_name="brand-name"),
         to=href(t, "/"),
         class_name="brand",
