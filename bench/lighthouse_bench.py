@@ -39,7 +39,9 @@ DEFAULT_PAGES = ["/vi/", "/en/", "/vi/search?q=khai%20sinh", "/vi/services/1.001
 
 def ensure_lighthouse() -> None:
     if not LIGHTHOUSE.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=BENCH_DIR, check=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=BENCH_DIR, check=True
+        )
 
 
 def lighthouse(url: str, workdir: Path) -> dict[str, float]:
@@ -47,8 +49,13 @@ def lighthouse(url: str, workdir: Path) -> dict[str, float]:
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     subprocess.run(
         [
-            str(LIGHTHOUSE), url, "--quiet", "--only-categories=performance",
-            "--output=json", f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}",
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={CHROME_FLAGS}",
         ],
         check=True,
         env=env,
@@ -90,14 +97,33 @@ def blank_reflex_app(workdir: Path) -> Iterator[str]:
     env = app_environment(workdir / "blank-data", port)
     subprocess.run(
         [sys.executable, "-m", "reflex", "init", "--template", "blank"],
-        cwd=app_dir, env=env, check=True, capture_output=True,
+        cwd=app_dir,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     log = workdir / "blank.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port),
-             "--backend-port", str(port), "--backend-host", "127.0.0.1"],
-            cwd=app_dir, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--backend-host",
+                "127.0.0.1",
+            ],
+            cwd=app_dir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -135,7 +161,9 @@ def row(name: str, result: dict[str, float]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", nargs="*", default=DEFAULT_PAGES)
     parser.add_argument("--skip-blank", action="store_true")

@@ -33,7 +33,7 @@ for locale in LOCALES:
             route=page.localized_route(locale),
             title=translator.gettext(page.title),
             description=translator.gettext(page.description) if page.description else None,
-            on_load=page.on_load,
+            on_load=page.load_events(),
             meta=page_head(translator),
         )
 

@@ -41,3 +41,11 @@ def current_path() -> rx.Var:
         "(routerLocation.pathname + routerLocation.search)",
         _var_data=VarData(imports=_USE_LOCATION, hooks={_HOOK: None}),
     ).to(str)
+
+
+def sign_in_href() -> rx.Var:
+    """``/auth/login?next=<this page>``: after signing in, the person returns where they were."""
+    return rx.Var(
+        "('/auth/login?next=' + encodeURIComponent(routerLocation.pathname + routerLocation.search))",
+        _var_data=VarData(imports=_USE_LOCATION, hooks={_HOOK: None}),
+    ).to(str)

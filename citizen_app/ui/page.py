@@ -22,3 +22,10 @@ class Page:
 
     def localized_route(self, locale: str) -> str:
         return f"/{locale}{self.route}" if self.route != "/" else f"/{locale}"
+
+    def load_events(self) -> list[Callable[..., object]]:
+        """Every page first refreshes who is signed in, then runs its own loader."""
+        from citizen_app.states.base import AppState
+
+        own = self.on_load if isinstance(self.on_load, list) else [self.on_load] if self.on_load else []
+        return [AppState.load_session, *own]

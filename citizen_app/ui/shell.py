@@ -10,8 +10,9 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from citizen_app.core.i18n import N_, Translator, other_locale
+from citizen_app.states.base import AppState
 from citizen_app.ui.links import app_link
-from citizen_app.ui.location import current_path, language_switch_href
+from citizen_app.ui.location import language_switch_href, sign_in_href
 
 NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     # (key, locale-free path, icon, label msgid)
@@ -29,14 +30,15 @@ def href(t: Translator, path: str) -> str:
     return f"/{t.locale}{path}"
 
 
-def sign_in_href() -> rx.Var:
-    return rx.Var.create("/auth/login?next=") + rx.Var(f"encodeURIComponent({current_path()!s})").to(str)
-
-
 def _brand(t: Translator) -> rx.Component:
     _ = t.gettext
     return app_link(
-        rx.el.img(src="/icons/icon-192.png", alt="", custom_attrs={"width": "32", "height": "32"}, class_name="brand-mark"),
+        rx.el.img(
+            src="/icons/icon-192.png",
+            alt="",
+            custom_attrs={"width": "32", "height": "32"},
+            class_name="brand-mark",
+        ),
         rx.el.span(_("Public Services"), class_name="brand-name"),
         to=href(t, "/"),
         class_name="brand",
@@ -56,6 +58,29 @@ def language_switch(t: Translator) -> rx.Component:
         lang=target,
         class_name="lang-switch",
         testid="lang-switch",
+    )
+
+
+def account_link(t: Translator) -> rx.Component:
+    """Signed in: the person's name (their account). Otherwise: sign in, then come back here."""
+    _ = t.gettext
+    return rx.cond(
+        AppState.signed_in,
+        app_link(
+            rx.icon("circle-user-round", size=18, aria_hidden="true"),
+            rx.el.span(AppState.user_name, class_name="account-name"),
+            to=href(t, "/account"),
+            class_name="header-link",
+            testid="header-account",
+        ),
+        app_link(
+            rx.icon("log-in", size=18, aria_hidden="true"),
+            rx.el.span(_("Sign in")),
+            to=sign_in_href(),
+            reload_document=True,
+            class_name="header-link",
+            testid="header-sign-in",
+        ),
     )
 
 
@@ -89,7 +114,9 @@ def connection_banner(t: Translator) -> rx.Component:
         rx.el.div(
             rx.icon("wifi-off", size=18, aria_hidden="true"),
             rx.el.span(
-                _("You are offline. What you type is kept on this phone and sent when the connection returns.")
+                _(
+                    "You are offline. What you type is kept on this phone and sent when the connection returns."
+                )
             ),
             class_name="connection-banner",
             role="status",
@@ -106,7 +133,7 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
             rx.el.div(
                 _brand(t),
                 _nav_links(t, active, "top-nav"),
-                rx.el.div(language_switch(t), class_name="header-tools"),
+                rx.el.div(language_switch(t), account_link(t), class_name="header-tools"),
                 class_name="header-inner",
             ),
             class_name="site-header",

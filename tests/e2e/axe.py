@@ -25,5 +25,7 @@ def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
         targets = [node["target"] for node in violation["nodes"][:5]]
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}\n  {json.dumps(targets)}")
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n  {json.dumps(targets)}"
+        )
     return "\n".join(lines)

@@ -27,7 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-DESKTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1, "is_mobile": False, "has_touch": False}
+DESKTOP = {
+    "viewport": {"width": 1366, "height": 768},
+    "device_scale_factor": 1,
+    "is_mobile": False,
+    "has_touch": False,
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -85,7 +90,7 @@ def open_app(playwright: Playwright, browser: Browser, base_url: str) -> Iterato
         if not app_page.page.is_closed() and app_page.page.url not in app_page.checked_urls:
             try:
                 app_page.wait_hydrated()
-            except Exception:  # noqa: BLE001 - a page that never hydrated is the test's own failure
+            except Exception:  # a page that never hydrated is the test's own failure
                 continue
             app_page.assert_accessible()
     for context in contexts:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -59,7 +59,9 @@ def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log: Pat
 
 
 @contextmanager
-def running_app(data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 600) -> Iterator[str]:
+def running_app(
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 600
+) -> Iterator[str]:
     """Migrate and seed a fresh database, build the production frontend, serve it; yield the base URL."""
     port = free_port()
     env = app_environment(data_dir, port, extra_env)
@@ -69,8 +71,18 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None, timeout
     with log.open("wb") as output:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "reflex", "run", "--env", "prod",
-                "--frontend-port", str(port), "--backend-port", str(port), "--backend-host", "127.0.0.1",
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--backend-host",
+                "127.0.0.1",
             ],
             cwd=PROJECT_ROOT,
             env=env,
@@ -87,13 +99,5 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None, timeout
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            with suppress_lookup():
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-
-
-@contextmanager
-def suppress_lookup() -> Iterator[None]:
-    try:
-        yield
-    except ProcessLookupError:
-        pass

@@ -1,0 +1,1 @@
+"""Reflex states: thin. They hold what a page shows and call the core for everything else."""
