@@ -257,7 +257,10 @@ class SandboxOpenIDCode(OpenIDCode):
         return {"iss": self.server.issuer, "aud": client.get_client_id(), "azp": client.get_client_id()}
 
     def generate_user_info(self, user: EndUser, scope: str) -> dict[str, Any]:
-        return user.account.claims_for(set(scope.split()))
+        # The ID token stays lean: it travels in logout URLs (id_token_hint) and sits in the relying
+        # party's session table, so personal data is served by userinfo only, to the access token.
+        claims = user.account.claims_for(set(scope.split()))
+        return {name: claims[name] for name in ("sub", "vneid_level") if name in claims}
 
 
 class PrivateKeyJwtAuthentication(JWTBearerClientAssertion):

@@ -240,6 +240,7 @@ class IdpStore:
     def start_session(self, subject: str, ttl_seconds: int) -> str:
         raw = secrets.token_urlsafe(32)
         now = time.time()
+        self.purge()  # a sign-in is rare enough to pay for the housekeeping
         with self.connect() as db:
             db.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?)", (_hash(raw), subject, int(now), now + ttl_seconds)

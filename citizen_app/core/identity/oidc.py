@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 DISCOVERY_TTL_SECONDS = 3600
+# A key the provider withdrew (say, after a leak) must stop being trusted without a restart.
+JWKS_TTL_SECONDS = 600
 # Asymmetric algorithms only: "none" and HMAC (keyed with the client secret) are never accepted.
 ACCEPTED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 
@@ -162,7 +164,7 @@ class VerifiedLogin:
 class _Caches:
     lock: threading.Lock = field(default_factory=threading.Lock)
     discovery: dict[str, tuple[float, ProviderMetadata]] = field(default_factory=dict)
-    jwks: dict[str, KeySet] = field(default_factory=dict)
+    jwks: dict[str, tuple[float, KeySet]] = field(default_factory=dict)
 
 
 # Per process. These are caches of public provider data, not state: any worker can rebuild them.
@@ -209,15 +211,16 @@ class OidcClient:
         return metadata
 
     def _jwks(self, metadata: ProviderMetadata, *, refresh: bool = False) -> KeySet:
+        now = time.monotonic()
         with _caches.lock:
             cached = _caches.jwks.get(metadata.jwks_uri)
-        if cached is not None and not refresh:
-            return cached
+        if cached is not None and not refresh and now - cached[0] < JWKS_TTL_SECONDS:
+            return cached[1]
         with self._http() as http, _provider_call("jwks"):
             document = _json_object(http.get(metadata.jwks_uri), "jwks")
         keyset = _import_public_keys(document)
         with _caches.lock:
-            _caches.jwks[metadata.jwks_uri] = keyset
+            _caches.jwks[metadata.jwks_uri] = (now, keyset)
         return keyset
 
     # --- step 1: send the browser to the provider --------------------------------------------------

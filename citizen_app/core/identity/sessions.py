@@ -29,6 +29,9 @@ from citizen_app.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 32  # 256 bits
+# Reflex sends many events a minute; writing last-seen at most this often keeps the idle limit
+# accurate to well under a minute without a database write per keystroke.
+TOUCH_INTERVAL = timedelta(seconds=30)
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32) is 43 characters
 
 SessionProblem = Literal["missing", "malformed", "unknown", "ended", "idle", "absolute"]
@@ -142,7 +145,8 @@ def check_session(
     user = db.get(User, row.user_id)
     if user is None:
         return SessionCheck(None, "unknown")
-    row.last_seen_at = now
+    if now - row.last_seen_at >= TOUCH_INTERVAL:
+        row.last_seen_at = now
     locale = user.profile.preferred_locale if user.profile else row.locale
     return SessionCheck(
         AuthenticatedUser(

@@ -115,7 +115,9 @@ def test_code_exchange_id_token_and_userinfo(idp) -> None:
     claims = unverified_claims(token["id_token"])
     assert claims["iss"] == idp.issuer and claims["aud"] == CLIENT_ID and claims["nonce"] == "n-0S6_WzA2Mj"
     assert claims["acr"] == "urn:vneid:loa:1" and claims["vneid_level"] == 1 and "at_hash" in claims
-    assert claims["personal_id"] == "040078005182" and claims["exp"] - claims["iat"] <= 600
+    assert claims["exp"] - claims["iat"] <= 600
+    # Lean ID token: personal data only through userinfo (the token travels as a logout hint).
+    assert not {"personal_id", "name", "birthdate", "phone_number", "permanent_address"} & set(claims)
     kids = {key["kid"] for key in httpx.get(f"{idp.issuer}/jwks.json").json()["keys"]}
     assert token_header(token["id_token"])["kid"] in kids
     info = httpx.get(f"{idp.issuer}/userinfo", headers={"Authorization": f"Bearer {token['access_token']}"})
@@ -124,6 +126,7 @@ def test_code_exchange_id_token_and_userinfo(idp) -> None:
         and info.json()["sub"] == claims["sub"]
         and info.json()["name"] == "Hoàng Minh Đức"
     )
+    assert info.json()["personal_id"] == "040078005182" and info.headers["cache-control"] == "no-store"
     assert httpx.get(f"{idp.issuer}/userinfo").status_code == 401
     assert httpx.get(f"{idp.issuer}/userinfo", headers={"Authorization": "Bearer forged"}).status_code == 401
 
