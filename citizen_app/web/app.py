@@ -7,29 +7,19 @@ routes are matched first.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
-from citizen_app.web import pwa
+from citizen_app.settings import get_settings
+from citizen_app.web import auth, pwa
+from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.templating import render
 
-LANG_COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
-
-
-def safe_next(next_path: str | None, default: str) -> str:
-    """Only same-site relative paths: ``//evil.example`` and ``https://…`` fall back to the default."""
-    if not next_path:
-        return default
-    parts = urlsplit(next_path)
-    if parts.scheme or parts.netloc or not next_path.startswith("/") or next_path.startswith("//"):
-        return default
-    return next_path
 
 
 async def root(request: Request) -> Response:
@@ -43,7 +33,7 @@ async def root(request: Request) -> Response:
 async def choose_language(request: Request) -> Response:
     """Remember the language and return to the same page in it."""
     locale = normalize_locale(request.path_params["locale"])
-    target = safe_next(request.query_params.get("next"), f"/{locale}/")
+    target = safe_next(request.query_params.get("next"), locale)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(LANG_COOKIE, locale, max_age=ONE_YEAR, samesite="lax", path="/")
     return response
@@ -89,5 +79,11 @@ def foundation_routes() -> list[BaseRoute]:
 
 
 def build_http_app() -> Starlette:
-    routes: list[BaseRoute] = [*foundation_routes()]
+    settings = get_settings()
+    routes: list[BaseRoute] = [*foundation_routes(), *auth.routes]
+    if settings.sandbox_idp_enabled:
+        from citizen_app.idp.app import create_idp_app
+
+        # The sandbox provider on the app's own server, so `make run` needs one process only.
+        routes.append(Mount("/idp", app=create_idp_app(settings.oidc_issuer, settings.data_dir)))
     return Starlette(routes=routes)
