@@ -16,7 +16,8 @@ from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 
 app = rx.App(
-    stylesheets=["/css/app.css"],
+    # app.css first (variables and building blocks), then one file per area.
+    stylesheets=[f"/css/{name}.css" for name in ("app", "catalog", "account", "forms", "dossiers", "staff")],
     head_components=global_head(),
     # A Var, so <html lang> follows the language of the URL being shown (even in prerendered HTML).
     html_custom_attrs={"lang": html_lang()},  # type: ignore[dict-item]
