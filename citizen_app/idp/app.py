@@ -287,10 +287,11 @@ class SandboxProvider:
                 if account is None:
                     log.info("sandbox sign-in refused: wrong login or password")
                     return page.login(error=N_("Wrong ID number, username or password."), status=400)
+                self.store.end_session(snapshot.cookies.get(SESSION_COOKIE))  # no fixation, no leftovers
                 raw = self.store.start_session(account.subject, SESSION_TTL_SECONDS)
                 end_user = EndUser(account, int(time.time()))
                 grant = self.server.get_consent_grant(request, end_user=end_user)
-                response = self._after_login(request, grant, end_user, page, fresh=True)
+                response = self._after_login(request, grant, end_user, page)
                 self._set_cookie(response, SESSION_COOKIE, raw)
                 return response
             if action in ("allow", "deny") and end_user is not None:
@@ -304,11 +305,9 @@ class SandboxProvider:
 
         if end_user is None or grant.prompt == "login":
             return page.login()
-        return self._after_login(request, grant, end_user, page, fresh=False)
+        return self._after_login(request, grant, end_user, page)
 
-    def _after_login(
-        self, request: RequestSnapshot, grant: Any, end_user: EndUser, page: _Page, *, fresh: bool
-    ) -> Response:
+    def _after_login(self, request: RequestSnapshot, grant: Any, end_user: EndUser, page: _Page) -> Response:
         """Issue the code at once when this client already has consent for these scopes; else ask."""
         requested = set(grant.request.scope.split())
         prompts = set((dict(request.query).get("prompt") or "").split())
