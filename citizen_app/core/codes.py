@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import String, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from citizen_app.core.agencies import InvalidAgencyCode, parse_agency_code
 from citizen_app.core.i18n import VIETNAM_TZ
-from citizen_app.db.models.dossiers import DossierCodeSequence
+from citizen_app.db.models.dossiers import Dossier, DossierCodeSequence
 
 MAX_SEQUENCE = 9999
 _CODE = re.compile(r"^(?P<agency>\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(?P<day>\d{6})-(?P<seq>\d{4})$")
@@ -87,14 +88,7 @@ def receipt_day(received_at: datetime) -> date:
     return received_at.astimezone(VIETNAM_TZ).date()
 
 
-def allocate_sequence(db: Session, agency_code: str, day: date) -> int:
-    """The next number of ``agency_code`` on ``day``, in the caller's transaction.
-
-    One atomic upsert: on PostgreSQL the updated row stays locked until the caller
-    commits, so concurrent submissions to the same agency and day queue on it and
-    each sees the previous one's value; on SQLite the database-wide write lock
-    does the same. A rollback returns the number, so the sequence has no gaps.
-    """
+def _upsert(db: Session, agency_code: str, day: date):  # type: ignore[no-untyped-def]
     dialect = db.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -103,7 +97,7 @@ def allocate_sequence(db: Session, agency_code: str, day: date) -> int:
     else:
         raise NotImplementedError(f"no atomic upsert for {dialect}")
     table = DossierCodeSequence.__table__
-    statement = (
+    return (
         insert(table)
         .values(agency_code=agency_code, day=day, last_value=1)
         .on_conflict_do_update(
@@ -112,7 +106,17 @@ def allocate_sequence(db: Session, agency_code: str, day: date) -> int:
         )
         .returning(table.c.last_value)
     )
-    value = int(db.execute(statement).scalar_one())
+
+
+def allocate_sequence(db: Session, agency_code: str, day: date) -> int:
+    """The next number of ``agency_code`` on ``day``, in the caller's transaction.
+
+    One atomic upsert: on PostgreSQL the updated row stays locked until the caller
+    commits, so concurrent submissions to the same agency and day queue on it and
+    each sees the previous one's value; on SQLite the database-wide write lock
+    does the same. A rollback returns the number, so the sequence has no gaps.
+    """
+    value = int(db.execute(_upsert(db, agency_code, day)).scalar_one())
     if value > MAX_SEQUENCE:
         raise SequenceExhausted(f"{agency_code} has given out {MAX_SEQUENCE} codes on {day}")
     return value
@@ -122,3 +126,35 @@ def next_dossier_code(db: Session, agency_code: str, received_at: datetime) -> s
     """Allocate and format the code of a dossier received now by ``agency_code`` (caller's transaction)."""
     day = receipt_day(received_at)
     return format_dossier_code(agency_code, day, allocate_sequence(db, agency_code, day))
+
+
+def assign_dossier_code(db: Session, dossier_id: int, agency_code: str, received_at: datetime) -> str:
+    """Allocate the code and write it on the dossier row, as the *last* statement(s) of the transaction.
+
+    The agency's sequence row stays locked from here until the caller commits, so
+    everything else a submission writes should already be flushed: the shorter
+    this window, the more submissions per second one agency can take. On
+    PostgreSQL the allocation and the update are one statement (a data-modifying
+    CTE), saving a round trip inside the lock.
+    """
+    day = receipt_day(received_at)
+    parse_agency_code(agency_code)
+    prefix = f"{agency_code}-{day:%y%m%d}-"
+    dossiers = Dossier.__table__
+    if db.get_bind().dialect.name == "postgresql":
+        allocated = _upsert(db, agency_code, day).cte("allocated")
+        number = select(allocated.c.last_value).scalar_subquery()
+        statement = (
+            update(dossiers)
+            .where(dossiers.c.id == dossier_id)
+            .values(code=literal(prefix) + func.lpad(cast(number, String), 4, "0"))
+            .returning(dossiers.c.code, number)
+            .add_cte(allocated)
+        )
+        code, value = db.execute(statement).one()
+        if value > MAX_SEQUENCE:
+            raise SequenceExhausted(f"{agency_code} has given out {MAX_SEQUENCE} codes on {day}")
+        return str(code)
+    code = format_dossier_code(agency_code, day, allocate_sequence(db, agency_code, day))
+    db.execute(update(dossiers).where(dossiers.c.id == dossier_id).values(code=code))
+    return code

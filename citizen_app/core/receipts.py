@@ -144,6 +144,9 @@ def verify_token(token: str, settings: Settings | None = None) -> str | None:
         tag = _unb64(encoded_tag)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
+    # Only the canonical spelling: base64 has spare bits, so other strings can decode to the same bytes.
+    if _b64(tag) != encoded_tag or _b64(code.encode()) != encoded_code:
+        return None
     if not is_dossier_code(code) or code != normalize_code_input(code):
         return None
     expected = _tag(code, signing_key(settings))

@@ -25,10 +25,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import calendar
 from citizen_app.core.agencies import Agency, InvalidAgencyCode, receiving_agency
-from citizen_app.core.codes import next_dossier_code
+from citizen_app.core.codes import assign_dossier_code
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import FormChanged, SubmissionKeyReused, ValidationFailed
 from citizen_app.core.dossiers.lifecycle import TRANSITIONS, check, load, record_event
@@ -257,14 +258,12 @@ def submit(
     channel = "counter" if staff_assisted else "online"
     received_at = now.astimezone(UTC)
     appointment = calendar.add_working_days(received_at, terms.days_for(channel)).astimezone(UTC)
-    code = next_dossier_code(db, agency.code, received_at)
     pid = _bound_value(terms, outcome.answers, "identity.personal_id") or (
         profile.personal_id if profile else None
     )
 
     dossier.status = "submitted"
     dossier.submission_key = key
-    dossier.code = code
     dossier.channel = channel
     dossier.answers = outcome.answers
     dossier.agency_code = agency.code
@@ -307,4 +306,7 @@ def submit(
             db, dossier, actor, receive.action, now=received_at, from_status="submitted", to_status="received"
         )
     reusable = reusable_changes(terms.form, outcome.answers, profile) if profile is not None else {}
+    # Last, so the agency's sequence row stays locked only from here to the caller's commit.
+    db.flush()
+    set_committed_value(dossier, "code", assign_dossier_code(db, dossier.id, agency.code, received_at))
     return SubmissionResult(dossier=dossier, created=True, reusable=reusable)

@@ -90,3 +90,23 @@ def test_format_checks_its_parts() -> None:
 def test_receipt_day_is_the_vietnam_date() -> None:
     # 18:30 UTC on 20 November is 01:30 on 21 November in Hà Nội.
     assert codes.receipt_day(datetime(2026, 11, 20, 18, 30, tzinfo=UTC)) == date(2026, 11, 21)
+
+
+def test_sequences_per_agency_and_day(db_session) -> None:  # type: ignore[no-untyped-def]
+    day = date(2026, 11, 16)
+    assert [codes.allocate_sequence(db_session, "004.00.20.H01", day) for _ in range(3)] == [1, 2, 3]
+    assert codes.allocate_sequence(db_session, "008.00.20.H01", day) == 1
+    assert codes.allocate_sequence(db_session, "004.00.20.H01", date(2026, 11, 17)) == 1
+    db_session.rollback()
+    # A rolled-back allocation gives its number back.
+    assert codes.allocate_sequence(db_session, "004.00.20.H01", day) == 1
+
+
+def test_the_ten_thousandth_dossier_of_a_day_is_refused(db_session) -> None:  # type: ignore[no-untyped-def]
+    from citizen_app.db.models.dossiers import DossierCodeSequence
+    from tests.unit.dossiers import helpers
+
+    db_session.add(DossierCodeSequence(agency_code="008.00.20.H01", day=date(2026, 11, 16), last_value=9999))
+    db_session.commit()
+    with pytest.raises(codes.SequenceExhausted):
+        helpers.submitted(db_session)
