@@ -44,8 +44,8 @@ from sqlalchemy.orm import Session
 
 DEFAULT_PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Real commune codes of Hà Nội (admin_units_2025.csv), so the real admin-units check accepts them.
-COMMUNES = ["00004", "00008", "00025", "00070", "00082", "00091", "00103", "00118", "00127", "00136",
-            "00145", "00154", "00163", "00172", "00181", "00190", "00199", "00208", "00217", "00226"]
+COMMUNES = ["00004", "00008", "00025", "00070", "00082", "00091", "00097", "00103", "00118", "00127",
+            "00136", "00145", "00160", "00166", "00175", "00190", "00199", "00226", "00229", "00235"]
 
 
 def L(vi: str, en: str) -> dict[str, str]:
