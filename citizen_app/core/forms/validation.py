@@ -30,7 +30,12 @@ from datetime import date, datetime
 from typing import Any
 
 from citizen_app.core.forms.conditions import is_shown
-from citizen_app.core.forms.identifiers import normalize_email, normalize_phone, parse_personal_id
+from citizen_app.core.forms.identifiers import (
+    normalize_email,
+    normalize_personal_id,
+    normalize_phone,
+    parse_personal_id,
+)
 from citizen_app.core.forms.schema import Field, FormSchema, LocalizedText
 from citizen_app.core.i18n import N_, Msg
 
@@ -294,7 +299,7 @@ class _Validator:
         return email
 
     def type_personal_id(self, f: Field, raw: Any, path: str) -> Any:
-        text = str(raw).strip().replace(" ", "") if isinstance(raw, str | int) else ""
+        text = normalize_personal_id(str(raw)) if isinstance(raw, str | int) else ""
         if len(text) != 12 or not text.isdigit():
             self.fail(path, MSG_PERSONAL_ID_DIGITS)
             return MISSING

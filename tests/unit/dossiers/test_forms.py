@@ -276,7 +276,7 @@ def test_personal_id_numbers(value: str, ok: bool) -> None:
 
 def test_personal_id_parts_and_agreement() -> None:
     info = parse_personal_id("079301012345", TODAY)
-    assert info is not None and (info.province_code, info.birth_year, info.sex) == ("079", 2001, "female")
+    assert info is not None and (info.birth_province_code, info.birth_year, info.sex) == ("079", 2001, "female")
     assert personal_id_matches("001090012345", date(1990, 5, 17), "male")
     assert not personal_id_matches("001090012345", date(1991, 5, 17))
     assert not personal_id_matches("001090012345", sex="female")
@@ -288,7 +288,7 @@ def test_personal_id_parts_and_agreement() -> None:
         ("0912345678", "0912345678"),
         ("+84912345678", "0912345678"),
         ("84 912 345 678", "0912345678"),
-        ("(+84) 0912-345-678", None),
+        ("(+84) 0912-345-678", "0912345678"),  # a leading 0 after +84 is a common slip
         ("0312.345.678", "0312345678"),
         ("0212345678", None),  # landline prefix
         ("091234567", None),
