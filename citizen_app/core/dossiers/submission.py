@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import calendar
-from citizen_app.core.agencies import Agency, InvalidAgencyCode, receiving_agency
+from citizen_app.core.agencies import Agency, InvalidAgencyCode, parse_agency_code, receiving_agency
 from citizen_app.core.codes import assign_dossier_code
-from citizen_app.core.dossiers.access import Actor, can_read, deny
+from citizen_app.core.dossiers.access import Actor, can_read, deny, serves
 from citizen_app.core.dossiers.errors import FormChanged, SubmissionKeyReused, ValidationFailed
 from citizen_app.core.dossiers.lifecycle import TRANSITIONS, check, load, record_event
 from citizen_app.core.dossiers.terms import DocumentTerm, ProcedureTerms
@@ -111,6 +111,22 @@ def _receiving_place(
             place = _address_of(address)
             if place:
                 return place
+    return None
+
+
+def _desk_place(actor: Actor, level: str) -> tuple[str, str] | None:
+    """At the counter, the desk's own agency receives (a commune desk for commune-level procedures,
+    the province centre for province-level ones); None leaves it to the citizen's address."""
+    from citizen_app.core.dossiers.queries import staff_agency_code
+
+    code = staff_agency_code(actor)
+    if code is None:
+        return None
+    agency = parse_agency_code(code)
+    if level == "commune" and agency.commune_code:
+        return agency.province_code, agency.commune_code
+    if level == "province" and agency.kind == "province_centre":
+        return agency.province_code, ""
     return None
 
 
@@ -231,6 +247,8 @@ def submit(
     if not outcome.ok:
         raise ValidationFailed(outcome.errors)
 
+    if staff_assisted and receiving_commune is None:
+        receiving_commune = _desk_place(actor, terms.level)
     place = _receiving_place(terms, outcome.answers, profile, receiving_commune)
     if place is None or (terms.level == "commune" and communes and not communes(*place)):
         raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)})
@@ -297,7 +315,7 @@ def submit(
         to_status="submitted",
         details={"channel": channel, "agency": agency.code, "fee_due_vnd": dossier.fee_due_vnd},
     )
-    if staff_assisted:
+    if staff_assisted and serves(actor, dossier):
         # Received at the desk by the officer who typed it in: the slip is printed there and then.
         receive = TRANSITIONS[("submitted", "received")]
         dossier.status = "received"

@@ -360,3 +360,41 @@ def test_received_at_is_stored_in_utc(db_session: Session) -> None:
     db_session.expire(dossier)
     assert dossier.received_at.utcoffset() == timedelta(0)
     assert dossier.received_at == datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+
+
+def test_at_the_counter_the_desk_receives(db_session: Session) -> None:
+    applicant = make_user(db_session)
+    desk = officer(db_session, "00004")  # Ba Đình desk; the citizen lives in Ngọc Hà
+    view = dossiers.start_draft(db_session, desk, terms(), profile(), now=NOW, applicant_id=applicant)
+    dossiers.save_draft(db_session, view.dossier_id, desk, complete_answers(), 1, now=NOW)
+    attachments.add_attachment(
+        db_session,
+        view.dossier_id,
+        desk,
+        slot_id="proof_of_residence",
+        filename="scan.pdf",
+        data=helpers.PDF,
+        slot_max_files=2,
+        now=NOW,
+    )
+    dossier = submit(db_session, view.dossier_id, desk).dossier
+    assert (dossier.agency_code, dossier.status) == ("004.00.20.H01", "received")
+
+
+def test_a_desk_that_does_not_receive_this_procedure_leaves_it_submitted(db_session: Session) -> None:
+    applicant = make_user(db_session)
+    desk = helpers.province_officer(db_session, "01")  # the province centre; the procedure is commune-level
+    view = dossiers.start_draft(db_session, desk, terms(), profile(), now=NOW, applicant_id=applicant)
+    dossiers.save_draft(db_session, view.dossier_id, desk, complete_answers(), 1, now=NOW)
+    attachments.add_attachment(
+        db_session,
+        view.dossier_id,
+        desk,
+        slot_id="proof_of_residence",
+        filename="scan.pdf",
+        data=helpers.PDF,
+        slot_max_files=2,
+        now=NOW,
+    )
+    dossier = submit(db_session, view.dossier_id, desk).dossier
+    assert (dossier.agency_code, dossier.status, dossier.channel) == ("008.00.20.H01", "submitted", "counter")
