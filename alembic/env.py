@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import context
 
 import citizen_app.db.models  # noqa: F401  (fills Base.metadata)
+from alembic import context
 from citizen_app.db.base import Base, UtcDateTime
 from citizen_app.db.engine import get_engine
 

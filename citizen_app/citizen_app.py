@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
+from citizen_app.core.search import get_index
 from citizen_app.pages import PAGES, not_found
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
+
+# An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
+# built now rather than on the first citizen's search.
+get_catalog()
+get_index()
 
 app = rx.App(
     # app.css first (variables and building blocks), then one file per area.

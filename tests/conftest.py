@@ -46,7 +46,7 @@ def _postgres_reachable() -> str | None:
             connection.execute(text("select 1"))
         probe.dispose()
         return None
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url

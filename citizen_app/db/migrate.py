@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from citizen_app.settings import PROJECT_ROOT, get_settings
 
 

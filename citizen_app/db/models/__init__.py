@@ -1,9 +1,8 @@
 """Every model module, imported so ``Base.metadata`` is complete for Alembic and tests.
 
-Add one import line per model module; keep them in migration order.
+Add your module to the list; migrations (alembic/versions) fix the order tables are created in.
 """
 
-from citizen_app.db.models import audit  # noqa: F401
-from citizen_app.db.models import catalog  # noqa: F401
-from citizen_app.db.models import identity  # noqa: F401
-from citizen_app.db.models import dossiers  # noqa: F401
+from citizen_app.db.models import audit, catalog, dossiers, identity
+
+__all__ = ["audit", "catalog", "dossiers", "identity"]
