@@ -33,7 +33,7 @@ from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from citizen_app.core import audit
 from citizen_app.core.dossiers.access import Actor, can_read, deny
@@ -232,8 +232,12 @@ def _after_commit(session: Session) -> None:
     _unlink(session.info.pop(_PENDING_DELETE, []))
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # Fires after a commit too (when after_commit has already emptied both lists), and also on a
+    # rollback or a close() without commit, which after_rollback alone would miss.
+    if transaction.parent is not None:
+        return
     session.info.pop(_PENDING_DELETE, None)
     _unlink(session.info.pop(_WRITTEN, []))
 

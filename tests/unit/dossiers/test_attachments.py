@@ -214,6 +214,14 @@ def test_a_rolled_back_upload_deletes_its_file(db_session: Session, citizen: Act
     assert not any(p.exists() for p in paths)
 
 
+def test_a_session_closed_without_commit_deletes_its_file(engine, citizen: Actor, draft: int) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as other:
+        item = add(other, draft, citizen, "a.jpg", jpeg())
+        paths = attachments.files_of([item])
+        assert all(p.exists() for p in paths)
+    assert not any(p.exists() for p in paths)
+
+
 def test_remove_from_a_draft(db_session: Session, citizen: Actor, draft: int) -> None:
     item = add(db_session, draft, citizen, "a.jpg", jpeg())
     db_session.commit()
