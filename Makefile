@@ -34,7 +34,7 @@ $(TOOLS)/.installed: tools/package.json tools/package-lock.json
 
 # Compiled message catalogues (.mo) are build output of the .po files.
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(PY) -m babel.messages.frontend compile --use-fuzzy -d locales -D messages -l $* >/dev/null
+	$(PY) -m babel.messages.frontend compile -d locales -D messages -l $* >/dev/null
 
 CATALOGUES := locales/vi/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 
