@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from citizen_app.pages import home
+from citizen_app.pages.account import profile as account_profile
+from citizen_app.pages.staff import home as staff_home
 from citizen_app.ui.page import Page
 
-PAGES: tuple[Page, ...] = (home.PAGE,)
+PAGES: tuple[Page, ...] = (
+    home.PAGE,
+    account_profile.PAGE,
+    staff_home.PAGE,
+)

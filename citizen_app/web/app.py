@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -17,6 +18,7 @@ from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, nor
 from citizen_app.settings import get_settings
 from citizen_app.web import auth, pwa
 from citizen_app.web.auth import LANG_COOKIE, safe_next
+from citizen_app.web.staff_guard import StaffGuardMiddleware
 from citizen_app.web.templating import render
 
 ONE_YEAR = 365 * 24 * 3600
@@ -86,4 +88,5 @@ def build_http_app() -> Starlette:
 
         # The sandbox provider on the app's own server, so `make run` needs one process only.
         routes.append(Mount("/idp", app=create_idp_app(settings.oidc_issuer, settings.data_dir)))
-    return Starlette(routes=routes)
+    # Staff pages: a 403 (or sign-in) before any of their HTML is served; the Reflex state guards them too.
+    return Starlette(routes=routes, middleware=[Middleware(StaffGuardMiddleware)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -83,3 +84,64 @@ class AppPage:
         self.checked_urls.add(self.page.url)
         if violations:
             raise AccessibilityError(f"axe found violations on {self.path}:\n{describe(violations)}")
+
+
+# ---- signing in and out (the VNeID-style sandbox at /idp; demo accounts in docs/identity.md) ----
+
+DEMO_PASSWORD = "demo1234"
+_APP_PAGE = re.compile(r"^https?://[^/]+/(vi|en)(/|$|\?)")
+
+
+def sign_in(
+    app: AppPage, username: str, password: str = DEMO_PASSWORD, *, next_path: str | None = None
+) -> AppPage:
+    """Sign in as a demo account through the sandbox provider and land back in the app, settled.
+
+    Starts from the header's sign-in link of the page the browser is on, or from
+    ``/auth/login?next=<next_path>`` when ``next_path`` is given (or no app page is open).
+    Without ``next_path`` on the sandbox's own page (the app sent the browser there),
+    it carries on from that page. The login form and consent screen are filled when
+    they appear: the provider skips them while its session lasts or consent is remembered.
+    """
+    page = app.page
+    on_app_page = bool(_APP_PAGE.match(page.url)) and app.get("header-sign-in").count() > 0
+    if next_path is None and "/idp/" in page.url:
+        pass
+    elif next_path is None and on_app_page:
+        with page.expect_navigation():
+            app.click("header-sign-in")
+    else:
+        page.goto(app.base_url + "/auth/login?next=" + quote(next_path or "/vi/", safe="/"))
+    for _step in range(3):
+        if "/idp/" not in page.url:
+            break
+        if app.get("idp-login-error").count():
+            raise AssertionError(f"the sandbox refused {username!r}: {app.get('idp-login-error').inner_text()}")
+        if app.get("idp-login").count():
+            app.fill("idp-login", username)
+            app.fill("idp-password", password)
+            with page.expect_navigation():
+                app.click("idp-submit")
+        elif app.get("idp-allow").count():
+            with page.expect_navigation():
+                app.click("idp-allow")
+        else:
+            raise AssertionError(f"unexpected sandbox page {page.url}: {page.inner_text('body')[:300]}")
+    if not _APP_PAGE.match(page.url):
+        raise AssertionError(f"sign-in did not return to the app: {page.url}: {page.inner_text('body')[:300]}")
+    return app.settle()
+
+
+def sign_out(app: AppPage) -> AppPage:
+    """The account page's sign-out button when it is on screen, else the logout route; back on the home page."""
+    page = app.page
+    if app.get("account-sign-out").count():
+        with page.expect_navigation():
+            app.click("account-sign-out")
+    else:
+        page.goto(app.base_url + f"/auth/logout?next=/{app.locale}/")
+    if app.get("idp-confirm-logout").count():  # only when the provider cannot tell who is signing out
+        with page.expect_navigation():
+            app.click("idp-confirm-logout")
+    page.wait_for_url(_APP_PAGE)
+    return app.settle()

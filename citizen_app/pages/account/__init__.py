@@ -1,0 +1,1 @@
+"""The citizen's account: profile (verified identity and contact details), sign out."""
