@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from citizen_app.pages import home
 from citizen_app.pages.account import profile as account_profile
+from citizen_app.pages.catalog import fields as catalog_fields
+from citizen_app.pages.catalog import search as catalog_search
+from citizen_app.pages.catalog import service as catalog_service
 from citizen_app.pages.staff import home as staff_home
 from citizen_app.ui.page import Page
 
 PAGES: tuple[Page, ...] = (
     home.PAGE,
+    catalog_search.PAGE,
+    catalog_service.PAGE,
+    catalog_fields.PAGE,
     account_profile.PAGE,
     staff_home.PAGE,
 )

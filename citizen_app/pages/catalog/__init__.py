@@ -1,0 +1,1 @@
+"""The catalogue screens: results (search and browse), all fields, and the service page."""

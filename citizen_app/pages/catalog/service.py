@@ -1,0 +1,262 @@
+"""The service page: ``/{locale}/services/[code]``, one shareable address per language.
+
+What the procedure is, who may apply, the documents, fees and time per channel, where to
+apply, the legal basis and the steps; and the Apply online button, disabled with the reason
+when the service cannot be applied for here.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.i18n import N_, Translator, get_translator, other_locale
+from citizen_app.states.catalog import ServiceState
+from citizen_app.ui.catalog_view import ChannelRow, DocumentRow, LegalRow
+from citizen_app.ui.document_title import document_title
+from citizen_app.ui.links import app_link
+from citizen_app.ui.page import Page
+from citizen_app.ui.shell import href, shell
+
+service = ServiceState.service
+
+
+def _status_tag() -> rx.Component:
+    return rx.el.span(
+        service.status,
+        class_name=rx.match(service.status_kind, ("full", "tag tag-success"), ("info", "tag tag-warning"), "tag"),
+        data_testid="service-status",
+    )
+
+
+def _apply_box(t: Translator) -> rx.Component:
+    _ = t.gettext
+    label = [rx.icon("send", size=20, aria_hidden="true"), rx.el.span(_("Apply online"))]
+    return rx.el.div(
+        rx.cond(
+            service.can_apply,
+            app_link(*label, to=service.apply_href, class_name="button button-block", testid="service-apply"),
+            rx.fragment(
+                rx.el.button(
+                    *label,
+                    type="button",
+                    disabled=True,
+                    aria_describedby="service-apply-reason",
+                    class_name="button button-block",
+                    data_testid="service-apply",
+                ),
+                rx.el.p(
+                    rx.icon("info", size=20, aria_hidden="true"),
+                    rx.el.span(service.apply_blocked_reason),
+                    id="service-apply-reason",
+                    class_name="apply-reason",
+                    data_testid="service-apply-reason",
+                ),
+            ),
+        ),
+        rx.cond(
+            ServiceState.assurance_notice != "",
+            rx.el.p(
+                ServiceState.assurance_notice,
+                class_name="notice notice-warning assurance-notice",
+                data_testid="service-assurance",
+            ),
+        ),
+        class_name="apply-box",
+    )
+
+
+def _channel_rows(rows: rx.Var, testid: str) -> rx.Component:
+    def row(item: ChannelRow) -> rx.Component:
+        return rx.el.li(
+            rx.el.span(item.channel, ": ", class_name="channel"),
+            rx.el.strong(item.value),
+            rx.cond(item.note != "", rx.el.span(item.note, class_name="row-note")),
+        )
+
+    return rx.el.ul(rx.foreach(rows, row), class_name="channel-list", data_testid=testid)
+
+
+def _glance_row(label: str, *value: rx.Component, testid: str) -> rx.Component:
+    return rx.el.div(rx.el.dt(label), rx.el.dd(*value), class_name="summary-row", data_testid=testid)
+
+
+def _at_a_glance(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.el.dl(
+        _glance_row(
+            _("Where to apply"),
+            rx.el.span(service.level, class_name="where-level"),
+            rx.cond(service.agency != "", rx.el.span(service.agency, class_name="where-agency")),
+            testid="service-where",
+        ),
+        rx.cond(
+            service.status != "",
+            _glance_row(_("Online service"), _status_tag(), testid="service-online"),
+        ),
+        rx.cond(
+            service.times.length() > 0,
+            _glance_row(_("Processing time"), _channel_rows(service.times, "service-time-list"), testid="service-time"),
+        ),
+        rx.cond(
+            service.fees.length() > 0,
+            _glance_row(
+                _("Fee"),
+                _channel_rows(service.fees, "service-fee-list"),
+                rx.cond(
+                    service.fee_exemptions != "",
+                    rx.el.p(
+                        rx.el.strong(_("Exemptions:")),
+                        " ",
+                        service.fee_exemptions,
+                        class_name="fee-exemptions",
+                        data_testid="service-fee-exemptions",
+                    ),
+                ),
+                testid="service-fee",
+            ),
+        ),
+        class_name="summary-list",
+    )
+
+
+def _document(t: Translator, item: DocumentRow) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(item.name, class_name="document-name"),
+        rx.el.span(
+            rx.el.span(item.requirement, class_name=rx.cond(item.required, "tag tag-error", "tag")),
+            rx.cond(item.quantity != "", rx.el.span(item.quantity, class_name="document-quantity")),
+            class_name="document-meta",
+        ),
+        rx.cond(item.note != "", rx.el.span(item.note, class_name="row-note")),
+        class_name="document",
+    )
+
+
+def _text_section(title: str, text: rx.Var, testid: str) -> rx.Component:
+    return rx.cond(
+        text != "",
+        rx.el.section(rx.el.h2(title), rx.el.p(text), data_testid=testid),
+    )
+
+
+def _list_section(title: str, items: rx.Var, testid: str, *, ordered: bool = False) -> rx.Component:
+    tag = rx.el.ol if ordered else rx.el.ul
+    return rx.cond(
+        items.length() > 0,
+        rx.el.section(
+            rx.el.h2(title),
+            tag(rx.foreach(items, lambda text: rx.el.li(text)), class_name="text-list"),
+            data_testid=testid,
+        ),
+    )
+
+
+def _legal(item: LegalRow) -> rx.Component:
+    return rx.el.li(rx.el.span(item.number, class_name="legal-number"), " ", item.title)
+
+
+def _found(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.el.article(
+        rx.cond(
+            service.field_name != "",
+            app_link(
+                rx.icon("chevron-left", size=18, aria_hidden="true"),
+                rx.el.span(service.field_name),
+                to=service.field_href,
+                class_name="back-link",
+                testid="service-field",
+            ),
+        ),
+        rx.el.h1(service.name, data_testid="service-name"),
+        rx.el.p(
+            rx.el.span(_("Procedure code"), ": ", class_name="code-label"),
+            rx.el.span(service.code, data_testid="service-code"),
+            class_name="service-code",
+        ),
+        rx.cond(service.summary != "", rx.el.p(service.summary, class_name="lead", data_testid="service-summary")),
+        _apply_box(t),
+        rx.cond(
+            service.information_only,
+            rx.el.p(
+                _(
+                    "This procedure comes from the national list of procedures. We only know its name, field "
+                    "and level: ask the agency which documents you need, what it costs and how long it takes."
+                ),
+                class_name="notice",
+                data_testid="service-info-only",
+            ),
+        ),
+        rx.el.h2(_("At a glance")),
+        _at_a_glance(t),
+        _text_section(_("Who can apply"), service.applicants, "service-applicants"),
+        _text_section(_("Conditions"), service.conditions, "service-conditions"),
+        rx.cond(
+            service.documents.length() > 0,
+            rx.el.section(
+                rx.el.h2(_("Documents you need")),
+                rx.el.ul(
+                    rx.foreach(service.documents, lambda item: _document(t, item)), class_name="document-list"
+                ),
+                data_testid="service-documents",
+            ),
+        ),
+        _list_section(_("What you get"), service.results, "service-results"),
+        _list_section(_("How it works"), service.steps, "service-steps", ordered=True),
+        rx.cond(
+            service.legal_basis.length() > 0,
+            rx.el.section(
+                rx.el.h2(_("Legal basis")),
+                rx.el.ul(rx.foreach(service.legal_basis, _legal), class_name="text-list legal-list"),
+                data_testid="service-legal",
+            ),
+        ),
+        class_name="service",
+        data_testid="service",
+    )
+
+
+def _not_found(t: Translator) -> rx.Component:
+    """In the page's language, and once more in the other one: the address may have been shared."""
+    _ = t.gettext
+    other = get_translator(other_locale(t.locale))
+    return rx.el.section(
+        rx.el.h1(_("Service not found")),
+        rx.el.p(ServiceState.not_found_text, data_testid="service-not-found-text"),
+        rx.el.p(
+            other.gettext("Service not found"),
+            ". ",
+            other.gettext("Check the address, or search for the service."),
+            lang=other.locale,
+            class_name="other-language",
+        ),
+        app_link(
+            rx.icon("search", size=20, aria_hidden="true"),
+            rx.el.span(_("Search for a service")),
+            to=href(t, "/search"),
+            class_name="button",
+            testid="service-not-found-search",
+        ),
+        class_name="stack",
+        data_testid="service-not-found",
+    )
+
+
+def build(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return shell(
+        t,
+        rx.el.div(
+            rx.match(
+                ServiceState.status,
+                ("found", _found(t)),
+                ("not_found", _not_found(t)),
+                rx.el.p(_("Loading…"), class_name="loading", data_testid="service-loading"),
+            ),
+            data_title=document_title(ServiceState.title, t.locale),
+        ),
+        active="search",
+    )
+
+
+PAGE = Page(route="/services/[code]", title=N_("Service"), build=build, on_load=ServiceState.load)

@@ -1,0 +1,204 @@
+"""States of the catalogue screens: the results page and the service page.
+
+The results page keeps its query and filters in the URL so a search can be shared and the
+home page's plain GET form lands on it. Typing searches after a pause (debounced in the
+browser) and then *replaces* the address with ``history.replaceState``: no new history entry
+per keystroke, and no page navigation, so the page's on_load (which reads the URL) runs only
+when the person really arrives at the page (a link, the home form, back/forward, a reload).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from citizen_app.core.catalog import get_catalog
+from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.identity.assurance import assurance_message
+from citizen_app.core.search import search
+from citizen_app.states.base import AppState
+from citizen_app.ui.catalog_view import (
+    NEEDS_LEVEL_2,
+    PAGE_SIZE,
+    ResultCard,
+    SearchParams,
+    ServiceView,
+    clean_query,
+    code_from_path,
+    language_switch_href,
+    result_card,
+    result_count,
+    service_view,
+    sign_in_href,
+)
+
+
+def _replace_address(href: str, locale: str) -> EventSpec:
+    """Show ``href`` in the address bar without navigating, and keep the header's links on it.
+
+    React Router does not see ``replaceState``, so the shell's language switch and sign-in
+    links (built from its location) would still point at the address the page was opened
+    with; they are updated here so switching language keeps the current search.
+    """
+    return rx.call_script(
+        "(function(){"
+        f"window.history.replaceState(window.history.state, '', {json.dumps(href)});"
+        "var links = {'lang-switch': %s, 'header-sign-in': %s};"
+        "for (var id in links) { var a = document.querySelector('[data-testid=\"' + id + '\"]');"
+        " if (a) { a.setAttribute('href', links[id]); } }"
+        "})()" % (json.dumps(language_switch_href(href, locale)), json.dumps(sign_in_href(href)))
+    )
+
+
+NO_SUCH_CODE = N_("There is no service with the code “{code}”.")
+CHECK_THE_ADDRESS = N_("Check the address, or search for the service.")
+
+
+class SearchState(AppState):
+    query: str = ""
+    level: str = ""
+    online: str = ""
+    field_slug: str = ""
+    event_slug: str = ""
+    event_name: str = ""
+    sort: str = "relevance"
+    results: list[ResultCard] = rx.field(default_factory=list)
+    total: int = 0
+    count_text: str = ""
+    has_more: bool = False
+    loaded: bool = False
+    active_filters: int = 0
+    # Changing it remounts the (uncontrolled) search box with ``query``: only when the page is
+    # opened on an address whose query differs from what the box holds.
+    input_version: int = 0
+
+    # ---- helpers ----
+    def _params(self) -> SearchParams:
+        return SearchParams(
+            q=self.query,
+            level=self.level,
+            online=self.online,
+            field=self.field_slug,
+            event=self.event_slug,
+            sort=self.sort,
+        )
+
+    def _apply(self, params: SearchParams) -> None:
+        self.query = params.q
+        self.level = params.level
+        self.online = params.online
+        self.field_slug = params.field
+        self.event_slug = params.event
+        self.sort = params.sort
+        self.active_filters = params.active_filters
+        event = get_catalog().life_event(params.event) if params.event else None
+        self.event_name = self._t().pick(event.name) if event else ""
+
+    def _run(self, *, more: bool = False) -> None:
+        t = self._t()
+        params = self._params()
+        offset = len(self.results) if more else 0
+        results = search(
+            params.q, filters=params.filters(), sort=params.sort, locale=t.locale, limit=PAGE_SIZE, offset=offset
+        )
+        cards = [result_card(hit.procedure, t) for hit in results.hits]
+        self.results = [*self.results, *cards] if more else cards
+        self.total = results.total
+        self.count_text = result_count(results, t)
+        self.has_more = results.has_more
+        self.loaded = True
+
+    def _on_search_page(self) -> bool:
+        """A debounced event can fire after the person has left the page: it must not touch the URL."""
+        parts = [part for part in self.router.url.path.split("/") if part]
+        return len(parts) == 2 and parts[1] == "search"
+
+    def _changed(self, params: SearchParams) -> EventSpec | None:
+        if not self._on_search_page():
+            return None
+        self._apply(params)
+        self._run()
+        return _replace_address(params.href(self.locale), self.locale)
+
+    # ---- events ----
+    @rx.event
+    def load(self) -> None:
+        """The page was opened (or reopened in another language): the URL is the truth."""
+        params = SearchParams.from_query(dict(self.router.url.query_parameters), get_catalog())
+        if params.q != self.query or (self.input_version == 0 and params.q):
+            self.input_version += 1
+        self._apply(params)
+        self._run()
+
+    @rx.event
+    def type_query(self, value: str) -> EventSpec | None:
+        """Debounced in the browser (300 ms after the last key)."""
+        return self._changed(dataclasses.replace(self._params(), q=clean_query(value)))
+
+    @rx.event
+    def submit(self, form_data: dict[str, str]) -> EventSpec | None:
+        """Enter or the search button: the whole form, like the GET form before JavaScript runs."""
+        return self._changed(SearchParams.from_query(form_data, get_catalog()))
+
+    @rx.event
+    def change_filter(self, name: str, value: str) -> EventSpec | None:
+        current = dataclasses.asdict(self._params())
+        if name not in current or name == "q":
+            return None
+        params = SearchParams.from_query({**current, name: value}, get_catalog())
+        return self._changed(params)
+
+    @rx.event
+    def clear_filters(self) -> EventSpec | None:
+        """The collapsible filters (level, online level, field); a life event stays until removed."""
+        return self._changed(SearchParams(q=self.query, event=self.event_slug, sort=self.sort))
+
+    @rx.event
+    def clear_all_filters(self) -> EventSpec | None:
+        return self._changed(SearchParams(q=self.query, sort=self.sort))
+
+    @rx.event
+    def show_more(self) -> None:
+        if self.has_more:
+            self._run(more=True)
+
+
+class ServiceState(AppState):
+    """The service page, ``/{locale}/services/[code]``: one procedure in the page's language."""
+
+    # loading | found | not_found
+    status: str = "loading"
+    service: ServiceView = rx.field(default_factory=ServiceView)
+    not_found_text: str = ""
+    # The browser tab's title (ui/document_title.py): the procedure's name.
+    title: str = ""
+    # Shown when the service needs VNeID level 2 and the person has not shown they have it.
+    assurance_notice: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        t = self._t()
+        code = code_from_path(self.router.url.path)
+        catalog = get_catalog()
+        procedure = catalog.get(code) if code else None
+        if procedure is None:
+            self.status = "not_found"
+            self.service = ServiceView()
+            self.not_found_text = " ".join(
+                (self._render(Msg(NO_SUCH_CODE, {"code": code[:40]})), t.gettext(CHECK_THE_ADDRESS))
+            )
+            self.assurance_notice = ""
+            self.title = t.gettext("Service not found")
+            return
+        view = service_view(procedure, catalog, t)
+        self.service = view
+        self.status = "found"
+        self.title = view.name
+        self.assurance_notice = ""
+        if view.needs_level_2:
+            user = self._current_user()
+            message = assurance_message(user, procedure.assurance_level) if user else Msg(NEEDS_LEVEL_2)
+            self.assurance_notice = self._render(message) if message else ""

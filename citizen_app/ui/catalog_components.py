@@ -1,0 +1,79 @@
+"""Catalogue pieces shared by the home page and the browse pages, rendered at build time.
+
+They take catalogue objects (not state vars): the home page is static HTML, prerendered once
+per locale, so a slow phone shows it before any JavaScript runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import reflex as rx
+
+from citizen_app.core.catalog import FieldCount, LifeEventCount, Procedure
+from citizen_app.core.i18n import Translator
+from citizen_app.ui.catalog_view import SearchParams, result_card
+from citizen_app.ui.links import app_link
+
+
+def count_badge(t: Translator, count: int) -> rx.Component:
+    return rx.el.span(t.format_number(count), class_name="count-badge")
+
+
+def field_list(t: Translator, fields: Iterable[FieldCount], testid: str) -> rx.Component:
+    """Links to the results page filtered by field, with how many procedures each holds."""
+    return rx.el.ul(
+        *[
+            rx.el.li(
+                app_link(
+                    rx.el.span(t.pick(item.name), class_name="browse-name"),
+                    count_badge(t, item.count),
+                    to=SearchParams(field=item.slug).href(t.locale),
+                    class_name="browse-link",
+                    testid=f"{testid}-{item.slug}",
+                )
+            )
+            for item in fields
+        ],
+        class_name="browse-list",
+        data_testid=testid,
+    )
+
+
+def life_event_list(t: Translator, events: Iterable[LifeEventCount], testid: str) -> rx.Component:
+    return rx.el.ul(
+        *[
+            rx.el.li(
+                app_link(
+                    rx.el.span(t.pick(item.name), class_name="browse-name"),
+                    count_badge(t, item.count),
+                    to=SearchParams(event=item.slug).href(t.locale),
+                    class_name="browse-link",
+                    testid=f"{testid}-{item.slug}",
+                )
+            )
+            for item in events
+        ],
+        class_name="browse-list browse-list-events",
+        data_testid=testid,
+    )
+
+
+def service_cards(t: Translator, procedures: Iterable[Procedure], testid: str) -> rx.Component:
+    """Static result cards (the popular services); the results page draws the same from its state."""
+    items = []
+    for position, procedure in enumerate(procedures):
+        card = result_card(procedure, t)
+        items.append(
+            rx.el.li(
+                app_link(
+                    rx.el.span(card.name, class_name="card-title"),
+                    rx.el.span(f"{card.level} · {card.status}", class_name="card-meta"),
+                    to=card.href,
+                    class_name="card card-link",
+                    testid=f"{testid}-{position}",
+                    data_code=card.code,
+                )
+            )
+        )
+    return rx.el.ul(*items, class_name="card-list grid-2", data_testid=testid)

@@ -1,0 +1,366 @@
+"""View models of the catalogue screens: search parameters, result cards and the service page.
+
+Plain Python (no Reflex), so the wording and formatting are unit-tested. Every text here is
+already in the reader's language; the states copy these objects into their vars. Business
+facts (can this be applied for online? what is the cheapest channel?) come from the core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from urllib.parse import quote, urlencode
+
+from citizen_app.core.catalog import Catalog, Procedure
+from citizen_app.core.catalog.labels import (
+    FREE,
+    channel_label,
+    information_only_label,
+    level_label,
+    online_level_label,
+    working_days_label,
+)
+from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS
+from citizen_app.core.i18n import N_, Msg, Translator, other_locale
+from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults
+
+# The filters people can choose on the results page; "other agency" only tags index entries.
+LEVEL_CHOICES: tuple[str, ...] = tuple(level for level in LEVELS if level != "other")
+ONLINE_CHOICES: tuple[str, ...] = ONLINE_LEVELS
+SORT_LABELS: dict[str, str] = {
+    "relevance": N_("Best match"),
+    "name": N_("Name (A to Z)"),
+    "processing_time": N_("Quickest first"),
+    "fee": N_("Cheapest first"),
+}
+PAGE_SIZE = 20
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+# Wording of the summaries (both .po files).
+TIME_RANGE = N_("{low}–{high} working days")
+TIME_UP_TO = N_("Up to {time}")
+FEE_FROM = N_("From {amount}")
+FEE_FREE_OR_UP_TO = N_("Free or up to {amount}")
+ONE_ORIGINAL = N_("1 original")
+ORIGINALS = N_("{count} originals")
+ONE_COPY = N_("1 copy")
+COPIES = N_("{count} copies")
+REQUIRED = N_("Required")
+IF_IT_APPLIES = N_("If it applies")
+ONE_RESULT = N_("1 service found")
+RESULTS = N_("{count} services found")
+NO_RESULTS_FOR = N_("No services match “{query}”.")
+NO_RESULTS = N_("No services match these filters.")
+REASON_INFORMATION_ONLY = N_(
+    "You cannot apply for this online: we only have its name and level. Apply at the agency that handles it."
+)
+REASON_NO_FORM = N_("This service has no online form yet. Apply at the agency.")
+NEEDS_LEVEL_2 = N_(
+    "To apply online you need a level 2 VNeID account: one activated with your chip-based citizen ID card."
+)
+
+
+# --- search parameters ----------------------------------------------------------------------------
+
+
+def clean_query(text: object) -> str:
+    """What goes into the search box and the URL: at most 200 characters, no control characters."""
+    if not isinstance(text, str):
+        return ""
+    return _CONTROL_CHARACTERS.sub(" ", text)[:MAX_QUERY_LENGTH]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The results page's state in its URL: ``/vi/search?q=…&level=…&online=…&field=…&event=…&sort=…``.
+
+    Empty strings mean "any"; values that are not known choices are dropped when parsed, so a
+    hand-edited or stale link still shows a page.
+    """
+
+    q: str = ""
+    level: str = ""
+    online: str = ""
+    field: str = ""
+    event: str = ""
+    sort: str = "relevance"
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], catalog: Catalog | None = None) -> SearchParams:
+        def choice(name: str, allowed: tuple[str, ...]) -> str:
+            value = query.get(name, "")
+            return value if value in allowed else ""
+
+        field_slug = query.get("field", "")
+        event_slug = query.get("event", "")
+        if catalog is not None:
+            field_slug = field_slug if catalog.field(field_slug) is not None else ""
+            event_slug = event_slug if catalog.life_event(event_slug) is not None else ""
+        return cls(
+            q=clean_query(query.get("q", "")),
+            level=choice("level", LEVEL_CHOICES),
+            online=choice("online", ONLINE_CHOICES),
+            field=field_slug,
+            event=event_slug,
+            sort=choice("sort", SORT_ORDERS) or "relevance",
+        )
+
+    def filters(self) -> SearchFilters:
+        return SearchFilters(
+            level=self.level or None,
+            online_level=self.online or None,
+            field=self.field or None,
+            life_event=self.event or None,
+        )
+
+    @property
+    def active_filters(self) -> int:
+        """How many of the collapsible filters (level, online level, field) are set."""
+        return sum(1 for value in (self.level, self.online, self.field) if value)
+
+    def query_string(self) -> str:
+        """``?q=…&level=…`` with only the parameters that differ from the defaults ("" when none)."""
+        pairs = [
+            (name, value)
+            for name, value in (
+                ("q", self.q),
+                ("level", self.level),
+                ("online", self.online),
+                ("field", self.field),
+                ("event", self.event),
+                ("sort", "" if self.sort == "relevance" else self.sort),
+            )
+            if value
+        ]
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def href(self, locale: str) -> str:
+        return f"/{locale}/search{self.query_string()}"
+
+
+def language_switch_href(path_and_query: str, locale: str) -> str:
+    """The shell's language-switch address for a page of ``locale`` (see ui/location.py)."""
+    target = other_locale(locale)
+    rest = re.sub(r"^/(vi|en)(?=/|$)", "", path_and_query.split("?", 1)[0]) or "/"
+    query = path_and_query.split("?", 1)[1] if "?" in path_and_query else ""
+    next_path = f"/{target}{rest}" + (f"?{query}" if query else "")
+    return f"/lang/{target}?next={quote(next_path, safe='')}"
+
+
+def sign_in_href(path_and_query: str) -> str:
+    """The shell's sign-in address that returns to this page (see ui/location.py)."""
+    return f"/auth/login?next={quote(path_and_query, safe='')}"
+
+
+# --- result cards ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultCard:
+    code: str = ""
+    name: str = ""
+    href: str = ""
+    level: str = ""
+    status: str = ""  # online level, or "information only"
+    status_kind: str = ""  # full | partial | info: picks the tag colour
+    time: str = ""  # "" when the catalogue does not say
+    fee: str = ""
+
+
+def service_href(locale: str, code: str) -> str:
+    return f"/{locale}/services/{code}"
+
+
+def time_summary(procedure: Procedure, t: Translator) -> str:
+    """One phrase for every channel: "7 working days", "15–20 working days", "Up to 3 working days"."""
+    days = [p.working_days for p in procedure.processing_time]
+    if not days:
+        return ""
+    low, high = min(days), max(days)
+    if low == high:
+        return t.render(working_days_label(low))
+    if low == 0:
+        return t.render(Msg(TIME_UP_TO, {"time": t.render(working_days_label(high))}))
+    return t.render(Msg(TIME_RANGE, {"low": low, "high": high}))
+
+
+def money(amount_vnd: int, t: Translator) -> str:
+    """"Free" for nothing to pay, else "20.000 ₫" (vi) / "₫20,000" (en)."""
+    return t.render(Msg(FREE)) if amount_vnd == 0 else t.format_money(amount_vnd)
+
+
+def fee_summary(procedure: Procedure, t: Translator) -> str:
+    """One phrase for every channel: "Free", "20.000 ₫", "From 7.000 ₫", "Free or up to 35.000 ₫"."""
+    amounts = [f.amount_vnd for f in procedure.fees]
+    if not amounts:
+        return "" if procedure.information_only else money(0, t)
+    low, high = min(amounts), max(amounts)
+    if low == high:
+        return money(low, t)
+    if low == 0:
+        return t.render(Msg(FEE_FREE_OR_UP_TO, {"amount": t.format_money(high)}))
+    return t.render(Msg(FEE_FROM, {"amount": t.format_money(low)}))
+
+
+def status_of(procedure: Procedure, t: Translator) -> tuple[str, str]:
+    if procedure.information_only:
+        return t.render(information_only_label()), "info"
+    label = online_level_label(procedure.online_level)
+    return (t.render(label), procedure.online_level or "") if label else ("", "")
+
+
+def result_card(procedure: Procedure, t: Translator) -> ResultCard:
+    status, kind = status_of(procedure, t)
+    return ResultCard(
+        code=procedure.code,
+        name=t.pick(procedure.name),
+        href=service_href(t.locale, procedure.code),
+        level=t.render(level_label(procedure.level)),
+        status=status,
+        status_kind=kind,
+        time=time_summary(procedure, t),
+        fee=fee_summary(procedure, t),
+    )
+
+
+def result_count(results: SearchResults, t: Translator) -> str:
+    if results.total == 0:
+        return t.render(Msg(NO_RESULTS_FOR, {"query": results.query}) if results.query else Msg(NO_RESULTS))
+    if results.total == 1:
+        return t.render(Msg(ONE_RESULT))
+    return t.render(Msg(RESULTS, {"count": t.format_number(results.total)}))
+
+
+# --- the service page -----------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelRow:
+    channel: str = ""
+    value: str = ""
+    note: str = ""
+
+
+@dataclass
+class DocumentRow:
+    name: str = ""
+    quantity: str = ""
+    required: bool = False
+    requirement: str = ""
+    note: str = ""
+
+
+@dataclass
+class LegalRow:
+    number: str = ""
+    title: str = ""
+
+
+@dataclass
+class ServiceView:
+    """Everything the service page shows, in the reader's language."""
+
+    code: str = ""
+    name: str = ""
+    summary: str = ""
+    field_name: str = ""
+    field_href: str = ""
+    level: str = ""
+    agency: str = ""
+    status: str = ""
+    status_kind: str = ""
+    information_only: bool = False
+    can_apply: bool = False
+    apply_href: str = ""
+    apply_blocked_reason: str = ""
+    needs_level_2: bool = False
+    applicants: str = ""
+    conditions: str = ""
+    documents: list[DocumentRow] = dc_field(default_factory=list)
+    fees: list[ChannelRow] = dc_field(default_factory=list)
+    fee_exemptions: str = ""
+    times: list[ChannelRow] = dc_field(default_factory=list)
+    results: list[str] = dc_field(default_factory=list)
+    legal_basis: list[LegalRow] = dc_field(default_factory=list)
+    steps: list[str] = dc_field(default_factory=list)
+
+
+def quantity(originals: int, copies: int, t: Translator) -> str:
+    """"1 original, 2 copies"; either part left out when it is zero."""
+    parts = []
+    if originals:
+        parts.append(t.render(Msg(ONE_ORIGINAL) if originals == 1 else Msg(ORIGINALS, {"count": originals})))
+    if copies:
+        parts.append(t.render(Msg(ONE_COPY) if copies == 1 else Msg(COPIES, {"count": copies})))
+    return ", ".join(parts)
+
+
+def _text(value: Mapping[str, str] | None, t: Translator) -> str:
+    return t.pick(value) if value else ""
+
+
+def apply_blocked_reason(procedure: Procedure, t: Translator) -> str:
+    """Why the Apply online button is disabled; "" when it is not."""
+    if procedure.information_only:
+        return t.render(Msg(REASON_INFORMATION_ONLY))
+    if not procedure.can_apply_online:
+        return t.render(Msg(REASON_NO_FORM))
+    return ""
+
+
+def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> ServiceView:
+    status, kind = status_of(procedure, t)
+    field_ = catalog.field(procedure.field)
+    return ServiceView(
+        code=procedure.code,
+        name=t.pick(procedure.name),
+        summary=_text(procedure.summary, t),
+        field_name=t.pick(field_.name) if field_ else "",
+        field_href=SearchParams(field=procedure.field).href(t.locale) if field_ else "",
+        level=t.render(level_label(procedure.level)),
+        agency=_text(procedure.agency, t),
+        status=status,
+        status_kind=kind,
+        information_only=procedure.information_only,
+        can_apply=procedure.can_apply_online,
+        apply_href=f"{service_href(t.locale, procedure.code)}/apply",
+        apply_blocked_reason=apply_blocked_reason(procedure, t),
+        needs_level_2=procedure.can_apply_online and procedure.assurance_level >= 2,
+        applicants=_text(procedure.applicants, t),
+        conditions=_text(procedure.conditions, t),
+        documents=[
+            DocumentRow(
+                name=t.pick(d.name),
+                quantity=quantity(d.originals, d.copies, t),
+                required=d.required,
+                requirement=t.render(Msg(REQUIRED if d.required else IF_IT_APPLIES)),
+                note=_text(d.note, t),
+            )
+            for d in procedure.documents
+        ],
+        fees=[
+            ChannelRow(channel=t.render(channel_label(f.channel)), value=money(f.amount_vnd, t), note=_text(f.note, t))
+            for f in procedure.fees
+        ],
+        fee_exemptions=_text(procedure.fee_exemptions, t),
+        times=[
+            ChannelRow(
+                channel=t.render(channel_label(p.channel)),
+                value=t.render(working_days_label(p.working_days)),
+                note=_text(p.note, t),
+            )
+            for p in procedure.processing_time
+        ],
+        results=[t.pick(r) for r in procedure.results],
+        legal_basis=[LegalRow(number=b.number, title=t.pick(b.title)) for b in procedure.legal_basis],
+        steps=[t.pick(s) for s in procedure.steps],
+    )
+
+
+def code_from_path(path: str) -> str:
+    """``/vi/services/1.001193`` → ``1.001193`` (the route's ``[code]``); "" when absent."""
+    parts = [part for part in path.split("?", 1)[0].split("/") if part]
+    return parts[2] if len(parts) >= 3 and parts[1] == "services" else ""
