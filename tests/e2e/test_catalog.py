@@ -120,6 +120,7 @@ def test_filters_and_sorting_change_the_results(phone: AppPage) -> None:
     everything = phone.get("search-count").inner_text()
 
     phone.click("search-filters-toggle")
+    assert phone.page.evaluate(SMALL_TARGETS) == []
     phone.get("filter-online").select_option("full")
     wait_for_search(phone, r"/vi/search\?q=khai\+sinh&online=full$")
     expect(phone.get("search-count")).not_to_have_text(everything)
