@@ -43,13 +43,13 @@ def _replace_address(href: str, locale: str) -> EventSpec:
     links (built from its location) would still point at the address the page was opened
     with; they are updated here so switching language keeps the current search.
     """
+    links = {"lang-switch": language_switch_href(href, locale), "header-sign-in": sign_in_href(href)}
     return rx.call_script(
-        "(function(){"
         f"window.history.replaceState(window.history.state, '', {json.dumps(href)});"
-        "var links = {'lang-switch': %s, 'header-sign-in': %s};"
-        "for (var id in links) { var a = document.querySelector('[data-testid=\"' + id + '\"]');"
-        " if (a) { a.setAttribute('href', links[id]); } }"
-        "})()" % (json.dumps(language_switch_href(href, locale)), json.dumps(sign_in_href(href)))
+        f"Object.entries({json.dumps(links)}).forEach(([testid, target]) => {{"
+        "  const link = document.querySelector(`[data-testid=\"${testid}\"]`);"
+        "  if (link) { link.setAttribute('href', target); }"
+        "});"
     )
 
 
