@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.kit import AppPage
+from tests.e2e.kit import AppPage, sign_in
 
 BIRTH = "1.001193"
 CRIMINAL_RECORD = "3.000333"  # needs VNeID level 2
@@ -230,6 +230,18 @@ def test_level_2_services_say_so(phone: AppPage) -> None:
     expect(phone.get("service-fee")).to_contain_text("₫200,000")
     small = phone.page.evaluate(SMALL_TARGETS)
     assert small == []
+
+
+def test_level_2_notice_follows_the_signed_in_account(open_app) -> None:  # type: ignore[no-untyped-def]
+    level_1 = open_app("Pixel 7")
+    sign_in(level_1, "cuong.le", next_path=f"/vi/services/{CRIMINAL_RECORD}")
+    assert level_1.path == f"/vi/services/{CRIMINAL_RECORD}"
+    expect(level_1.get("service-assurance")).to_contain_text("Tài khoản của bạn đang ở mức độ 1")
+    level_2 = open_app("Pixel 7")
+    sign_in(level_2, "an.nguyen", next_path=f"/vi/services/{CRIMINAL_RECORD}")
+    expect(level_2.get("service-name")).to_be_visible()
+    expect(level_2.get("service-apply")).to_be_enabled()
+    expect(level_2.get("service-assurance")).to_have_count(0)
 
 
 def test_unknown_code_shows_not_found(phone: AppPage) -> None:
