@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citizen_app.pages import home
+from citizen_app.pages import apply, home
 from citizen_app.pages.account import profile as account_profile
 from citizen_app.pages.catalog import fields as catalog_fields
 from citizen_app.pages.catalog import search as catalog_search
@@ -17,4 +17,11 @@ PAGES: tuple[Page, ...] = (
     catalog_fields.PAGE,
     account_profile.PAGE,
     staff_home.PAGE,
+    apply.start.PAGE,
+    apply.resume.PAGE,
+    apply.step.PAGE,
+    apply.documents.PAGE,
+    apply.check.PAGE,
+    apply.send.PAGE,
+    apply.sent.PAGE,
 )

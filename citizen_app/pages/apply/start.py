@@ -1,0 +1,143 @@
+"""``/{locale}/services/{code}/apply``: what you need, what it costs, how long it takes; then Start now."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.i18n import N_, Translator
+from citizen_app.states.apply import ApplyStartState
+from citizen_app.states.base import AppState
+from citizen_app.ui.catalog_view import DocumentRow
+from citizen_app.ui.form_fields import document_link
+from citizen_app.ui.links import app_link
+from citizen_app.ui.location import sign_in_href
+from citizen_app.ui.page import Page
+from citizen_app.ui.shell import shell
+
+S = ApplyStartState
+
+
+def _document(item: DocumentRow) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(item.name, class_name="document-name"),
+        rx.el.span(
+            rx.el.span(item.requirement, class_name=rx.cond(item.required, "tag tag-error", "tag")),
+            rx.cond(item.quantity != "", rx.el.span(" ", item.quantity, class_name="document-quantity")),
+            class_name="document-meta",
+        ),
+        rx.cond(item.note != "", rx.el.span(item.note, class_name="row-note")),
+        class_name="document",
+    )
+
+
+def _start_box(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.el.div(
+        rx.cond(
+            AppState.signed_in,
+            rx.cond(
+                S.blocked != "",
+                rx.el.div(
+                    rx.el.h2(_("You cannot apply online yet"), class_name="notice-title"),
+                    rx.el.p(S.blocked, data_testid="assurance-gate-text"),
+                    class_name="notice notice-warning",
+                    data_testid="assurance-gate",
+                ),
+                rx.fragment(
+                    rx.cond(
+                        S.draft_notice != "",
+                        rx.el.p(S.draft_notice, class_name="notice", data_testid="draft-in-progress"),
+                    ),
+                    rx.el.button(
+                        _("Start now"),
+                        rx.icon("chevron-right", size=22, aria_hidden="true"),
+                        type="button",
+                        on_click=S.start,
+                        class_name="button button-start",
+                        data_testid="start-now",
+                    ),
+                ),
+            ),
+            rx.el.div(
+                rx.el.p(_("Sign in with VNeID to apply. Your verified details will be filled in for you.")),
+                # A document navigation: /auth/login is a server route.
+                document_link(
+                    rx.icon("log-in", size=20, aria_hidden="true"),
+                    _("Sign in to apply"),
+                    href=sign_in_href(),
+                    class_name="button button-start",
+                    data_testid="start-sign-in",
+                ),
+                class_name="stack",
+            ),
+        ),
+        class_name="start-box",
+    )
+
+
+def _ready(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.el.article(
+        app_link(
+            rx.icon("chevron-left", size=18, aria_hidden="true"),
+            rx.el.span(_("About this service")),
+            to=S.service_href,
+            class_name="back-link",
+            testid="back",
+        ),
+        rx.el.p(_("Apply online"), class_name="caption"),
+        rx.el.h1(S.name, data_testid="start-title"),
+        rx.cond(S.summary != "", rx.el.p(S.summary, class_name="lead")),
+        rx.el.h2(_("Before you start")),
+        rx.el.dl(
+            rx.el.div(rx.el.dt(_("Fee")), rx.el.dd(S.fee, data_testid="start-fee"), class_name="summary-row"),
+            rx.el.div(rx.el.dt(_("Processing time")), rx.el.dd(S.time, data_testid="start-time"),
+                      class_name="summary-row"),
+            rx.cond(
+                S.agency != "",
+                rx.el.div(rx.el.dt(_("Handled by")), rx.el.dd(S.agency), class_name="summary-row"),
+            ),
+            class_name="summary-list",
+        ),
+        rx.cond(
+            S.documents.length() > 0,
+            rx.el.section(
+                rx.el.h2(_("Documents you need")),
+                rx.el.p(_("Have them ready: you can add a photo or a scan of each one."), class_name="hint"),
+                rx.el.ul(rx.foreach(S.documents, _document), class_name="document-list"),
+                data_testid="start-documents",
+            ),
+        ),
+        rx.el.p(
+            _("We save your answers as you go. You can stop and come back later from My applications."),
+        ),
+        _start_box(t),
+        class_name="apply apply-start",
+        data_testid="apply-start",
+    )
+
+
+def build(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return shell(
+        t,
+        rx.match(
+            S.status,
+            ("ready", _ready(t)),
+            (
+                "not_found",
+                rx.el.section(
+                    rx.el.h1(_("Apply online")),
+                    rx.el.p(S.problem, data_testid="start-problem"),
+                    app_link(_("Find a service"), to=S.service_href, class_name="button", testid="start-find"),
+                    class_name="stack",
+                    data_testid="start-not-found",
+                ),
+            ),
+            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="start-loading"),
+        ),
+        active="search",
+    )
+
+
+PAGE = Page(route="/services/[code]/apply", title=N_("Apply online"), build=build, on_load=S.load)

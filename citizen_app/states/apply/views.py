@@ -1,0 +1,732 @@
+"""View models of the apply-online screens: plain Python, so the wording and parsing are unit-tested.
+
+The states copy these objects into their vars; ``ui/form_fields.py`` draws them. Every text
+here is already in the reader's language. Rules (what is valid, what is locked, what the
+fee is) come from the core; this module only shapes what the core says for a phone screen.
+
+Page names after the question steps are hyphenated (``check-answers``): form step ids are
+snake_case (``core.forms.schema.ID_PATTERN``), so the two can never collide in
+``/{locale}/apply/{draft_id}/{page}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import date
+from typing import Any
+
+from citizen_app.core import admin_units
+from citizen_app.core.forms import Field, FormSchema, Step, render_message, validate_all, validate_step
+from citizen_app.core.forms.conditions import visible_answers
+from citizen_app.core.forms.validation import DEFAULT_MAX_LENGTH, CommuneChecker
+from citizen_app.core.i18n import N_, Msg, Translator
+
+DOCUMENTS = "add-documents"
+CHECK = "check-answers"
+SEND = "send-application"
+SENT = "application-sent"
+RESERVED_PAGES: tuple[str, ...] = (DOCUMENTS, CHECK, SEND, SENT)
+
+# Intents a step form is submitted with (a hidden input the page's script sets; see assets/js/apply.js).
+CONTINUE = "continue"
+AUTOSAVE = "autosave"
+
+# Field types drawn as one text box; the browser hints differ (keyboard, autofill, length).
+TEXT_LIKE = frozenset({"text", "phone", "email", "personal_id", "number", "date"})
+
+STEP_PROGRESS = N_("Step {number} of {total}")
+OPTIONAL = N_("(optional)")
+ITEM_TITLE = N_("{label}: entry {number}")
+YES = N_("Yes")
+NO = N_("No")
+NOT_ANSWERED = N_("Not answered")
+NO_ENTRIES = N_("None")
+FILES_COUNT = N_("{count} files")
+ONE_FILE = N_("1 file")
+MAX_FILES = N_("Up to {count} files")
+SIZE_KB = N_("{size} KB")
+SIZE_MB = N_("{size} MB")
+
+
+# --- addresses of the flow ----------------------------------------------------------------------------
+
+
+def start_href(locale: str, code: str) -> str:
+    return f"/{locale}/services/{code}/apply"
+
+
+def flow_href(locale: str, draft_id: int, page: str = "") -> str:
+    base = f"/{locale}/apply/{draft_id}"
+    return f"{base}/{page}" if page else base
+
+
+@dataclass(frozen=True)
+class FlowLocation:
+    """Where in the flow a URL points: ``/vi/apply/12/applicant`` → draft 12, page ``applicant``."""
+
+    draft_id: int | None
+    page: str = ""
+
+
+def parse_flow_path(path: str) -> FlowLocation:
+    parts = [part for part in path.split("?", 1)[0].split("/") if part]
+    if len(parts) < 3 or parts[1] != "apply" or not parts[2].isdigit() or len(parts[2]) > 12:
+        return FlowLocation(None)
+    return FlowLocation(int(parts[2]), parts[3] if len(parts) > 3 else "")
+
+
+def code_from_start_path(path: str) -> str:
+    """``/vi/services/1.004222/apply`` → ``1.004222``."""
+    parts = [part for part in path.split("?", 1)[0].split("/") if part]
+    return parts[2] if len(parts) >= 4 and parts[1] == "services" and parts[3] == "apply" else ""
+
+
+def page_sequence(form: FormSchema) -> list[str]:
+    """Every page of the flow in order: the question steps, the documents (if any), check, send."""
+    pages = [step.id for step in form.steps]
+    if form.attachments:
+        pages.append(DOCUMENTS)
+    return [*pages, CHECK, SEND]
+
+
+def previous_page(form: FormSchema, page: str) -> str | None:
+    pages = page_sequence(form)
+    if page not in pages:
+        return None
+    index = pages.index(page)
+    return pages[index - 1] if index > 0 else None
+
+
+def next_page(form: FormSchema, page: str) -> str:
+    pages = page_sequence(form)
+    index = pages.index(page) if page in pages else -1
+    return pages[index + 1] if 0 <= index < len(pages) - 1 else CHECK
+
+
+def progress_text(form: FormSchema, page: str, t: Translator) -> str:
+    """"Step 2 of 4", counted over the pages with questions (the steps and the documents)."""
+    pages = [p for p in page_sequence(form) if p not in (CHECK, SEND)]
+    if page not in pages:
+        return ""
+    return t.render(Msg(STEP_PROGRESS, {"number": pages.index(page) + 1, "total": len(pages)}))
+
+
+def first_unfinished_page(
+    form: FormSchema,
+    answers: Mapping[str, Any],
+    slot_counts: Mapping[str, int],
+    today: date,
+    *,
+    communes: CommuneChecker | bool | None = None,
+) -> str:
+    """Where a resumed draft continues: the first step the server would not accept yet, else check answers."""
+    for step in form.steps:
+        if not validate_step(form, step.id, answers, today, communes=communes).ok:
+            return step.id
+    outcome = validate_all(form, answers, slot_counts, today, communes=communes)
+    if any(path.startswith("attachments.") for path in outcome.errors):
+        return DOCUMENTS
+    return CHECK
+
+
+# --- questions ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OptionView:
+    value: str = ""
+    label: str = ""
+
+
+@dataclass
+class ControlView:
+    """One question as the page draws it (a top-level field, or one field of a group entry).
+
+    ``name`` is the answer path the form posts it under (``phone``, ``new_address.street``,
+    ``members.0.member_full_name``); ``control_id`` its HTML id (error links point at it).
+    ``key`` changes when the server wants the browser to show its values again (the inputs
+    are uncontrolled, so typing never waits for the network).
+    """
+
+    id: str = ""
+    name: str = ""
+    control_id: str = ""
+    key: str = ""
+    type: str = "text"
+    label: str = ""
+    hint: str = ""
+    required: bool = False
+    visible: bool = True
+    value: str = ""
+    checked: bool = False
+    options: list[OptionView] = dc_field(default_factory=list)
+    input_type: str = "text"
+    input_mode: str = "text"
+    autocomplete: str = "off"
+    max_length: int = 255
+    min: str = ""
+    max: str = ""
+    locked: bool = False
+    provenance: str = ""  # verified | profile | ""
+    error: str = ""
+    described_by: str = ""
+    # address: province → commune → street
+    province: str = ""
+    commune: str = ""
+    street: str = ""
+    # The commune picker starts again (emptied, new choices) when the province changes.
+    commune_key: str = ""
+    communes: list[OptionView] = dc_field(default_factory=list)
+    province_error: str = ""
+    commune_error: str = ""
+    street_error: str = ""
+
+
+@dataclass
+class GroupItemView:
+    key: str = ""
+    index: int = 0
+    title: str = ""
+    fields: list[ControlView] = dc_field(default_factory=list)
+    remove_intent: str = ""
+    control_id: str = ""
+
+
+@dataclass
+class FieldView(ControlView):
+    """A top-level question; a repeating group carries its entries and the add button's intent."""
+
+    group_entries: list[GroupItemView] = dc_field(default_factory=list)
+    can_add: bool = False
+    add_intent: str = ""
+    count_name: str = ""
+
+
+def control_id(path: str) -> str:
+    """An HTML id for an answer path: ``members.0.name`` → ``f-members-0-name``."""
+    return "f-" + re.sub(r"[^a-z0-9_]+", "-", path.lower()).strip("-")
+
+
+def error_name(error_path: str, rendered_index: Mapping[str, list[int]] | None = None) -> str:
+    """The answer path (a control's ``name``) an error of the core is about.
+
+    ``members[1].name`` → ``members.3.name`` when blank entries sit on screen before it:
+    the core counts only non-empty entries, ``rendered_index[group]`` maps them back.
+    """
+    match = re.fullmatch(r"([a-z0-9_]+)\[(\d+)\]\.(.+)", error_path)
+    if not match:
+        return error_path
+    group, position, rest = match.group(1), int(match.group(2)), match.group(3)
+    shown = (rendered_index or {}).get(group)
+    index = shown[position] if shown and position < len(shown) else position
+    return f"{group}.{index}.{rest}"
+
+
+def error_anchor(name: str) -> str:
+    """The id an error summary link points at."""
+    if name.startswith("attachments."):
+        return "slot-" + name.split(".", 1)[1]
+    return control_id(name)
+
+
+def rendered_positions(answers: Mapping[str, Any]) -> dict[str, list[int]]:
+    return {name: filled_positions(value) for name, value in answers.items() if isinstance(value, list)}
+
+
+def error_texts(errors: Mapping[str, Msg], answers: Mapping[str, Any], t: Translator) -> dict[str, str]:
+    """The server's errors by answer path, in the reader's language (first message per control)."""
+    positions = rendered_positions(answers)
+    texts: dict[str, str] = {}
+    for path, message in errors.items():
+        texts.setdefault(error_name(path, positions), render_message(t, message))
+    return texts
+
+
+def filled(value: Any) -> bool:
+    """Whether an answer holds anything (the core's notion: blank rows of a group are not answers)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, Mapping):
+        return any(filled(v) for v in value.values())
+    return value is not None and value is not False
+
+
+def filled_positions(items: Any) -> list[int]:
+    """Screen positions of the group entries the core counts (it skips wholly empty ones)."""
+    if not isinstance(items, list):
+        return []
+    return [i for i, item in enumerate(items) if isinstance(item, Mapping) and filled(item)]
+
+
+def _label(field: Field, t: Translator) -> str:
+    text = t.pick(field.label)
+    if not field.required and field.type not in ("checkbox", "group"):
+        text = f"{text} {t.gettext(OPTIONAL)}"
+    return text
+
+
+def _input_hints(field: Field, today: date) -> dict[str, Any]:
+    rules = field.validation
+    hints: dict[str, Any] = {"input_type": "text", "input_mode": "text", "autocomplete": "off"}
+    if field.type == "phone":
+        hints.update(input_type="tel", input_mode="tel", autocomplete="tel", max_length=20)
+    elif field.type == "email":
+        hints.update(input_type="email", input_mode="email", autocomplete="email", max_length=254)
+    elif field.type == "personal_id":
+        # Twelve digits, typed with or without spaces: a numeric keyboard, not a number spinner.
+        hints.update(input_mode="numeric", max_length=15)
+    elif field.type == "number":
+        hints.update(input_mode="decimal", max_length=22)
+        hints["min"] = "" if rules.min is None else str(rules.min)
+        hints["max"] = "" if rules.max is None else str(rules.max)
+    elif field.type == "date":
+        hints.update(input_type="date", max_length=10)
+        low = [d for d in (rules.not_before, today if rules.not_past else None) if d]
+        high = [d for d in (rules.not_after, today if rules.not_future else None) if d]
+        hints["min"] = max(low).isoformat() if low else ""
+        hints["max"] = min(high).isoformat() if high else ""
+    elif field.type in ("text", "textarea"):
+        limit = rules.max_length if rules.max_length is not None else DEFAULT_MAX_LENGTH[field.type]
+        hints.update(max_length=limit)
+        if field.prefill == "identity.full_name":
+            hints.update(autocomplete="name")
+    return hints
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, bool | Mapping | list):
+        return ""
+    return str(value)
+
+
+def _ticked(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes")
+    return bool(value)
+
+
+def commune_options(province_code: str) -> list[OptionView]:
+    return [OptionView(value=c.code, label=c.name) for c in admin_units.communes(province_code)]
+
+
+def _control(
+    field: Field,
+    path: str,
+    value: Any,
+    *,
+    t: Translator,
+    today: date,
+    generation: int,
+    visible: bool,
+    errors: Mapping[str, str],
+    provenance: str = "",
+    locked: bool = False,
+) -> ControlView:
+    cid = control_id(path)
+    view = ControlView(
+        id=field.id,
+        name=path,
+        control_id=cid,
+        key=f"{generation}-{cid}",
+        type=field.type,
+        label=_label(field, t),
+        hint=t.pick(field.hint) if field.hint else "",
+        required=field.required,
+        visible=visible,
+        locked=locked,
+        provenance=provenance,
+        options=[OptionView(value=o.value, label=t.pick(o.label)) for o in field.options],
+        error=errors.get(path, ""),
+        **_input_hints(field, today),
+    )
+    if field.type == "checkbox":
+        view.checked = _ticked(value)
+    elif field.type == "address":
+        parts = value if isinstance(value, Mapping) else {}
+        view.province = _text(parts.get("province_code"))
+        view.commune = _text(parts.get("commune_code"))
+        view.street = _text(parts.get("street"))
+        view.communes = commune_options(view.province)
+        view.province_error = errors.get(f"{path}.province_code", "")
+        view.commune_error = errors.get(f"{path}.commune_code", "")
+        view.street_error = errors.get(f"{path}.street", "")
+        view.error = view.error or view.province_error or view.commune_error or view.street_error
+        view.commune_key = f"{generation}-{cid}-{view.province}"
+    else:
+        view.value = _text(value)
+    described = [f"{cid}-hint"] if view.hint else []
+    if provenance:
+        described.append(f"{cid}-badge")
+    if view.error:
+        described.append(f"{cid}-error")
+    view.described_by = " ".join(described)
+    return view
+
+
+def question_views(
+    form: FormSchema,
+    step: Step,
+    answers: Mapping[str, Any],
+    *,
+    t: Translator,
+    today: date,
+    errors: Mapping[str, Msg] | None = None,
+    provenance: Mapping[str, str] | None = None,
+    locked: Iterable[str] = (),
+    generation: int = 0,
+) -> list[FieldView]:
+    """The questions of one step, with the answers so far, provenance badges and the server's errors."""
+    provenance = provenance or {}
+    locked_ids = set(locked)
+    kept, hidden = visible_answers(list(form.fields()), answers)
+    by_path = error_texts(errors or {}, answers, t)
+    views: list[FieldView] = []
+    for field in step.fields:
+        visible = field.id not in hidden
+        source = provenance.get(field.id, "")
+        base = _control(
+            field,
+            field.id,
+            answers.get(field.id),
+            t=t,
+            today=today,
+            generation=generation,
+            visible=visible,
+            errors=by_path,
+            provenance=source,
+            locked=field.id in locked_ids,
+        )
+        view = FieldView(**vars(base))
+        if field.type == "group":
+            view.error = by_path.get(field.id, "")
+            items = answers.get(field.id) if isinstance(answers.get(field.id), list) else []
+            outer_fields = {f.id: f for f in form.fields()}
+            for index, item in enumerate(items):
+                item = item if isinstance(item, Mapping) else {}
+                _kept, item_hidden = visible_answers(field.fields, item, outer=kept, outer_fields=outer_fields)
+                item_id = control_id(f"{field.id}.{index}")
+                view.group_entries.append(
+                    GroupItemView(
+                        key=f"{generation}-{item_id}",
+                        index=index,
+                        title=t.render(Msg(ITEM_TITLE, {"label": t.pick(field.label), "number": index + 1})),
+                        control_id=item_id,
+                        remove_intent=f"remove:{field.id}:{index}",
+                        fields=[
+                            _control(
+                                sub,
+                                f"{field.id}.{index}.{sub.id}",
+                                item.get(sub.id),
+                                t=t,
+                                today=today,
+                                generation=generation,
+                                visible=sub.id not in item_hidden,
+                                errors=by_path,
+                            )
+                            for sub in field.fields
+                        ],
+                    )
+                )
+            view.can_add = len(items) < field.max_items
+            view.add_intent = f"add:{field.id}"
+            view.count_name = f"{field.id}.__count"
+            view.described_by = " ".join(
+                part for part in (f"{view.control_id}-hint" if view.hint else "",
+                                  f"{view.control_id}-error" if view.error else "") if part
+            )
+        views.append(view)
+    return views
+
+
+@dataclass
+class ErrorLink:
+    anchor: str = ""
+    text: str = ""
+
+
+def error_summary(errors: Mapping[str, Msg], answers: Mapping[str, Any], t: Translator) -> list[ErrorLink]:
+    """GOV.UK error summary: one link per problem, in form order, to the control it is about."""
+    return [
+        ErrorLink(anchor=error_anchor(name), text=text) for name, text in error_texts(errors, answers, t).items()
+    ]
+
+
+# --- reading the posted form ----------------------------------------------------------------------------
+
+
+def answers_from_form(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The step's answers as the page posted them (names are answer paths; see :class:`ControlView`).
+
+    Nothing is judged here: the core validates. Locked fields are posted too (read-only
+    inputs), and the core puts the verified values back whatever arrives.
+    """
+    answers: dict[str, Any] = {}
+    for field in step.fields:
+        if field.type == "group":
+            answers[field.id] = _group_from_form(field, data)
+        else:
+            value = _value_from_form(field, field.id, data)
+            if value is not _ABSENT:
+                answers[field.id] = value
+    return answers
+
+
+_ABSENT: Any = object()
+
+
+def _value_from_form(field: Field, name: str, data: Mapping[str, Any]) -> Any:
+    if field.type == "checkbox":
+        return _ticked(data.get(name))
+    if field.type == "address":
+        parts = {part: data.get(f"{name}.{part}") for part in ("province_code", "commune_code", "street")}
+        if all(value is None for value in parts.values()):
+            return _ABSENT
+        return {part: _text(value).strip() for part, value in parts.items()}
+    if name not in data:
+        # Radios with nothing chosen, and controls the page did not draw, say nothing.
+        return _ABSENT
+    value = data.get(name)
+    return value if isinstance(value, str) else _text(value)
+
+
+def _group_from_form(field: Field, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    count = data.get(f"{field.id}.__count")
+    try:
+        total = min(int(str(count)), field.max_items + 1)
+    except (TypeError, ValueError):
+        total = 0
+    items: list[dict[str, Any]] = []
+    for index in range(total):
+        item: dict[str, Any] = {}
+        for sub in field.fields:
+            value = _value_from_form(sub, f"{field.id}.{index}.{sub.id}", data)
+            if value is not _ABSENT:
+                item[sub.id] = value
+        items.append(item)
+    return items
+
+
+def apply_intent(intent: str, step: Step, answers: dict[str, Any]) -> bool:
+    """Add or remove a group entry (``add:members``, ``remove:members:1``); True when something changed."""
+    parts = intent.split(":")
+    group = step.fields and next((f for f in step.fields if f.id == (parts[1] if len(parts) > 1 else "")), None)
+    if not group or group.type != "group":
+        return False
+    items = list(answers.get(group.id) or [])
+    if parts[0] == "add" and len(parts) == 2:
+        if len(items) >= group.max_items:
+            return False
+        items.append({})
+    elif parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < len(items):
+        items.pop(int(parts[2]))
+    else:
+        return False
+    answers[group.id] = items
+    return True
+
+
+def answers_to_save(raw: Mapping[str, Any], cleaned: Mapping[str, Any], step: Step) -> dict[str, Any]:
+    """What the draft keeps after a step: the core's cleaned values where it accepted them, else as typed.
+
+    A step that passed is stored cleaned (phone numbers normalised, blank group rows gone);
+    answers with problems stay as typed, so nothing the citizen wrote is lost.
+    """
+    result = dict(raw)
+    for field in step.fields:
+        if field.id in cleaned:
+            result[field.id] = cleaned[field.id]
+    return result
+
+
+# --- check your answers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    key: str = ""
+    label: str = ""
+    lines: list[str] = dc_field(default_factory=list)
+    change_href: str = ""
+    change_label: str = ""
+    badge: str = ""
+
+
+@dataclass
+class SummarySection:
+    id: str = ""
+    title: str = ""
+    rows: list[SummaryRow] = dc_field(default_factory=list)
+
+
+def describe_address(value: Any) -> str:
+    if not isinstance(value, Mapping):
+        return ""
+    parts = [
+        _text(value.get("street")).strip(),
+        admin_units.commune_name(_text(value.get("commune_code"))) or "",
+        admin_units.province_name(_text(value.get("province_code"))) or "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def display_lines(field: Field, value: Any, t: Translator) -> list[str]:
+    """An answer as the citizen reads it back: dates per locale, option labels, addresses in words."""
+    if field.type == "checkbox":
+        return [t.gettext(YES if _ticked(value) else NO)]
+    if field.type == "group":
+        items = [item for item in value if isinstance(item, Mapping) and filled(item)] if isinstance(value, list) else []
+        if not items:
+            return [t.gettext(NO_ENTRIES)]
+        lines = []
+        for item in items:
+            parts = []
+            for sub in field.fields:
+                shown = display_lines(sub, item.get(sub.id), t) if filled(item.get(sub.id)) else []
+                parts.extend(shown)
+            lines.append(", ".join(parts))
+        return lines
+    if not filled(value):
+        return [t.gettext(NOT_ANSWERED)]
+    if field.type in ("select", "radio"):
+        option = next((o for o in field.options if o.value == value), None)
+        return [t.pick(option.label) if option else _text(value)]
+    if field.type == "date":
+        from citizen_app.core.forms import parse_date
+
+        parsed = parse_date(value)
+        return [t.format_date(parsed) if parsed else _text(value)]
+    if field.type == "address":
+        return [describe_address(value)]
+    if field.type == "textarea":
+        return [line for line in _text(value).splitlines() if line.strip()] or [""]
+    return [_text(value)]
+
+
+def summary_sections(
+    form: FormSchema,
+    answers: Mapping[str, Any],
+    *,
+    t: Translator,
+    draft_id: int,
+    provenance: Mapping[str, str] | None = None,
+    locked: Iterable[str] = (),
+    attachments: Sequence[AttachmentView] = (),
+) -> list[SummarySection]:
+    """Check your answers: every shown question with its answer and a Change link (locked ones have none)."""
+    provenance = provenance or {}
+    locked_ids = set(locked)
+    _kept, hidden = visible_answers(list(form.fields()), answers)
+    change = t.gettext("Change")
+    sections: list[SummarySection] = []
+    for step in form.steps:
+        rows = []
+        for field in step.fields:
+            if field.id in hidden:
+                continue
+            is_locked = field.id in locked_ids
+            source = provenance.get(field.id, "")
+            rows.append(
+                SummaryRow(
+                    key=field.id,
+                    label=t.pick(field.label),
+                    lines=display_lines(field, answers.get(field.id), t),
+                    change_href="" if is_locked else
+                    f"{flow_href(t.locale, draft_id, step.id)}?return=check#{control_id(field.id)}",
+                    change_label=f"{change} {t.pick(field.label).lower()}",
+                    badge=t.gettext("Verified by VNeID") if source == "verified" else "",
+                )
+            )
+        sections.append(SummarySection(id=step.id, title=t.pick(step.title), rows=rows))
+    if form.attachments:
+        by_slot: dict[str, list[str]] = {}
+        for item in attachments:
+            by_slot.setdefault(item.slot, []).append(item.name)
+        rows = [
+            SummaryRow(
+                key=f"documents-{slot.id}",
+                label=t.pick(slot.label),
+                lines=by_slot.get(slot.id) or [t.gettext(NOT_ANSWERED)],
+                change_href=f"{flow_href(t.locale, draft_id, DOCUMENTS)}?return=check#slot-{slot.id}",
+                change_label=f"{change} {t.pick(slot.label).lower()}",
+            )
+            for slot in form.attachments
+        ]
+        sections.append(SummarySection(id="documents", title=t.gettext("Documents"), rows=rows))
+    return sections
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AttachmentView:
+    id: int = 0
+    slot: str = ""
+    name: str = ""
+    size: str = ""
+    kind: str = ""  # thumbnail | pdf | file
+    thumbnail_url: str = ""
+    file_url: str = ""
+
+
+@dataclass
+class SlotView:
+    id: str = ""
+    label: str = ""
+    hint: str = ""
+    required: bool = False
+    limit: str = ""
+    files: list[AttachmentView] = dc_field(default_factory=list)
+    can_add: bool = True
+    error: str = ""
+    upload_id: str = ""
+
+
+def file_size(size_bytes: int, t: Translator) -> str:
+    if size_bytes < 1024 * 1024:
+        return t.render(Msg(SIZE_KB, {"size": t.format_number(max(1, round(size_bytes / 1024)))}))
+    return t.render(Msg(SIZE_MB, {"size": t.format_number(round(size_bytes / (1024 * 1024), 1))}))
+
+
+def attachment_view(
+    attachment_id: int, slot: str, name: str, size_bytes: int, kind: str, t: Translator
+) -> AttachmentView:
+    return AttachmentView(
+        id=attachment_id,
+        slot=slot,
+        name=name,
+        size=file_size(size_bytes, t),
+        kind=kind,
+        thumbnail_url=f"/files/{attachment_id}/thumbnail" if kind == "thumbnail" else "",
+        file_url=f"/files/{attachment_id}",
+    )
+
+
+def slot_views(
+    form: FormSchema,
+    attachments: Sequence[AttachmentView],
+    t: Translator,
+    errors: Mapping[str, str] | None = None,
+) -> list[SlotView]:
+    errors = errors or {}
+    views = []
+    for index, slot in enumerate(form.attachments):
+        files = [item for item in attachments if item.slot == slot.id]
+        views.append(
+            SlotView(
+                id=slot.id,
+                label=t.pick(slot.label),
+                hint=t.pick(slot.hint) if slot.hint else "",
+                required=slot.required,
+                limit=t.render(Msg(ONE_FILE)) if slot.max_files == 1
+                else t.render(Msg(MAX_FILES, {"count": slot.max_files})),
+                files=files,
+                can_add=len(files) < slot.max_files,
+                error=errors.get(slot.id, ""),
+                upload_id=f"upload-{index}",
+            )
+        )
+    return views
