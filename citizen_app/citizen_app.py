@@ -30,6 +30,7 @@ app = rx.App(
     html_custom_attrs={"lang": html_lang()},  # type: ignore[dict-item]
     # The default overlay (connection toasts) is replaced by the shell's own bilingual banner.
     app_wraps={},
+    toaster=None,  # no toasts: notices are part of each page, in its language
     api_transformer=build_http_app(),
 )
 

@@ -28,29 +28,19 @@ from citizen_app.ui.catalog_view import (
     ServiceView,
     clean_query,
     code_from_path,
-    language_switch_href,
     result_card,
     result_count,
     service_view,
-    sign_in_href,
 )
 
 
-def _replace_address(href: str, locale: str) -> EventSpec:
-    """Show ``href`` in the address bar without navigating, and keep the header's links on it.
+def _replace_address(href: str) -> EventSpec:
+    """Show ``href`` in the address bar without navigating (no new history entry per keystroke).
 
-    React Router does not see ``replaceState``, so the shell's language switch and sign-in
-    links (built from its location) would still point at the address the page was opened
-    with; they are updated here so switching language keeps the current search.
+    The shell's language switch and sign-in links read ``window.location`` when followed, so
+    they keep the current search too.
     """
-    links = {"lang-switch": language_switch_href(href, locale), "header-sign-in": sign_in_href(href)}
-    return rx.call_script(
-        f"window.history.replaceState(window.history.state, '', {json.dumps(href)});"
-        f"Object.entries({json.dumps(links)}).forEach(([testid, target]) => {{"
-        "  const link = document.querySelector(`[data-testid=\"${testid}\"]`);"
-        "  if (link) { link.setAttribute('href', target); }"
-        "});"
-    )
+    return rx.call_script(f"window.history.replaceState(window.history.state, '', {json.dumps(href)});")
 
 
 NO_SUCH_CODE = N_("There is no service with the code “{code}”.")
@@ -121,7 +111,7 @@ class SearchState(AppState):
             return None
         self._apply(params)
         self._run()
-        return _replace_address(params.href(self.locale), self.locale)
+        return _replace_address(params.href(self.locale))
 
     # ---- events ----
     @rx.event

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from citizen_app.core.catalog import Catalog, Procedure
 from citizen_app.core.catalog.labels import (
@@ -23,7 +23,7 @@ from citizen_app.core.catalog.labels import (
     working_days_label,
 )
 from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS
-from citizen_app.core.i18n import N_, Msg, Translator, other_locale
+from citizen_app.core.i18n import N_, Msg, Translator
 from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
@@ -139,20 +139,6 @@ class SearchParams:
 
     def href(self, locale: str) -> str:
         return f"/{locale}/search{self.query_string()}"
-
-
-def language_switch_href(path_and_query: str, locale: str) -> str:
-    """The shell's language-switch address for a page of ``locale`` (see ui/location.py)."""
-    target = other_locale(locale)
-    rest = re.sub(r"^/(vi|en)(?=/|$)", "", path_and_query.split("?", 1)[0]) or "/"
-    query = path_and_query.split("?", 1)[1] if "?" in path_and_query else ""
-    next_path = f"/{target}{rest}" + (f"?{query}" if query else "")
-    return f"/lang/{target}?next={quote(next_path, safe='')}"
-
-
-def sign_in_href(path_and_query: str) -> str:
-    """The shell's sign-in address that returns to this page (see ui/location.py)."""
-    return f"/auth/login?next={quote(path_and_query, safe='')}"
 
 
 # --- result cards ---------------------------------------------------------------------------------

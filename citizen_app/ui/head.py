@@ -18,8 +18,14 @@ if ('serviceWorker' in navigator) {
 """
 
 
+# Pages on dynamic routes are served from one prerendered fallback, and React keeps the server's
+# attributes when it hydrates; set <html lang> from the address before the first paint.
+_SET_HTML_LANG = "document.documentElement.lang = location.pathname.startsWith('/en') ? 'en' : 'vi';"
+
+
 def global_head() -> list[rx.Component]:
     return [
+        rx.el.script(_SET_HTML_LANG),
         rx.el.meta(name="theme-color", content=THEME_COLOR),
         rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
         rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),

@@ -49,3 +49,33 @@ def sign_in_href() -> rx.Var:
         "('/auth/login?next=' + encodeURIComponent(routerLocation.pathname + routerLocation.search))",
         _var_data=VarData(imports=_USE_LOCATION, hooks={_HOOK: None}),
     ).to(str)
+
+
+def refresh_href_from_window(testid: str, expression: str) -> rx.Var:
+    """An event handler that rewrites a link's href from ``window.location`` just before it is followed.
+
+    Pages may change the address without React Router knowing (``history.replaceState`` after a
+    search), so a href computed from the router's location can be stale; mouse-down (touch taps fire it too) and focus
+    both come before the click, for touch, mouse and keyboard alike.
+    """
+    from reflex.vars.function import FunctionStringVar
+
+    return FunctionStringVar.create(
+        f"(() => {{ const link = document.querySelector('[data-testid=\"{testid}\"]');"
+        f" if (link) {{ link.setAttribute('href', {expression}); }} }})"
+    )
+
+
+def language_switch_refresh(target_locale: str) -> rx.Var:
+    return refresh_href_from_window(
+        "lang-switch",
+        f"'/lang/{target_locale}?next=' + encodeURIComponent('/{target_locale}' + "
+        "(window.location.pathname.replace(/^\\/(vi|en)(?=\\/|$)/, '') || '/') + window.location.search)",
+    )
+
+
+def sign_in_refresh() -> rx.Var:
+    return refresh_href_from_window(
+        "header-sign-in",
+        "'/auth/login?next=' + encodeURIComponent(window.location.pathname + window.location.search)",
+    )

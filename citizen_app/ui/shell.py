@@ -12,7 +12,12 @@ from reflex_components_core.core.banner import has_connection_errors
 from citizen_app.core.i18n import N_, Translator, other_locale
 from citizen_app.states.base import AppState
 from citizen_app.ui.links import app_link
-from citizen_app.ui.location import language_switch_href, sign_in_href
+from citizen_app.ui.location import (
+    language_switch_href,
+    language_switch_refresh,
+    sign_in_href,
+    sign_in_refresh,
+)
 
 NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     # (key, locale-free path, icon, label msgid)
@@ -54,6 +59,8 @@ def language_switch(t: Translator) -> rx.Component:
         rx.el.span(LANGUAGE_NAMES[target]),
         to=language_switch_href(target),
         reload_document=True,
+        on_mouse_down=language_switch_refresh(target),
+        on_focus=language_switch_refresh(target),
         hreflang=target,
         lang=target,
         class_name="lang-switch",
@@ -78,6 +85,8 @@ def account_link(t: Translator) -> rx.Component:
             rx.el.span(_("Sign in")),
             to=sign_in_href(),
             reload_document=True,
+            on_mouse_down=sign_in_refresh(),
+            on_focus=sign_in_refresh(),
             class_name="header-link",
             testid="header-sign-in",
         ),

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from citizen_app.core.i18n import LOCALES, Translator, get_translator
-from citizen_app.settings import PROJECT_ROOT
 from citizen_app.ui.head import THEME_COLOR
 
 _SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
-_BUILT_ASSETS = PROJECT_ROOT / ".web" / "build" / "client" / "assets"
 
 # Pages kept on the device once seen, so a citizen at the counter with no signal can still show them.
 SAVED_FOR_OFFLINE = r"^/(vi|en)/receipts/"
@@ -57,9 +55,12 @@ def manifest(t: Translator) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def build_version() -> str:
     """Changes with every frontend build, so a new service worker replaces the old caches."""
+    from reflex.utils.prerequisites import get_web_dir
+
+    built_assets = get_web_dir() / "build" / "client" / "assets"
     digest = hashlib.sha256(_SERVICE_WORKER.read_bytes())
-    if _BUILT_ASSETS.exists():
-        for name in sorted(path.name for path in _BUILT_ASSETS.iterdir()):
+    if built_assets.exists():
+        for name in sorted(path.name for path in built_assets.iterdir()):
             digest.update(name.encode())
     return digest.hexdigest()[:12]
 

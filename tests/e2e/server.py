@@ -36,6 +36,10 @@ def app_environment(data_dir: Path, port: int, extra: dict[str, str] | None = No
             "DATA_DIR": str(data_dir),
             "PORT": str(port),
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            # A private frontend build per run: the build bakes in its port, so a shared .web/ would
+            # let a concurrent `make run` or another test run point this one's pages elsewhere.
+            "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+            "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
         }
     )
     env.pop("DATABASE_URL", None)

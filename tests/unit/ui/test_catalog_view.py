@@ -18,12 +18,10 @@ from citizen_app.ui.catalog_view import (
     clean_query,
     code_from_path,
     fee_summary,
-    language_switch_href,
     quantity,
     result_card,
     result_count,
     service_view,
-    sign_in_href,
     time_summary,
 )
 from tests.unit.catalog.helpers import procedure, write_catalog
@@ -101,12 +99,6 @@ def test_queries_are_capped_at_200_characters() -> None:
     assert len(clean_query("khai sinh " * 50)) == 200
     assert clean_query(None) == "" and clean_query(42) == ""
     assert clean_query("👶 '; DROP TABLE x; -- .*[(") == "👶 '; DROP TABLE x; -- .*[("
-
-
-def test_header_links_follow_the_replaced_address() -> None:
-    assert language_switch_href("/vi/search?q=khai+sinh", "vi") == "/lang/en?next=%2Fen%2Fsearch%3Fq%3Dkhai%2Bsinh"
-    assert language_switch_href("/en/search", "en") == "/lang/vi?next=%2Fvi%2Fsearch"
-    assert sign_in_href("/vi/search?q=a") == "/auth/login?next=%2Fvi%2Fsearch%3Fq%3Da"
 
 
 def test_code_from_path() -> None:
