@@ -11,10 +11,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from citizen_app.core.i18n import Msg, Translator, get_translator, normalize_locale
-from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header, login_url
+from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header
 
 
 class AppState(rx.State):
@@ -51,9 +50,6 @@ class AppState(rx.State):
         self.is_staff = bool(user and user.is_staff)
         self.is_supervisor = bool(user and user.is_supervisor)
         return user
-
-    def _sign_in_redirect(self) -> EventSpec:
-        return rx.redirect(login_url(self._here()))
 
     # ---- events ----
     @rx.event
