@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from citizen_app.core import audit
+from citizen_app.core import audit, notifications
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import (
     ConcurrentChange,
@@ -212,6 +212,9 @@ def record_event(
         actor_role=actor.role,
         details={"from": from_status, "to": to_status, "code": dossier.code, **dict(details or {})},
     )
+    # The applicant hears of every status change (and delay) from here, the one place events are recorded:
+    # in the app within this transaction, by email only after it commits.
+    notifications.on_event(db, dossier, event)
     return event
 
 
