@@ -10,7 +10,7 @@
   commits and sent *after* the commit, on a background thread, with :mod:`smtplib`. A failed
   email is logged and recorded (``email_status="failed"``); it never rolls a transition back,
   and a rolled-back transition never sends one.
-* Reading: :func:`unread_count`, :func:`list_for`, :func:`mark_read`, always for one user's own
+* Reading: :func:`unread_count`, :func:`unread_by_dossier`, :func:`list_for`, :func:`mark_read`, always for one user's own
   rows: there is no way to name another person's notification.
 """
 
@@ -124,6 +124,16 @@ def unread_count(db: Session, user_id: int) -> int:
         )
         or 0
     )
+
+
+def unread_by_dossier(db: Session, user_id: int) -> dict[int, int]:
+    """dossier id → unread notifications, for the "new" marks on My applications."""
+    rows = db.execute(
+        select(Notification.dossier_id, func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .group_by(Notification.dossier_id)
+    )
+    return {dossier_id: int(count) for dossier_id, count in rows}
 
 
 def list_for(db: Session, user_id: int, *, limit: int = LIST_LIMIT) -> list[NotificationItem]:

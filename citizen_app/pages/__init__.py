@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from citizen_app.pages import apply, home
+from citizen_app.pages import notifications as notifications_page
 from citizen_app.pages.account import profile as account_profile
+from citizen_app.pages.applications import dossier as applications_dossier
+from citizen_app.pages.applications import mine as applications_mine
 from citizen_app.pages.catalog import fields as catalog_fields
 from citizen_app.pages.catalog import search as catalog_search
 from citizen_app.pages.catalog import service as catalog_service
 from citizen_app.pages.staff import home as staff_home
+from citizen_app.pages.track import lookup as track_lookup
 from citizen_app.ui.page import Page
 
 PAGES: tuple[Page, ...] = (
@@ -24,4 +28,8 @@ PAGES: tuple[Page, ...] = (
     apply.check.PAGE,
     apply.send.PAGE,
     apply.sent.PAGE,
+    applications_mine.PAGE,
+    applications_dossier.PAGE,
+    notifications_page.PAGE,
+    track_lookup.PAGE,
 )
