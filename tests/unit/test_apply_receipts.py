@@ -1,0 +1,138 @@
+"""The receipt slip, the public verification page and the file routes over HTTP (owner, staff, others)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, func, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from citizen_app.core import attachments, receipts
+from citizen_app.core.dossiers import Actor
+from citizen_app.core.i18n import get_translator
+from citizen_app.db.engine import unit_of_work
+from citizen_app.db.models.audit import AuditEvent
+from citizen_app.db.models.dossiers import Dossier
+from citizen_app.web import files
+from citizen_app.web import receipts as receipt_routes
+from tests.unit.dossiers.forms_fixtures import complete_answers
+from tests.unit.dossiers.helpers import draft_with_file, submit
+from tests.unit.test_apply_state import sign_in
+
+VI, EN = get_translator("vi"), get_translator("en")
+
+
+def client(raw: str | None = None, **headers: str) -> TestClient:
+    app = Starlette(routes=[*files.routes, *receipt_routes.routes])
+    test_client = TestClient(app, follow_redirects=False, headers=headers)
+    if raw:
+        test_client.cookies.set("citizen_session", raw)
+    return test_client
+
+
+def sent_by(username: str) -> tuple[str, int, str]:
+    """A dossier submitted by this demo citizen: (code, attachment id, raw session cookie)."""
+    user_id, raw = sign_in(username)
+    with unit_of_work() as db:
+        citizen = Actor.citizen(user_id)
+        # Received by Phường Ba Đình (00004), where the demo counter officer mai.ngo works.
+        address = {"province_code": "01", "commune_code": "00004", "street": "12 Đội Cấn"}
+        draft_id = draft_with_file(db, citizen, answers={**complete_answers(), "new_address": address})
+        result = submit(db, draft_id, citizen)
+        code = result.dossier.code
+        attachment_id = attachments.list_attachments(db, draft_id, citizen)[0].id
+    assert code is not None
+    return code, attachment_id, raw
+
+
+def denials() -> int:
+    with unit_of_work() as db:
+        return db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.outcome == "denied")) or 0
+
+
+def test_the_receipt_shows_every_slip_field_in_the_readers_language(engine: Engine) -> None:
+    code, _attachment, raw = sent_by("an.nguyen")
+    page = client(raw).get(f"/vi/receipts/{code}")
+    assert page.status_code == 200
+    html = page.text
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in html and f'data-testid="receipt-code">{code}<' in html
+    for testid in ("receipt-unit", "receipt-applicant", "receipt-address", "receipt-phone", "receipt-procedure",
+                   "receipt-documents", "receipt-processing-time", "receipt-received", "receipt-appointment",
+                   "receipt-collect", "receipt-fee", "receipt-status"):
+        assert f'data-testid="{testid}"' in html, testid
+    assert 'src="data:image/png;base64,' in html and "@page { size: A4" in html
+    assert page.headers["cache-control"] == "private, no-cache"
+    english = client(raw).get(f"/en/receipts/{code}").text
+    assert "Receipt of application and appointment for the result" in english and "₫10,000" in english
+
+    narrow = client(raw).get(f"/vi/receipts/{code}?format=80mm").text
+    assert "receipt-80mm" in narrow and "size: 80mm auto" in narrow
+    saved = client(raw).get(f"/vi/receipts/{code}?download=1")
+    assert saved.headers["content-disposition"] == f'attachment; filename="giay-tiep-nhan-{code}.html"'
+
+
+def test_only_the_applicant_and_the_receiving_agency_see_the_receipt_and_files(engine: Engine) -> None:
+    code, attachment_id, raw = sent_by("an.nguyen")
+    own = client(raw)
+    assert own.get(f"/files/{attachment_id}").headers["content-type"] == "image/jpeg"
+    thumbnail = own.get(f"/files/{attachment_id}/thumbnail")
+    assert thumbnail.status_code == 200 and thumbnail.headers["x-content-type-options"] == "nosniff"
+    assert "attachment" in own.get(f"/files/{attachment_id}?download=1").headers["content-disposition"]
+
+    before = denials()
+    _, other = sign_in("binh.tran")
+    for path in (f"/vi/receipts/{code}", f"/files/{attachment_id}", f"/files/{attachment_id}/thumbnail"):
+        assert client(other).get(path).status_code == 404, path
+    assert denials() == before + 3
+
+    # A counter officer of the receiving agency (Phường Ba Đình, commune 00004) may read them.
+    _, officer = sign_in("mai.ngo")
+    assert client(officer).get(f"/vi/receipts/{code}").status_code == 200
+    assert client(officer).get(f"/files/{attachment_id}/thumbnail").status_code == 200
+
+    signed_out = client().get(f"/vi/receipts/{code}")
+    assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/auth/login?next=/vi/receipts/")
+    assert client().get(f"/files/{attachment_id}").status_code == 404
+    navigating = client(**{"sec-fetch-mode": "navigate"}).get(f"/files/{attachment_id}")
+    assert navigating.status_code == 303
+    assert client(raw).get("/vi/receipts/000.00.00.H01-260101-0001").status_code == 404
+    assert client(raw).get(f"/fr/receipts/{code}").status_code == 404
+
+
+def test_the_qr_link_says_genuine_without_personal_data_and_a_tampered_one_is_not(engine: Engine) -> None:
+    code, _attachment, _raw = sent_by("an.nguyen")
+    token = receipts.sign_code(code)
+    genuine = client(**{"accept-language": "en-GB,en;q=0.9"}).get(f"/v/{token}")
+    assert genuine.status_code == 200 and "This receipt is genuine" in genuine.text
+    assert 'data-genuine="true"' in genuine.text and code in genuine.text and "Submitted" in genuine.text
+    for private in ("Nguyễn Văn An", "001085004217", "0912345678", "Đội Cấn"):
+        assert private not in genuine.text
+    assert genuine.headers["cache-control"] == "no-store"
+    vietnamese = client().get(f"/v/{token}")  # no preference: Vietnamese
+    assert "Giấy tiếp nhận hồ sơ này hợp lệ" in vietnamese.text
+    assert "This receipt is genuine" in client().get(f"/v/{token}?lang=en").text
+
+    encoded, tag = token.split(".")
+    tampered = f"{encoded}.{tag[:-2]}{'AA' if not tag.endswith('AA') else 'BB'}"
+    refused = client().get(f"/v/{tampered}")
+    assert refused.status_code == 404 and 'data-genuine="false"' in refused.text
+    assert "không hợp lệ" in refused.text
+    assert client().get("/v/garbage").status_code == 404
+
+
+def test_receipt_and_verification_views(engine: Engine) -> None:
+    code, _attachment, _raw = sent_by("an.nguyen")
+    with unit_of_work() as db:
+        dossier = db.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier is not None
+        slip = receipts.receipt_for(db, dossier.id, Actor.citizen(dossier.applicant_id))
+        checked = receipts.verify_receipt(db, receipts.sign_code(code))
+    view = receipt_routes.receipt_view(slip, EN)
+    assert view.processing_time == "3 working days" and view.channel == "Online" and view.status == "Submitted"
+    assert view.documents[0].detail == "1 electronic file"
+    assert re.match(r"\d{2}:\d{2}, \d{1,2} \w{3} \d{4}", view.received_at)
+    public = receipt_routes.verification_view(checked, VI)
+    assert public.genuine and public.status == "Đã nộp" and re.match(r"\d{2}/\d{2}/\d{4}$", public.appointment_at)
+    assert receipt_routes.verification_view(receipts.PublicVerification(genuine=False), VI).code == ""
+    assert receipt_routes.download_name("004.00.20.H01-261122-0001") == "giay-tiep-nhan-004.00.20.H01-261122-0001.html"
