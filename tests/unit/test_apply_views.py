@@ -7,7 +7,8 @@ from datetime import date
 from citizen_app.core.forms import prefill, validate_all, validate_step
 from citizen_app.core.i18n import Msg, get_translator
 from citizen_app.states.apply import views
-from citizen_app.states.apply.flow import _set_path, collect_form_js, reusable_rows
+from citizen_app.states.apply.flow import reusable_rows
+from citizen_app.states.apply.scripts import collect_form_js
 from tests.unit.dossiers.forms_fixtures import TODAY, complete_answers, form, profile
 
 VI, EN = get_translator("vi"), get_translator("en")
@@ -169,9 +170,9 @@ def test_a_step_that_passed_is_stored_cleaned_and_problems_as_typed() -> None:
 
 def test_set_path_writes_inside_addresses_and_group_entries() -> None:
     answers: dict = {"members": [{"name": "A"}]}
-    _set_path(answers, "members.2.name", "C")
-    _set_path(answers, "new_address.street", "5 Lê Lợi")
-    _set_path(answers, "phone", "0912")
+    views.set_path(answers, "members.2.name", "C")
+    views.set_path(answers, "new_address.street", "5 Lê Lợi")
+    views.set_path(answers, "phone", "0912")
     assert answers == {
         "members": [{"name": "A"}, {}, {"name": "C"}],
         "new_address": {"street": "5 Lê Lợi"},

@@ -11,7 +11,7 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, back_link, caption_and_title, flow_page, notices
-from citizen_app.states.apply.flow import SUBMISSION_KEY_JS
+from citizen_app.states.apply.scripts import SUBMISSION_KEY_JS
 from citizen_app.ui.form_fields import error_summary
 from citizen_app.ui.page import Page
 

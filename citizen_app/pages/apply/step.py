@@ -10,7 +10,7 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, caption_and_title, flow_page, notices
-from citizen_app.states.apply.flow import PENDING_JS, collect_form_js
+from citizen_app.states.apply.scripts import PENDING_JS, collect_form_js
 from citizen_app.ui.form_fields import FieldEvents, error_summary, questions
 from citizen_app.ui.page import Page
 

@@ -47,6 +47,10 @@ from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
+from citizen_app.states.apply.scripts import (
+    collect_form_js as collect_form_js,  # re-exported: other pages use it
+)
+from citizen_app.states.apply.scripts import focus, forget_pending_js, name_the_document
 from citizen_app.states.apply.views import (
     CHECK,
     DOCUMENTS,
@@ -62,6 +66,7 @@ from citizen_app.states.apply.views import (
     apply_intent,
     attachment_view,
     control_id,
+    copy_answer,
     describe_address,
     error_name,
     error_summary,
@@ -73,6 +78,7 @@ from citizen_app.states.apply.views import (
     progress_text,
     question_views,
     rendered_positions,
+    set_path,
     slot_views,
     start_href,
     summary_sections,
@@ -101,68 +107,6 @@ REUSABLE_LABELS = {
 # What a citizen may not know how to fix here: take them back to the step the problem is on.
 GO_TO_STEP = N_("{message} (step: {step})")
 LIMITS = N_("A photo or a scan of each document: PDF, JPEG or PNG, up to {file} MB each and {total} MB in all.")
-
-# Reads the submission key this browser made for a draft, or makes one (UUID v4): a double tap, a
-# retry after a dropped connection or a second tab all send the same key, so one dossier is made.
-SUBMISSION_KEY_JS = """(function () {
-  var id = window.location.pathname.split('/')[3] || '';
-  var name = 'citizen-apply-key:' + id, key = null;
-  try { key = window.localStorage.getItem(name); } catch (e) {}
-  if (!key) {
-    var b = new Uint8Array(16); window.crypto.getRandomValues(b);
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
-    key = h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-    try { window.localStorage.setItem(name, key); } catch (e) {}
-  }
-  return key;
-})()"""
-
-
-def collect_form_js(intent: str | rx.Var) -> str | rx.Var:
-    """The step form's current values (what Continue would post) and an intent, for a call_script callback.
-
-    ``intent`` may be a var (a group entry's, inside a foreach): the code is then assembled in the
-    browser, where the entry is known.
-    """
-    head = (
-        "(function () { var f = document.getElementById('step-form'), v = {};"
-        " if (f) { new FormData(f).forEach(function (value, name) {"
-        " if (typeof value === 'string') { v[name] = value; } }); }"
-        " return {values: v, intent: "
-    )
-    tail = "}; })()"
-    if isinstance(intent, rx.Var):
-        return rx.Var(
-            f"({json.dumps(head)} + JSON.stringify({intent}) + {json.dumps(tail)})",
-            _var_data=intent._get_all_var_data(),
-        ).to(str)
-    return head + json.dumps(intent) + tail
-
-
-# Asks the page's script (assets/js/apply.js) for answers it kept while the server could not be reached.
-PENDING_JS = "(window.citizenApply ? window.citizenApply.pending() : null)"
-
-
-def _forget_pending_js(draft_id: int, page: str) -> EventSpec:
-    key = json.dumps(f"{draft_id}/{page}")
-    return rx.call_script(f"window.citizenApply && window.citizenApply.forget({key})")
-
-
-def _name_the_document(title: str, locale: str) -> EventSpec:
-    """Dynamic routes are served from the SPA fallback, whose title and lang are not this page's."""
-    return rx.call_script(
-        f"document.title = {json.dumps(title)}; document.documentElement.lang = {json.dumps(locale)};"
-    )
-
-
-def _focus(element_id: str) -> EventSpec:
-    target = json.dumps(element_id)
-    return rx.call_script(
-        "window.setTimeout(function () { var e = document.getElementById(" + target + ");"
-        " if (e) { e.focus(); } }, 60)"
-    )
-
 
 class ReusableRow(TypedDict):
     label: str
@@ -352,7 +296,7 @@ class ApplyState(AppState):
         self.status = "ready"
         if restored:
             self.saved_offline = t.gettext(SAVED_OFFLINE)
-        events.append(_name_the_document(self._document_title(), self.locale))
+        events.append(name_the_document(self._document_title(), self.locale))
         return events
 
     def _terms_of(self, db: Any, draft_id: int) -> ProcedureTerms | None:
@@ -508,11 +452,11 @@ class ApplyState(AppState):
         top = name.split(".", 1)[0]
         if terms.form.field(top) is None or top in self._locked:
             return None
-        answers = {top: _copy(self._answers.get(top))}
-        _set_path(answers, name, value)
+        answers = {top: copy_answer(self._answers.get(top))}
+        set_path(answers, name, value)
         if name.endswith(".province_code"):
             # Another province: the commune chosen before belongs to the old one.
-            _set_path(answers, name.removesuffix("province_code") + "commune_code", "")
+            set_path(answers, name.removesuffix("province_code") + "commune_code", "")
         user, form = self._signed_in_here()
         if form is None:
             return self._keep_unsaved(answers) if user is None else None
@@ -558,7 +502,7 @@ class ApplyState(AppState):
             return instead
         if not result.ok:
             self._show_step(form, step.id, result.errors)
-            return _focus("error-summary")
+            return focus("error-summary")
         target = CHECK if self._returning() else next_page(form, step.id)
         return self._go(target)
 
@@ -592,7 +536,7 @@ class ApplyState(AppState):
             if intent.startswith("add:"):
                 group = intent.split(":", 1)[1]
                 count = len(self._answers.get(group) or [])
-                return _focus(control_id(f"{group}.{count - 1}"))
+                return focus(control_id(f"{group}.{count - 1}"))
         return None
 
     @rx.event
@@ -605,7 +549,7 @@ class ApplyState(AppState):
             return None
         step = terms.form.step(self.page)
         if step is None:
-            return _forget_pending_js(self.draft_id, self.page)
+            return forget_pending_js(self.draft_id, self.page)
         values = payload.get("values") if isinstance(payload.get("values"), Mapping) else {}
         raw = answers_from_form(step, values)
         user, form = self._signed_in_here()
@@ -617,7 +561,7 @@ class ApplyState(AppState):
         self._generation += 1
         self._refresh_step(form)
         self.saved_offline = self._t().gettext(SAVED_OFFLINE)
-        return _forget_pending_js(self.draft_id, self.page)
+        return forget_pending_js(self.draft_id, self.page)
 
     # ---- documents ----
     @rx.event
@@ -662,7 +606,7 @@ class ApplyState(AppState):
         self._reload_files(user)
         self._show_documents(form, {slot.id: problem} if problem else None)
         self.error_links = [ErrorLink(anchor=f"slot-{slot.id}", text=problem)] if problem else []
-        return _focus("error-summary") if problem else None
+        return focus("error-summary") if problem else None
 
     @rx.event
     def files_refused(self, index: int) -> None:
@@ -719,7 +663,7 @@ class ApplyState(AppState):
             texts = {p.split(".", 1)[1]: self._render_msg(m) for p, m in problems.items()}
             self._show_documents(form, texts)
             self.error_links = [ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in texts.items()]
-            return _focus("error-summary")
+            return focus("error-summary")
         target = CHECK if self._returning() else next_page(form, DOCUMENTS)
         return self._go(target)
 
@@ -739,7 +683,7 @@ class ApplyState(AppState):
         outcome = validate_all(terms.form, self._answers, counts, today_in_vietnam())
         if not outcome.ok:
             self.error_links = self._problems_by_step(terms.form, outcome.errors)
-            return _focus("error-summary")
+            return focus("error-summary")
         return self._go(SEND)
 
     def _problems_by_step(self, form: FormSchema, errors: Mapping[str, Msg]) -> list[ErrorLink]:
@@ -798,7 +742,7 @@ class ApplyState(AppState):
         except ValidationFailed as failed:
             self.submitting = False
             self.error_links = self._problems_by_step(terms.form, failed.errors)
-            yield _focus("error-summary")
+            yield focus("error-summary")
             return
         except FormChanged as changed:
             self.submitting = False
@@ -858,7 +802,7 @@ class ApplyState(AppState):
         self.profile_saved, self.profile_errors = "", []
         self.status = "ready"
         return [
-            _name_the_document(f"{self.title} · {self.procedure_name}", self.locale),
+            name_the_document(f"{self.title} · {self.procedure_name}", self.locale),
             # Keep the receipt on the phone now (the service worker's saved pages), for the counter.
             rx.call_script(
                 "(async function () { try { if (!('caches' in window)) { return false; }"
@@ -894,40 +838,3 @@ class ApplyState(AppState):
     def skip_profile(self) -> None:
         self._reusable, self._reusable_for, self.reusable = {}, 0, []
 
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def _set_path(answers: dict[str, Any], name: str, value: Any) -> None:
-    """``members.1.member_full_name`` = value inside ``answers`` (creating entries as needed)."""
-    parts = name.split(".")
-    container: Any = answers
-    for position, part in enumerate(parts[:-1]):
-        following = parts[position + 1]
-        if isinstance(container, list):
-            index = int(part)
-            while len(container) <= index:
-                container.append({})
-            if not isinstance(container[index], dict):
-                container[index] = {}
-            container = container[index]
-            continue
-        current = container.get(part)
-        wanted: type = list if following.isdigit() else dict
-        if not isinstance(current, wanted):
-            current = wanted()
-            container[part] = current
-        container = current
-    last = parts[-1]
-    if isinstance(container, list):
-        index = int(last)
-        while len(container) <= index:
-            container.append({})
-        container[index] = value
-    else:
-        container[last] = value

@@ -730,3 +730,44 @@ def slot_views(
             )
         )
     return views
+
+
+# --- answers by path ---------------------------------------------------------------------------------
+
+
+def copy_answer(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: copy_answer(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_answer(v) for v in value]
+    return value
+
+
+def set_path(answers: dict[str, Any], name: str, value: Any) -> None:
+    """``members.1.member_full_name`` = value inside ``answers`` (creating entries as needed)."""
+    parts = name.split(".")
+    container: Any = answers
+    for position, part in enumerate(parts[:-1]):
+        following = parts[position + 1]
+        if isinstance(container, list):
+            index = int(part)
+            while len(container) <= index:
+                container.append({})
+            if not isinstance(container[index], dict):
+                container[index] = {}
+            container = container[index]
+            continue
+        current = container.get(part)
+        wanted: type = list if following.isdigit() else dict
+        if not isinstance(current, wanted):
+            current = wanted()
+            container[part] = current
+        container = current
+    last = parts[-1]
+    if isinstance(container, list):
+        index = int(last)
+        while len(container) <= index:
+            container.append({})
+        container[index] = value
+    else:
+        container[last] = value
