@@ -141,6 +141,7 @@ class DossierState(AppState):
     _locked: list[str] = rx.field(default_factory=list)
     _requested_fields: list[str] = rx.field(default_factory=list)
     _requested_slots: list[str] = rx.field(default_factory=list)
+    # "<dossier id>@<requested at>": whose request the answers being edited belong to.
     _requested_at: str = ""
     _generation: int = 0
 
@@ -148,7 +149,7 @@ class DossierState(AppState):
 
     @rx.event
     def load(self) -> Any:
-        self.notice, self.confirming_withdraw = "", False
+        self.notice, self.confirming_withdraw, self.rating_score = "", False, 0
         return self._open(keep_messages=False)
 
     def _reset(self) -> None:
@@ -257,11 +258,11 @@ class DossierState(AppState):
             self.supplement_online = False
             return
         form = terms.form
-        if asked != self._requested_at or not self._answers:
-            # A new request (or a new visit): start from the answers the agency has.
+        if f"{dossier.id}@{asked}" != self._requested_at or not self._answers:
+            # Another dossier or a new request: start from the answers the agency has.
             self._answers = _copy(dict(dossier.answers))
             self._generation += 1
-        self._requested_at = asked
+        self._requested_at = f"{dossier.id}@{asked}"
         self._requested_fields = [f for f in request.get("fields", []) if form.field(f) is not None]
         self._requested_slots = [s for s in request.get("attachments", []) if form.attachment(s) is not None]
         self._locked = sorted(dossier.locked_values or {})
