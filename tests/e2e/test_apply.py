@@ -28,7 +28,7 @@ CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
 STEP_URL = r"/vi/apply/(\d+)/{page}(\?.*)?$"
 
 SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main input, main select, main textarea')]
-    .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+    .filter(el => el.offsetParent !== null && el.type !== 'hidden' && el.type !== 'file')
     .map(el => [el.dataset.testid || el.outerHTML.slice(0, 60), el.getBoundingClientRect()])
     .filter(([, r]) => r.height < 44 || r.width < 44)
     .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
@@ -54,8 +54,13 @@ def decode_qr(png: bytes) -> str:
 
 def wait_for_page(app: AppPage, page: str) -> int:
     """Wait for a page of the flow to be open and loaded; returns the draft id."""
+    return wait_for_page_in(app, "vi", page)
+
+
+def wait_for_page_in(app: AppPage, locale: str, page: str) -> int:
     # Pages of the flow follow one another client-side: the URL changes without a new document.
-    app.page.wait_for_url(re.compile(STEP_URL.format(page=re.escape(page))), wait_until="commit")
+    pattern = STEP_URL.replace("/vi/", f"/{locale}/").format(page=re.escape(page))
+    app.page.wait_for_url(re.compile(pattern), wait_until="commit")
     expect(app.get("procedure-name")).not_to_be_empty()
     app.settle()
     match = re.search(r"/apply/(\d+)/", app.path)
@@ -115,6 +120,7 @@ def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: App
     phone.settle()
     expect(phone.get("start-fee")).to_contain_text("10.000")
     expect(phone.get("start-documents")).to_contain_text("CT01")
+    assert phone.page.evaluate(SMALL_TARGETS) == []
     phone.click("start-now")
     wait_for_page(phone, "applicant")
 
@@ -161,6 +167,7 @@ def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: App
     expect(thumbnail).to_be_visible()
     expect(thumbnail).to_have_attribute("src", re.compile(r"^/files/\d+/thumbnail$"))
     phone.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    assert phone.page.evaluate(SMALL_TARGETS) == []
     phone.click("continue")
 
     wait_for_page(phone, "check-answers")
@@ -170,16 +177,19 @@ def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: App
     expect(phone.get("answer-documents-proof_of_residence")).to_contain_text("so-do.jpg")
     expect(phone.get("change-full_name")).to_have_count(0)  # verified: nothing to change here
     expect(phone.get("change-new_address")).to_be_visible()
+    assert phone.page.evaluate(SMALL_TARGETS) == []
     phone.click("continue")
 
     wait_for_page(phone, "send-application")
     expect(phone.get("fee-due")).to_contain_text("10.000")
+    assert phone.page.evaluate(SMALL_TARGETS) == []
     phone.click("submit")
     wait_for_page(phone, "application-sent")
     code = phone.get("confirmation-code").inner_text()
     assert CODE.match(code), code
     expect(phone.get("appointment")).to_have_text(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
     expect(phone.get("receipt-offline")).to_be_visible()
+    assert phone.page.evaluate(SMALL_TARGETS) == []
 
     # The receipt: every slip field, and a QR code the test reads with zbar.
     phone.click("receipt-link")
@@ -291,6 +301,18 @@ def test_a_draft_resumes_after_the_browser_is_closed_and_back_keeps_answers(open
     # The address of the page itself opens the draft too (what My applications links to).
     second.goto(f"/vi/apply/{draft_id}")
     wait_for_page(second, "new_home")
+    # The same draft in English: the questions come from the schema in the reader's language.
+    second.switch_language()
+    assert second.path == f"/en/apply/{draft_id}/new_home"
+    expect(second.get("page-title")).to_have_text("Your new permanent address")
+    expect(second.get("progress")).to_have_text("Step 2 of 4")
+    expect(second.get("question-residence_basis")).to_contain_text("Why can you live here?")
+    expect(second.get("field-head_full_name")).to_have_value("Lê Văn Chủ Nhà")
+    second.click("continue")  # the owner's ID number and consent are still missing: said in English
+    expect(second.get("error-summary")).to_contain_text("There is a problem")
+    expect(second.get("error-head_personal_id")).to_have_text("Error: Enter this information")
+    expect(second.get("error-owner_consent")).to_have_text("Error: Tick this box to continue")
+    second.assert_accessible()
 
 
 # ---- bad input -----------------------------------------------------------------------------------------
