@@ -228,8 +228,21 @@ def _clean_note(note: str | None) -> str | None:
 def check(
     db: Session, dossier: Dossier, target: str, actor: Actor, note: str | None, *, via: str | None = None
 ) -> Transition:
-    """Everything that must hold before a step is taken; raises (and audits denials) otherwise."""
+    """Everything that must hold before a step is taken; raises (and audits denials) otherwise.
+
+    Access comes first: someone who may not see the dossier is refused (and audited) the same
+    way whatever state it is in, so a refusal never reveals where the dossier stands.
+    """
     step = TRANSITIONS.get((dossier.status, target))
+    action = f"dossier.{step.action}" if step else f"dossier.{target}"
+    if not can_read(actor, dossier) or (actor.role == "citizen" and dossier.applicant_id != actor.user_id):
+        raise deny(
+            db,
+            action=action,
+            actor=actor,
+            dossier_id=dossier.id,
+            reason="not the applicant or the receiving agency",
+        )
     if step is None:
         raise InvalidTransition(detail=f"{dossier.status} → {target}")
     if step.via != via:
@@ -237,19 +250,11 @@ def check(
     if actor.role not in step.roles:
         raise deny(
             db,
-            action=f"dossier.{step.action}",
+            action=action,
             actor=actor,
             dossier_id=dossier.id,
             reason=f"role {actor.role} may not {step.action}",
             message=Msg(MSG_NOT_YOUR_STEP),
-        )
-    if not can_read(actor, dossier) or (actor.role == "citizen" and dossier.applicant_id != actor.user_id):
-        raise deny(
-            db,
-            action=f"dossier.{step.action}",
-            actor=actor,
-            dossier_id=dossier.id,
-            reason="not the applicant or the receiving agency",
         )
     if step.note == "required" and not _clean_note(note):
         raise NoteRequired(Msg(MSG_REASON_REQUIRED))

@@ -88,7 +88,6 @@ def test_each_transition_by_role(db_session: Session, source: str, target: str, 
 @pytest.mark.parametrize(
     ("source", "target"),
     [
-        ("draft", "received"),
         ("submitted", "approved"),
         ("processing", "withdrawn"),
         ("returned", "processing"),
@@ -102,6 +101,14 @@ def test_steps_not_in_the_table_are_refused(db_session: Session, source: str, ta
     supervisor = officer(db_session, "00008", "supervisor")
     with pytest.raises(dossiers.InvalidTransition):
         dossiers.fire(db_session, dossier_id, target, supervisor, now=LATER, note="x")
+
+
+def test_an_officer_cannot_touch_a_citizens_draft_whatever_the_step(db_session: Session) -> None:
+    # Access is checked before the transition table, so the refusal says nothing about the state.
+    dossier_id, _ = at_status(db_session, "draft")
+    supervisor = officer(db_session, "00008", "supervisor")
+    with pytest.raises(dossiers.AccessDenied):
+        dossiers.fire(db_session, dossier_id, "received", supervisor, now=LATER, note="x")
 
 
 def test_steps_with_data_need_their_own_function(db_session: Session) -> None:
