@@ -6,6 +6,9 @@
  * "citizen-apply:<draft>/<page>". When the connection returns, or the page is opened again,
  * the kept values are sent through the page's hidden "draft-sync" button; the server saves
  * them, says so on the page, and tells this script to forget them.
+ *
+ * It also shows "Uploading…" in a document slot from the moment a file is picked until the
+ * server has checked it (a phone photo can take a while on a slow connection).
  */
 (function () {
   "use strict";
@@ -43,6 +46,14 @@
   }
   document.addEventListener("input", keep, true);
   document.addEventListener("change", keep, true);
+
+  // A file was picked: say "Uploading…" in its slot until the server has answered (uploaded()).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || !input.files || !input.files.length) return;
+    var slot = input.closest(".slot");
+    if (slot) slot.setAttribute("data-uploading", "");
+  }, true);
 
   var timer = null;
   var lastSent = "";
@@ -87,6 +98,12 @@
       var ls = store();
       if (ls) ls.removeItem(PREFIX + draft);
       lastSent = "";
+    },
+    /* The server has checked the files just picked. */
+    uploaded: function () {
+      document.querySelectorAll(".slot[data-uploading]").forEach(function (slot) {
+        slot.removeAttribute("data-uploading");
+      });
     }
   };
   syncSoon();

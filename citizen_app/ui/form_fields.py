@@ -549,6 +549,14 @@ def document_slot(t: Translator, slots: Any, index: int, events: SlotEvents) -> 
             slot.files.length() > 0,
             rx.el.ul(rx.foreach(slot.files, attached), class_name="attachment-list", data_testid=f"attachments-{slot.id}"),
         ),
+        # Shown by the page's script (assets/js/apply.js) while picked files travel to the server.
+        rx.el.p(
+            rx.icon("loader", size=18, aria_hidden="true"),
+            rx.el.span(_("Uploading…")),
+            class_name="upload-status",
+            role="status",
+            data_testid=f"uploading-{slot.id}",
+        ),
         rx.cond(
             slot.can_add,
             rx.el.div(

@@ -394,6 +394,7 @@ def test_files_are_checked_by_content_and_limits_are_explained(phone: AppPage) -
 
     upload(phone, "proof_of_residence", "trong.jpg", b"")
     expect(phone.get("error-attachments.proof_of_residence")).to_contain_text("không có nội dung")
+    expect(phone.get("uploading-proof_of_residence")).to_be_hidden()  # "Uploading…" ends with the answer
     upload(phone, "proof_of_residence", "hop-dong.pdf", jpeg(), mime="application/pdf")
     expect(phone.get("error-attachments.proof_of_residence")).to_contain_text("không đúng như tên gọi")
     big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 10)

@@ -47,10 +47,10 @@ from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
+from citizen_app.states.apply.scripts import UPLOADED_JS, focus, forget_pending_js, name_the_document
 from citizen_app.states.apply.scripts import (
     collect_form_js as collect_form_js,  # re-exported: other pages use it
 )
-from citizen_app.states.apply.scripts import focus, forget_pending_js, name_the_document
 from citizen_app.states.apply.views import (
     CHECK,
     DOCUMENTS,
@@ -299,6 +299,11 @@ class ApplyState(AppState):
         events.append(name_the_document(self._document_title(), self.locale))
         return events
 
+    def _editable(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Posted answers without the verified (locked) ones: a disabled select is not posted, so a locked
+        address would arrive half empty and fail validation although the core keeps the verified value."""
+        return {key: value for key, value in raw.items() if key not in self._locked}
+
     def _terms_of(self, db: Any, draft_id: int) -> ProcedureTerms | None:
         code = self._procedure if draft_id == self.draft_id and self._procedure else None
         if code is None:
@@ -491,7 +496,7 @@ class ApplyState(AppState):
         step = form.step(self.page)
         if step is None:
             return None
-        raw = answers_from_form(step, form_data)
+        raw = self._editable(answers_from_form(step, form_data))
         user, form_ok = self._signed_in_here()
         if form_ok is None:
             return self._keep_unsaved(raw) if user is None else None
@@ -518,7 +523,7 @@ class ApplyState(AppState):
             return None
         values = payload.get("values") if isinstance(payload.get("values"), Mapping) else {}
         intent = str(payload.get("intent") or "")
-        raw = answers_from_form(step, values)
+        raw = self._editable(answers_from_form(step, values))
         user, form_ok = self._signed_in_here()
         if form_ok is None:
             return self._keep_unsaved(raw) if user is None else None
@@ -551,7 +556,7 @@ class ApplyState(AppState):
         if step is None:
             return forget_pending_js(self.draft_id, self.page)
         values = payload.get("values") if isinstance(payload.get("values"), Mapping) else {}
-        raw = answers_from_form(step, values)
+        raw = self._editable(answers_from_form(step, values))
         user, form = self._signed_in_here()
         if form is None:
             return lost_session_response(self) if user is None else None
@@ -606,7 +611,8 @@ class ApplyState(AppState):
         self._reload_files(user)
         self._show_documents(form, {slot.id: problem} if problem else None)
         self.error_links = [ErrorLink(anchor=f"slot-{slot.id}", text=problem)] if problem else []
-        return focus("error-summary") if problem else None
+        done = rx.call_script(UPLOADED_JS)
+        return [done, focus("error-summary")] if problem else done
 
     @rx.event
     def files_refused(self, index: int) -> None:

@@ -71,3 +71,7 @@ def focus(element_id: str) -> EventSpec:
         "window.setTimeout(function () { var e = document.getElementById(" + target + ");"
         " if (e) { e.focus(); } }, 60)"
     )
+
+
+# Tells the page's script that the files just picked have been checked (their slot stops saying "Uploading…").
+UPLOADED_JS = "(window.citizenApply && window.citizenApply.uploaded && window.citizenApply.uploaded())"
