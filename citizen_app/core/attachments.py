@@ -228,6 +228,9 @@ def _unlink(paths: Iterable[Path]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy also calls this when a SAVEPOINT is released; only the real commit counts.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_WRITTEN, None)
     _unlink(session.info.pop(_PENDING_DELETE, []))
 

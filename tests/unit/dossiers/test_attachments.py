@@ -231,6 +231,19 @@ def test_remove_from_a_draft(db_session: Session, citizen: Actor, draft: int) ->
     assert not any(p.exists() for p in paths)
 
 
+def test_a_removal_inside_a_released_savepoint_waits_for_the_real_commit(
+    db_session: Session, citizen: Actor, draft: int
+) -> None:
+    item = add(db_session, draft, citizen, "a.jpg", jpeg())
+    db_session.commit()
+    paths = attachments.files_of([item])
+    with db_session.begin_nested():
+        attachments.remove_attachment(db_session, item.id, citizen, now=NOW)
+    assert all(p.exists() for p in paths)  # a released SAVEPOINT is not a commit
+    db_session.rollback()
+    assert all(p.exists() for p in paths)
+
+
 def test_files_are_frozen_after_submission(db_session: Session) -> None:
     dossier_id, citizen = helpers.submitted(db_session)
     item = db_session.scalars(select(DossierAttachment)).one()
