@@ -180,6 +180,15 @@ def test_set_path_writes_inside_addresses_and_group_entries() -> None:
     }
 
 
+def test_only_controls_the_form_draws_are_accepted_by_name() -> None:
+    schema = form()
+    for name in ("phone", "new_address.street", "new_address.province_code", "members.0.name", "members.2.relation"):
+        assert views.answer_path_ok(schema, name), name
+    for name in ("nope", "phone.x", "new_address", "new_address.city", "members", "members.3.name",
+                 "members.999999.name", "members.0.nope", "members.x.name", "members.0"):
+        assert not views.answer_path_ok(schema, name), name
+
+
 def test_collecting_the_form_quotes_the_intent() -> None:
     code = collect_form_js("back")
     assert code.endswith('intent: "back"}; })()') and "step-form" in code

@@ -14,7 +14,6 @@ the browser to show its values again only by changing a control's ``key`` (``_ge
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -61,6 +60,7 @@ from citizen_app.states.apply.views import (
     FieldView,
     SlotView,
     SummarySection,
+    answer_path_ok,
     answers_from_form,
     answers_to_save,
     apply_intent,
@@ -86,8 +86,6 @@ from citizen_app.states.apply.views import (
 from citizen_app.states.base import AppState
 from citizen_app.states.session import lost_session_response, session_user
 from citizen_app.ui.catalog_view import money
-
-log = logging.getLogger(__name__)
 
 SAVED_OFFLINE = N_("The answers kept on this phone while you were offline have been saved.")
 NOT_FOUND = N_("We could not find this application. It may have been sent or deleted.")
@@ -218,7 +216,7 @@ class ApplyState(AppState):
         self.status = "not_found"
         self.problem = self._t().gettext(NOT_FOUND)
 
-    def _open(self, carried: list[str] | None = None) -> Any:
+    def _open(self) -> Any:
         location = parse_flow_path(self.router.url.path)
         self._reset_view()
         self.page = location.page
@@ -265,7 +263,7 @@ class ApplyState(AppState):
         self._generation += 1
         self.procedure_name = t.pick(terms.name)
         self.procedure_code = terms.code
-        self.notices = [*self._carried_notices, *(carried or []), *(self._render(n) for n in view.notices)]
+        self.notices = [*self._carried_notices, *(self._render(n) for n in view.notices)]
         self._carried_notices = []
         self._files = files
         restored = self._restore_unsaved(user, terms.form)
@@ -455,7 +453,7 @@ class ApplyState(AppState):
         if terms is None:
             return None
         top = name.split(".", 1)[0]
-        if terms.form.field(top) is None or top in self._locked:
+        if not answer_path_ok(terms.form, name) or top in self._locked:
             return None
         answers = {top: copy_answer(self._answers.get(top))}
         set_path(answers, name, value)

@@ -34,8 +34,7 @@ RESERVED_PAGES: tuple[str, ...] = (DOCUMENTS, CHECK, SEND, SENT)
 CONTINUE = "continue"
 AUTOSAVE = "autosave"
 
-# Field types drawn as one text box; the browser hints differ (keyboard, autofill, length).
-TEXT_LIKE = frozenset({"text", "phone", "email", "personal_id", "number", "date"})
+ADDRESS_PARTS = ("province_code", "commune_code", "street")
 
 STEP_PROGRESS = N_("Step {number} of {total}")
 OPTIONAL = N_("(optional)")
@@ -481,7 +480,7 @@ def _value_from_form(field: Field, name: str, data: Mapping[str, Any]) -> Any:
     if field.type == "checkbox":
         return _ticked(data.get(name))
     if field.type == "address":
-        parts = {part: data.get(f"{name}.{part}") for part in ("province_code", "commune_code", "street")}
+        parts = {part: data.get(f"{name}.{part}") for part in ADDRESS_PARTS}
         if all(value is None for value in parts.values()):
             return _ABSENT
         return {part: _text(value).strip() for part, value in parts.items()}
@@ -733,6 +732,25 @@ def slot_views(
 
 
 # --- answers by path ---------------------------------------------------------------------------------
+
+
+def answer_path_ok(form: FormSchema, name: str) -> bool:
+    """Whether a control name the browser sent is one this form draws (``phone``, ``home.street``,
+    ``members.2.name``, ``members.2.address.street``): nothing else reaches the draft, and a group
+    entry's position stays within the group's ``max_items``."""
+    parts = name.split(".")
+    field = form.field(parts[0])
+    if field is None:
+        return False
+    if field.type == "group":
+        if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= field.max_items:
+            return False
+        field, parts = field.item_field(parts[2]), parts[2:]
+        if field is None:
+            return False
+    if field.type == "address":
+        return len(parts) == 2 and parts[1] in ADDRESS_PARTS
+    return len(parts) == 1
 
 
 def copy_answer(value: Any) -> Any:
