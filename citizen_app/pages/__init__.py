@@ -10,7 +10,13 @@ from citizen_app.pages.applications import mine as applications_mine
 from citizen_app.pages.catalog import fields as catalog_fields
 from citizen_app.pages.catalog import search as catalog_search
 from citizen_app.pages.catalog import service as catalog_service
+from citizen_app.pages.staff import assist as staff_assist
+from citizen_app.pages.staff import audit as staff_audit
+from citizen_app.pages.staff import dashboard as staff_dashboard
+from citizen_app.pages.staff import dossier as staff_dossier
 from citizen_app.pages.staff import home as staff_home
+from citizen_app.pages.staff import open as staff_open
+from citizen_app.pages.staff import queue as staff_queue
 from citizen_app.pages.track import lookup as track_lookup
 from citizen_app.ui.page import Page
 
@@ -21,6 +27,12 @@ PAGES: tuple[Page, ...] = (
     catalog_fields.PAGE,
     account_profile.PAGE,
     staff_home.PAGE,
+    staff_queue.PAGE,
+    staff_open.PAGE,
+    staff_dossier.PAGE,
+    staff_assist.PAGE,
+    staff_dashboard.PAGE,
+    staff_audit.PAGE,
     apply.start.PAGE,
     apply.resume.PAGE,
     apply.step.PAGE,

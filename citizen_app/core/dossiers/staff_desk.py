@@ -9,10 +9,12 @@ application is an action supervisors must be able to see.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
@@ -172,3 +174,13 @@ def applicant_summary(dossier: Dossier) -> dict[str, Any]:
         "address": snapshot.get("address") or "",
         "pid_last4": dossier.applicant_pid_last4 or "",
     }
+
+
+def people_named(db: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the people in a timeline (the applicant and the officers who acted)."""
+    from citizen_app.db.models.identity import User
+
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    return {row.id: row.display_name or "" for row in db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}

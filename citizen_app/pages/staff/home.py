@@ -1,7 +1,7 @@
 """``/{locale}/staff``: the counter workspace's landing page — who is on duty, where, and what to open.
 
-Laid out for a tablet at the counter. The queue and dashboard links are the places the
-staff workspace pages will fill.
+Laid out for a tablet at the counter: the queue, opening a receipt by code or QR, applying for a
+citizen at the counter, the dashboard, and (for supervisors) the audit log.
 """
 
 from __future__ import annotations
@@ -10,19 +10,37 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.layout import guarded
+from citizen_app.states.base import AppState
 from citizen_app.states.staff import StaffState
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href, shell
 
-# (key, locale-free path, icon, title msgid, description msgid)
-WORKSPACE_LINKS: tuple[tuple[str, str, str, str, str], ...] = (
+# (key, locale-free path, icon, title msgid, description msgid, supervisors only)
+WORKSPACE_LINKS: tuple[tuple[str, str, str, str, str, bool], ...] = (
     (
         "queue",
         "/staff/queue",
         "list-ordered",
         N_("Today's queue"),
         N_("Call the next person, receive applications and hand over results."),
+        False,
+    ),
+    (
+        "open",
+        "/staff/open",
+        "scan-line",
+        N_("Open by code or QR"),
+        N_("Type the code on a receipt, or scan its QR code with the camera."),
+        False,
+    ),
+    (
+        "assist",
+        "/staff/assist",
+        "user-plus",
+        N_("Apply for a citizen"),
+        N_("Fill in an application with a citizen at the counter and print their receipt."),
+        False,
     ),
     (
         "dashboard",
@@ -30,6 +48,15 @@ WORKSPACE_LINKS: tuple[tuple[str, str, str, str, str], ...] = (
         "layout-dashboard",
         N_("Applications dashboard"),
         N_("Applications of your unit: waiting, in progress, due soon and late."),
+        False,
+    ),
+    (
+        "audit",
+        "/staff/audit",
+        "scroll-text",
+        N_("Audit log"),
+        N_("Every action and refusal of your area's staff. For supervisors."),
+        True,
     ),
 )
 
@@ -57,18 +84,22 @@ def _officer(t: Translator) -> rx.Component:
 
 def _links(t: Translator) -> rx.Component:
     _ = t.gettext
+    def card(key: str, path: str, icon: str, title: str, description: str) -> rx.Component:
+        return rx.el.li(
+            app_link(
+                rx.el.span(rx.icon(icon, size=22, aria_hidden="true"), _(title), class_name="card-title"),
+                rx.el.span(_(description), class_name="card-meta"),
+                to=href(t, path),
+                class_name="card card-link",
+                testid=f"staff-link-{key}",
+            )
+        )
+
     return rx.el.ul(
         *[
-            rx.el.li(
-                app_link(
-                    rx.el.span(rx.icon(icon, size=22, aria_hidden="true"), _(title), class_name="card-title"),
-                    rx.el.span(_(description), class_name="card-meta"),
-                    to=href(t, path),
-                    class_name="card card-link",
-                    testid=f"staff-link-{key}",
-                )
-            )
-            for key, path, icon, title, description in WORKSPACE_LINKS
+            rx.cond(AppState.is_supervisor, card(key, path, icon, title, description)) if supervisors
+            else card(key, path, icon, title, description)
+            for key, path, icon, title, description, supervisors in WORKSPACE_LINKS
         ],
         class_name="card-list grid-2",
     )

@@ -37,7 +37,9 @@ from citizen_app.core.dossiers import (
     SubmissionKeyReused,
     ValidationFailed,
 )
+from citizen_app.core.dossiers.assisted import acting_on
 from citizen_app.core.dossiers.lifecycle import load as load_dossier
+from citizen_app.core.dossiers.staff_desk import desk_actor
 from citizen_app.core.forms import FormSchema, render_message, validate_all, validate_step
 from citizen_app.core.forms.prefill import MSG_FILLED
 from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
@@ -183,6 +185,9 @@ class ApplyState(AppState):
     _reusable_for: int = 0
     # Keys made here when the browser sent none (its script did not run).
     _keys: dict[str, str] = rx.field(default_factory=dict)
+    # Assisted submission: a counter officer fills in the citizen's draft (core dossiers.assisted).
+    _assisted: bool = False
+    _applicant_id: int = 0
 
     # ---- derived ----
     @rx.var
@@ -230,6 +235,8 @@ class ApplyState(AppState):
         if location.draft_id != self.draft_id:
             self.receipt_saved = False
         self.draft_id = location.draft_id
+        if not self._decide_acting(user, location.draft_id):
+            return None
         if location.page == SENT:
             return self._open_sent(user)
         try:
@@ -237,8 +244,8 @@ class ApplyState(AppState):
                 terms = self._terms_of(db, location.draft_id)
                 if terms is None:
                     raise DossierNotFound()
-                actor = Actor.citizen(user)
-                profile = load_profile_view(db, user.user_id)
+                actor = self._actor(user)
+                profile = load_profile_view(db, self._applicant_id)
                 view = dossiers.resume_draft(db, location.draft_id, actor, terms, profile, now=utcnow())
                 listed = files_core.list_attachments(db, location.draft_id, actor)
                 files = [
@@ -297,10 +304,24 @@ class ApplyState(AppState):
         events.append(name_the_document(self._document_title(), self.locale))
         return events
 
+    def _decide_acting(self, user: AuthenticatedUser, draft_id: int) -> bool:
+        """The citizen, or the counter officer registered on the draft acting for them; False if not found."""
+        try:
+            with unit_of_work() as db:
+                acting = acting_on(db, draft_id, user)
+        except DossierNotFound:
+            self._not_found()
+            return False
+        self._assisted, self._applicant_id = acting.assisted, acting.applicant_id
+        return True
+
     def _editable(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Posted answers without the verified (locked) ones: a disabled select is not posted, so a locked
         address would arrive half empty and fail validation although the core keeps the verified value."""
         return {key: value for key, value in raw.items() if key not in self._locked}
+
+    def _actor(self, user: AuthenticatedUser) -> Actor:
+        return desk_actor(user) if self._assisted else Actor.citizen(user)
 
     def _terms_of(self, db: Any, draft_id: int) -> ProcedureTerms | None:
         code = self._procedure if draft_id == self.draft_id and self._procedure else None
@@ -395,7 +416,7 @@ class ApplyState(AppState):
         self.page = SEND
         self.title = t.gettext("Now send your application")
         self.back_href = flow_href(self.locale, self.draft_id, CHECK)
-        fee = terms.fee_for("online")
+        fee = terms.fee_for("counter" if self._assisted else "online")
         self.fee_text = t.render(Msg(FEE_DUE, {"amount": money(fee, t)})) if fee else t.gettext(FEE_NONE)
 
     # ---- saving ----
@@ -408,7 +429,7 @@ class ApplyState(AppState):
                 result = dossiers.save_draft(
                     db,
                     self.draft_id,
-                    Actor.citizen(user),
+                    self._actor(user),
                     changes,
                     self._version,
                     now=utcnow(),
@@ -591,7 +612,7 @@ class ApplyState(AppState):
                     files_core.add_attachment(
                         db,
                         self.draft_id,
-                        Actor.citizen(user),
+                        self._actor(user),
                         slot_id=slot.id,
                         filename=upload.name or "file",
                         data=data,
@@ -633,7 +654,7 @@ class ApplyState(AppState):
             return lost_session_response(self) if user is None else None
         try:
             with unit_of_work() as db:
-                files_core.remove_attachment(db, attachment_id, Actor.citizen(user), now=utcnow())
+                files_core.remove_attachment(db, attachment_id, self._actor(user), now=utcnow())
         except (DossierNotFound, AccessDenied):
             pass
         except InvalidTransition:
@@ -645,7 +666,7 @@ class ApplyState(AppState):
 
     def _reload_files(self, user: AuthenticatedUser) -> None:
         with unit_of_work() as db:
-            listed = files_core.list_attachments(db, self.draft_id, Actor.citizen(user))
+            listed = files_core.list_attachments(db, self.draft_id, self._actor(user))
             self._files = [
                 attachment_view(a.id, a.slot_id, a.original_name, a.size_bytes, files_core.icon_for(a), self._t())
                 for a in listed
@@ -731,18 +752,19 @@ class ApplyState(AppState):
         submission_key = self._submission_key(key)
         try:
             with unit_of_work() as db:
-                profile = load_profile_view(db, user.user_id)
+                profile = load_profile_view(db, self._applicant_id)
                 result = dossiers.submit(
                     db,
                     self.draft_id,
-                    Actor.citizen(user),
+                    self._actor(user),
                     submission_key=submission_key,
                     terms=terms,
                     profile=profile,
                     now=utcnow(),
                 )
                 sent_id = result.dossier.id
-                reusable = dict(result.reusable)
+                # Only the citizen may save to their profile, so there is nothing to offer the officer.
+                reusable = {} if self._assisted else dict(result.reusable)
         except ValidationFailed as failed:
             self.submitting = False
             self.error_links = self._problems_by_step(terms.form, failed.errors)
@@ -781,7 +803,7 @@ class ApplyState(AppState):
         t = self._t()
         try:
             with unit_of_work() as db:
-                slip = receipts.receipt_for(db, self.draft_id, Actor.citizen(user))
+                slip = receipts.receipt_for(db, self.draft_id, self._actor(user))
         except (DossierNotFound, AccessDenied):
             self._not_found()
             return None
