@@ -1,0 +1,259 @@
+"""The staff pages' states against a real database: every loader and handler goes through the guard and
+the core; refusals (wrong person, wrong unit, wrong role, wrong step) are shown and audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+from sqlalchemy import Engine, select
+
+from citizen_app.core import receipts
+from citizen_app.core.identity.sessions import create_session
+from citizen_app.core.identity.users import identity_from_claims, upsert_user
+from citizen_app.db.base import utcnow
+from citizen_app.db.engine import unit_of_work
+from citizen_app.db.models.audit import AuditEvent
+from citizen_app.db.models.dossiers import Dossier, DossierEvent
+from citizen_app.idp.accounts import ACCOUNTS
+from citizen_app.states.staff import StaffState
+from citizen_app.states.staff_assist import StaffAssistState
+from citizen_app.states.staff_audit import StaffAuditState
+from citizen_app.states.staff_dashboard import StaffDashboardState
+from citizen_app.states.staff_desk import StaffDossierState, StaffOpenState
+from citizen_app.states.staff_queue import StaffQueueState
+from tests.unit.staff.helpers import place
+
+SCOPES = {"openid", "profile", "vneid_identity", "phone", "email", "address"}
+S = TypeVar("S", bound=StaffState)
+
+
+def sign_in(username: str) -> tuple[int, str]:
+    account = next(a for a in ACCOUNTS if a.username == username)
+    now = utcnow()
+    with unit_of_work() as db:
+        user = upsert_user(db, "https://sandbox.example/idp", identity_from_claims(account.claims_for(SCOPES)), now)
+        raw, _ = create_session(db, user, now)
+        return user.id, raw
+
+
+def state(kind: type[S], raw: str | None, path: str) -> S:
+    root = rx.State()
+    cookie = f"citizen_session={raw}" if raw else ""
+    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "pathname": path, "asPath": path})
+    return root.get_substate(kind.get_full_name().split("."))
+
+
+def denials(action: str | None = None) -> list[AuditEvent]:
+    with unit_of_work() as db:
+        query = select(AuditEvent).where(AuditEvent.outcome == "denied").order_by(AuditEvent.id)
+        if action:
+            query = query.where(AuditEvent.action == action)
+        return list(db.scalars(query))
+
+
+def dossier(**values: Any) -> tuple[int, str]:
+    with unit_of_work() as db:
+        made = place(db, received=utcnow() - timedelta(hours=2), **values)
+        return made.id, made.code or ""
+
+
+def status_of(dossier_id: int) -> str:
+    with unit_of_work() as db:
+        return db.get(Dossier, dossier_id).status
+
+
+# ---- queue --------------------------------------------------------------------------------------
+
+
+def test_the_queue_shows_only_the_officers_commune(engine: Engine) -> None:
+    _, mine = dossier(commune="00004")
+    _, theirs = dossier(commune="00008")
+    _, raw = sign_in("mai.ngo")
+    queue = state(StaffQueueState, raw, "/vi/staff/queue?status=all")
+    StaffQueueState.load.fn(queue)
+    assert queue.access == "allowed" and queue.status == "all"
+    codes = [item.code for item in queue.items]
+    assert mine in codes and theirs not in codes
+    assert queue.items[0].href == f"/vi/staff/dossiers/{queue.items[0].code}"
+    StaffQueueState.change_filter.fn(queue, "channel", "counter")
+    assert queue.items == [] and queue.channel == "counter"
+
+
+def test_a_citizen_gets_no_queue_and_the_refusal_is_audited(engine: Engine) -> None:
+    dossier(commune="00004")
+    _, raw = sign_in("an.nguyen")
+    queue = state(StaffQueueState, raw, "/vi/staff/queue")
+    StaffQueueState.load.fn(queue)
+    assert queue.access == "denied" and queue.items == []
+    assert [(e.action, e.actor_role) for e in denials()] == [("staff.queue.view", "citizen")]
+
+
+def test_nobody_signed_in_is_sent_to_sign_in(engine: Engine) -> None:
+    queue = state(StaffQueueState, None, "/vi/staff/queue")
+    assert StaffQueueState.load.fn(queue) is not None
+    assert queue.access == "signed_out" and denials() == []
+
+
+# ---- opening ------------------------------------------------------------------------------------
+
+
+def test_open_by_code_by_qr_and_a_forged_qr(engine: Engine) -> None:
+    _, code = dossier(commune="00004")
+    _, raw = sign_in("mai.ngo")
+    desk = state(StaffOpenState, raw, "/vi/staff/open")
+    StaffOpenState.load.fn(desk)
+    assert StaffOpenState.open_code.fn(desk, {"code": code.lower()}) is not None  # a redirect
+    assert desk.open_problem == ""
+    url = receipts.verification_url(code)
+    assert StaffOpenState.scanned.fn(desk, url) is not None
+    assert StaffOpenState.scanned.fn(desk, url[:-2] + "zz") is None
+    assert desk.open_problem.startswith("Mã QR này không phải")
+    assert [e.details["reason"] for e in denials("staff.dossier.open")] == ["receipt token not genuine"]
+    StaffOpenState.open_code.fn(desk, {"code": "004.00.20.H01-200101-9999"})
+    assert desk.open_problem.startswith("Không có hồ sơ nào")
+    StaffOpenState.scan_problem.fn(desk, "camera_denied")
+    assert "camera" in desk.open_problem
+
+
+def test_another_units_officer_is_refused_by_code_and_by_address(engine: Engine) -> None:
+    _, code = dossier(commune="00004")
+    _, raw = sign_in("hai.trinh")
+    desk = state(StaffOpenState, raw, "/vi/staff/open")
+    assert StaffOpenState.open_code.fn(desk, {"code": code}) is None
+    assert desk.open_problem == "Hồ sơ này do đơn vị khác tiếp nhận. Bạn không thể mở."
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    assert page.dossier_status == "other_unit" and page.applicant_name == "" and page.answers == []
+    # The core refuses both and logs each (its own action name for opening a dossier).
+    assert [(e.action, e.actor_role) for e in denials()] == [("dossier.open", "counter_officer")] * 2
+
+
+# ---- the workspace ------------------------------------------------------------------------------
+
+
+def test_the_workspace_and_its_steps(engine: Engine) -> None:
+    dossier_id, code = dossier(commune="00004", status="submitted")
+    _, raw = sign_in("mai.ngo")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    assert page.dossier_status == "ready" and page.code == code and page.status_key == "submitted"
+    assert [s.target for s in page.steps] == ["received"] and page.can_reject and page.can_delay
+    assert not page.can_supplement and not page.can_attach_result
+    assert page.applicant_pid.endswith("2345")
+
+    # Steps the table does not allow from here are refused by the core, and shown.
+    StaffDossierState.fire.fn(page, "approved")
+    assert page.problem and status_of(dossier_id) == "submitted"
+    StaffDossierState.fire.fn(page, "received")
+    assert page.problem == "" and page.notice.startswith("Đã tiếp nhận") and status_of(dossier_id) == "received"
+    assert page.can_supplement  # received: more information may be asked for
+    StaffDossierState.fire.fn(page, "processing")
+    StaffDossierState.reject.fn(page, {"reason": "   "})
+    assert page.reject_error and status_of(dossier_id) == "processing"
+    StaffDossierState.delay.fn(page, {"new_date": "", "apology": "x"})
+    assert page.delay_error == "Nhập ngày hẹn trả mới."
+    later = (utcnow() + timedelta(days=30)).date().isoformat()
+    StaffDossierState.delay.fn(page, {"new_date": later, "apology": ""})
+    assert page.delay_error  # the apology is required
+    StaffDossierState.delay.fn(page, {"new_date": later, "apology": "Xin lỗi ông/bà vì trễ hẹn."})
+    assert page.delay_error == "" and page.delayed_from != ""
+    StaffDossierState.fire.fn(page, "approved")
+    assert status_of(dossier_id) == "approved" and page.can_attach_result
+    StaffDossierState.fire.fn(page, "result_ready")
+    StaffDossierState.fire.fn(page, "returned")
+    assert status_of(dossier_id) == "returned" and page.steps == [] and not page.can_delay
+    with unit_of_work() as db:
+        actions = list(db.scalars(select(DossierEvent.action).where(DossierEvent.dossier_id == dossier_id)))
+        roles = set(db.scalars(select(DossierEvent.actor_role).where(DossierEvent.dossier_id == dossier_id)))
+    assert actions == ["receive", "start_processing", "delay", "approve", "result_ready", "return"]
+    assert roles == {"counter_officer"}
+
+
+def test_a_handler_after_the_session_ended_does_nothing(engine: Engine) -> None:
+    dossier_id, code = dossier(commune="00004", status="submitted")
+    _, raw = sign_in("mai.ngo")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    page.router = RouterData.from_router_data({"headers": {"cookie": ""}, "pathname": page.router.url.path,
+                                               "asPath": page.router.url.path})
+    assert StaffDossierState.fire.fn(page, "received") is not None  # to sign in
+    assert status_of(dossier_id) == "submitted"
+
+
+def test_a_citizen_cannot_drive_the_workspace(engine: Engine) -> None:
+    dossier_id, code = dossier(commune="00004", status="submitted")
+    _, raw = sign_in("an.nguyen")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    assert page.access == "denied" and page.code == ""
+    page._dossier_id = dossier_id  # as if a stale page of someone else sent the event
+    StaffDossierState.fire.fn(page, "received")
+    assert status_of(dossier_id) == "submitted"
+    assert {e.action for e in denials()} == {"staff.dossier.view", "staff.dossier.received"}
+
+
+# ---- supervisors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [StaffDashboardState, StaffAuditState])
+def test_supervisor_pages_refuse_counter_officers_in_words_and_log_it(engine: Engine, kind: type[StaffState]) -> None:
+    _, raw = sign_in("mai.ngo")
+    page = state(kind, raw, f"/vi/staff/{'dashboard' if kind is StaffDashboardState else 'audit'}")
+    kind.load.fn(page)  # type: ignore[attr-defined]
+    assert page.access == "denied" and page.denied_message == "Trang này chỉ dành cho lãnh đạo giám sát."
+    assert not page.loaded  # type: ignore[attr-defined]
+    assert [e.details["required"] for e in denials()] == ["supervisor"]
+
+
+def test_the_supervisor_dashboard_and_audit_log(engine: Engine) -> None:
+    _, code = dossier(commune="00004", channel="online")
+    dossier(commune="00008", channel="counter")
+    dossier(commune="26734", province="79")
+    _, officer = sign_in("mai.ngo")
+    open_page = state(StaffOpenState, officer, "/vi/staff/open")
+    StaffOpenState.open_code.fn(open_page, {"code": code})
+    _, raw = sign_in("tung.phan")
+    board = state(StaffDashboardState, raw, "/vi/staff/dashboard?days=30&by=month")
+    StaffDashboardState.load.fn(board)
+    assert board.loaded and board.area == "Thành phố Hà Nội" and board.granularity == "month"
+    assert board.received == "2" and board.online_share == "50%"
+    assert {row.key for row in board.by_commune} == {"00004", "00008"}
+    StaffDashboardState.change_granularity.fn(board, "week")
+    assert board.granularity == "week" and len(board.over_time) >= 5
+
+    log = state(StaffAuditState, raw, "/vi/staff/audit")
+    StaffAuditState.load.fn(log)
+    assert log.loaded and [(e.who, e.action) for e in log.entries] == [("Ngô Thị Mai", "Mở hồ sơ (mã hoặc QR)")]
+    StaffAuditState.change_filter.fn(log, "outcome", "denied")
+    assert log.entries == [] and log.outcome == "denied"
+
+
+# ---- assisted submission ------------------------------------------------------------------------
+
+
+def test_assisted_submission_finds_the_citizen_and_starts_their_draft(engine: Engine) -> None:
+    citizen_id, _ = sign_in("lan.bui")
+    officer_id, raw = sign_in("mai.ngo")
+    page = state(StaffAssistState, raw, "/vi/staff/assist")
+    StaffAssistState.load.fn(page)
+    assert page.procedures and all("(" in choice.label for choice in page.procedures)
+    StaffAssistState.find.fn(page, {"personal_id": "0341 5500 0926"})
+    assert page.found and page.citizen_name == "Bùi Thị Lan"
+    assert StaffAssistState.start.fn(page, {"procedure": "3.000333"}) is None  # a province procedure: not here
+    assert page.start_error
+    assert StaffAssistState.start.fn(page, {"procedure": "1.004194"}) is not None
+    with unit_of_work() as db:
+        draft = db.scalar(select(Dossier).where(Dossier.applicant_id == citizen_id))
+        assert (draft.status, draft.registrar_id, draft.channel) == ("draft", officer_id, "counter")
+        assert draft.answers["full_name"] == "Bùi Thị Lan"  # the citizen's profile, not the officer's
+        found = db.scalars(select(AuditEvent).where(AuditEvent.action == "staff.assist.find")).one()
+        assert found.details == {"pid_last4": "0926", "found": True}
+
+    _, citizen_raw = sign_in("an.nguyen")
+    refused = state(StaffAssistState, citizen_raw, "/vi/staff/assist")
+    StaffAssistState.load.fn(refused)
+    assert refused.access == "denied"
