@@ -557,8 +557,9 @@ def test_answers_typed_offline_are_kept_on_the_phone_and_saved_when_the_connecti
     try:
         for websocket in connections:
             websocket.close()
+        # A reconnection that dies before its handshake is only given up after socket.io's 20 s timeout.
         try:
-            expect(phone.get("connection-banner")).to_be_visible()
+            expect(phone.get("connection-banner")).to_be_visible(timeout=30_000)
         except AssertionError as problem:
             raise AssertionError(f"{len(connections)} connections; console: {console[-20:]}") from problem
         phone.fill("field-email", "hai.offline@example.vn")
