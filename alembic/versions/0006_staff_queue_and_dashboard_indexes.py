@@ -58,8 +58,10 @@ def upgrade() -> None:
         "ix_dossiers_province_finished",
         "dossiers",
         ["province_code", "finished_at"],
+        # id: the ratings are joined on it.
         postgresql_include=[
-            "status", "received_at", "original_appointment_at", "appointment_at", "procedure_code", "commune_code",
+            "id", "status", "received_at", "original_appointment_at", "appointment_at", "procedure_code",
+            "commune_code",
         ],
     )
     op.create_index(

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -305,7 +305,7 @@ def _dossier(
     db.add_all(events)
     db.flush()
     assign_dossier_code(db, dossier.id, agency.code, received)
-    if final in ("returned", "result_ready") and _has_ratings(db) and rng.random() < 0.8:
+    if final in ("returned", "result_ready", "rejected") and rng.random() < 0.8:
         from citizen_app.db.models.tracking import DossierRating
 
         score = rng.choices([5, 4, 3, 2, 1], weights=[50, 28, 12, 6, 4])[0]
@@ -321,8 +321,4 @@ def _moments(
     span = (horizon - received).total_seconds()
     offsets = sorted(rng.uniform(0, span) for _ in range(steps - 1))
     return [received, *(received + timedelta(seconds=o) for o in offsets)]
-
-
-def _has_ratings(db: Session) -> bool:
-    return inspect(db.connection()).has_table("dossier_ratings")
 

@@ -8,27 +8,29 @@ For the supervisor's area (their province; a commune supervisor's commune) and a
   (by the *first* appointment: a delay with an apology does not make a late dossier punctual),
   and their total processing time in calendar days (received → finished) for the average;
 * **overdue now**: past the appointment while the agency still owes work (the lifecycle's rule);
-* **satisfaction**: ratings given in the period (``dossier_ratings``), the share of 4 and 5
-  stars and the mean.
+* **satisfaction**: the ratings (``dossier_ratings``) of the dossiers resolved in the period, the
+  share of 4 and 5 stars and the mean (only resolved dossiers can be rated: core/ratings.py).
 
 Each is grouped by procedure, by commune (``None`` = the province's service centre) and by week
 or month (Vietnam local time, bucket = the first day). Overall figures are sums of the
 per-procedure groups, so every indicator is counted once in SQL. Counts and sums are returned
 rather than ratios, so groups can be added up exactly.
 
-The queries run on PostgreSQL and SQLite alike; only the date arithmetic differs (see
-:func:`_days_between` and :func:`_bucket`). Migration 0006 adds the indexes they read
-(province + received / finished time, with the grouped columns included on PostgreSQL).
+Three queries: received, resolved (with their ratings), overdue now. On PostgreSQL each is one
+scan grouped three ways at once (GROUPING SETS); SQLite runs one query per breakdown. Only the
+date arithmetic differs otherwise (:func:`_days_between`, :func:`_bucket`). Migration 0006 adds
+the indexes they read (province + received / finished time, with the grouped columns included
+on PostgreSQL, so the scans are index-only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, inspect, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from citizen_app.core.dossiers.access import Actor, deny
@@ -155,11 +157,13 @@ def _days_between(dialect: str, earlier: Any, later: Any) -> ColumnElement[float
     return func.julianday(later) - func.julianday(earlier)
 
 
-def _bucket(dialect: str, moment: Any, granularity: str) -> ColumnElement[str]:
-    """``YYYY-MM-DD`` of the Monday (week) or the first of the month, in Vietnam local time."""
+def _bucket(dialect: str, moment: Any, granularity: str) -> ColumnElement[Any]:
+    """The Monday (week) or the first of the month, in Vietnam local time (read back by :func:`_key`)."""
     if dialect == "postgresql":
-        local = func.timezone("Asia/Ho_Chi_Minh", moment)
-        return func.to_char(func.date_trunc(granularity, local), "YYYY-MM-DD")
+        # Literals, not bound parameters: GROUPING SETS must see the very expression the SELECT list has.
+        unit = literal_column("'week'" if granularity == "week" else "'month'")
+        # The truncated local timestamp itself (formatting it per row costs more than grouping by it).
+        return func.date_trunc(unit, func.timezone(literal_column("'Asia/Ho_Chi_Minh'"), moment))
     shift = f"+{LOCAL_OFFSET_HOURS} hours"
     if granularity == "month":
         return func.strftime("%Y-%m-01", moment, shift)
@@ -192,99 +196,56 @@ def local_day_start(day: date) -> datetime:
 
 # --- the queries ------------------------------------------------------------------------------------------
 
-def _received(db: Session, scope: DashboardScope, start: datetime, end: datetime, key: ColumnElement[Any]) -> Iterable[Any]:
-    online = func.sum(case((Dossier.channel == "online", 1), else_=0))
-    return db.execute(
-        select(key.label("key"), func.count().label("n"), online.label("online"))
-        .where(scope.condition(), Dossier.received_at >= start, Dossier.received_at < end)
-        .group_by(key)
-    ).all()
+# Which breakdown a row belongs to. On PostgreSQL one scan feeds all three (GROUPING SETS); SQLite, which has
+# no grouping sets, runs one query per breakdown (its databases are small).
+BREAKDOWNS = ("procedure", "commune", "time")
 
 
-def _resolved(
-    db: Session, scope: DashboardScope, start: datetime, end: datetime, key: ColumnElement[Any], dialect: str
-) -> Iterable[Any]:
-    promised = func.coalesce(Dossier.original_appointment_at, Dossier.appointment_at)
-    on_time = func.sum(case((Dossier.finished_at <= promised, 1), else_=0))
-    days = func.sum(_days_between(dialect, Dossier.received_at, Dossier.finished_at))
-    return db.execute(
-        select(key.label("key"), func.count().label("n"), on_time.label("on_time"), days.label("days"))
-        .where(
-            scope.condition(),
-            Dossier.finished_at >= start,
-            Dossier.finished_at < end,
-            Dossier.status.in_(RESOLVED_STATUSES),
-        )
-        .group_by(key)
-    ).all()
-
-
-def _overdue(db: Session, scope: DashboardScope, now: datetime, key: ColumnElement[Any]) -> Iterable[Any]:
-    return db.execute(
-        select(key.label("key"), func.count().label("n"))
-        .where(scope.condition(), Dossier.status.in_(sorted(AGENCY_OWES)), Dossier.appointment_at < now)
-        .group_by(key)
-    ).all()
-
-
-def _ratings(db: Session, scope: DashboardScope, start: datetime, end: datetime, key: ColumnElement[Any]) -> Iterable[Any]:
-    satisfied = func.sum(case((DossierRating.score >= SATISFIED_SCORE, 1), else_=0))
-    return db.execute(
-        select(
-            key.label("key"),
-            func.count().label("n"),
-            satisfied.label("satisfied"),
-            func.sum(DossierRating.score).label("score"),
-        )
-        .join(Dossier, Dossier.id == DossierRating.dossier_id)
-        .where(scope.condition(), DossierRating.created_at >= start, DossierRating.created_at < end)
-        .group_by(key)
-    ).all()
-
-
-def _has_ratings(db: Session) -> bool:
-    """Ratings live in migration 0005's table; a database migrated before it simply has none."""
-    return inspect(db.connection()).has_table(DossierRating.__tablename__)
-
-
-def _breakdown(
+def _grouped(
     db: Session,
-    scope: DashboardScope,
+    measures: list[ColumnElement[Any]],
+    where: ColumnElement[bool],
+    keys: dict[str, ColumnElement[Any]],
     *,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    received_key: ColumnElement[Any],
-    resolved_key: ColumnElement[Any],
-    rating_key: ColumnElement[Any],
-    overdue_key: ColumnElement[Any] | None,
-    ratings: bool,
-) -> dict[str, Indicators]:
-    dialect = _dialect(db)
-    groups: dict[str, Indicators] = {}
+    join: tuple[Any, ColumnElement[bool]] | None = None,
+) -> dict[str, list[tuple[str, Any]]]:
+    """``measures`` aggregated over ``where``, grouped by each of ``keys`` separately: key name → [(key, row)]."""
+    found: dict[str, list[tuple[str, Any]]] = {name: [] for name in keys}
 
-    def at(key: Any) -> Indicators:
-        return groups.setdefault("" if key is None else str(key), Indicators())
+    def base(columns: list[ColumnElement[Any]]) -> Any:
+        query = select(*columns, *measures)
+        if join is not None:
+            query = query.outerjoin(join[0], join[1])
+        return query.where(where)
 
-    for row in _received(db, scope, start, end, received_key):
-        item = at(row.key)
-        item.received += int(row.n)
-        item.received_online += int(row.online or 0)
-    for row in _resolved(db, scope, start, end, resolved_key, dialect):
-        item = at(row.key)
-        item.resolved += int(row.n)
-        item.resolved_on_time += int(row.on_time or 0)
-        item.processing_days_total += float(row.days or 0.0)
-    if overdue_key is not None:
-        for row in _overdue(db, scope, now, overdue_key):
-            at(row.key).overdue_now += int(row.n)
-    if ratings:
-        for row in _ratings(db, scope, start, end, rating_key):
-            item = at(row.key)
-            item.ratings += int(row.n)
-            item.ratings_satisfied += int(row.satisfied or 0)
-            item.ratings_score_total += int(row.score or 0)
-    return groups
+    if _dialect(db) == "postgresql" and len(keys) > 1:
+        names = list(keys)
+        expressions = [keys[name] for name in names]
+        query = base([*(e.label(f"key_{n}") for n, e in zip(names, expressions, strict=True)),
+                      func.grouping(*expressions).label("grouping")])
+        query = query.group_by(func.grouping_sets(*(tuple_(e) for e in expressions)))
+        everything = (1 << len(names)) - 1
+        for row in db.execute(query):
+            for position, name in enumerate(names):
+                # GROUPING() sets a bit for each key *not* grouped in this row; the first key is the highest bit.
+                if row.grouping == everything ^ (1 << (len(names) - 1 - position)):
+                    found[name].append((_key(getattr(row, f"key_{name}")), row))
+        return found
+    for name, expression in keys.items():
+        for row in db.execute(base([expression.label("key")]).group_by(expression)):
+            found[name].append((_key(row.key), row))
+    return found
+
+
+def _key(value: Any) -> str:
+    """A group's key as text: a code, "" for none, ``YYYY-MM-DD`` for a time bucket."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def compute_dashboard(
@@ -297,41 +258,95 @@ def compute_dashboard(
     granularity: str = "month",
 ) -> Dashboard:
     """Every indicator for ``scope`` over ``[start, end)`` (aware datetimes). No permission check:
-    callers go through :func:`supervisor_dashboard`; the bench and tests call this directly."""
+    callers go through :func:`supervisor_dashboard`; the bench and tests call this directly.
+
+    Satisfaction counts the ratings of the dossiers resolved in the period (a rating belongs to a
+    resolved dossier: result ready or returned, or rejected), so it shares their scan.
+    """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
     if start.tzinfo is None or end.tzinfo is None or now.tzinfo is None:
         raise ValueError("naive datetime given")
     dialect = _dialect(db)
-    ratings = _has_ratings(db)
-    common = {"start": start, "end": end, "now": now, "ratings": ratings}
+    if dialect == "postgresql":
+        # Grouping a province's year takes a few MB of sort space: keep it in memory (this transaction only).
+        db.execute(text("SET LOCAL work_mem = '32MB'"))
+    groups: dict[str, dict[str, Indicators]] = {name: {} for name in BREAKDOWNS}
 
-    by_procedure = _breakdown(
-        db, scope, received_key=Dossier.procedure_code, resolved_key=Dossier.procedure_code,
-        rating_key=Dossier.procedure_code, overdue_key=Dossier.procedure_code, **common,
+    def at(breakdown: str, key: str) -> Indicators:
+        return groups[breakdown].setdefault(key, Indicators())
+
+    def keys(moment: Any, with_time: bool = True) -> dict[str, ColumnElement[Any]]:
+        found: dict[str, ColumnElement[Any]] = {"procedure": Dossier.procedure_code, "commune": Dossier.commune_code}
+        if with_time:
+            found["time"] = _bucket(dialect, moment, granularity)
+        return found
+
+    received = _grouped(
+        db,
+        [func.count().label("n"), func.sum(case((Dossier.channel == "online", 1), else_=0)).label("online")],
+        and_(scope.condition(), Dossier.received_at >= start, Dossier.received_at < end),
+        keys(Dossier.received_at),
     )
-    by_commune = _breakdown(
-        db, scope, received_key=Dossier.commune_code, resolved_key=Dossier.commune_code,
-        rating_key=Dossier.commune_code, overdue_key=Dossier.commune_code, **common,
+    for breakdown, rows in received.items():
+        for key, row in rows:
+            item = at(breakdown, key)
+            item.received += int(row.n)
+            item.received_online += int(row.online or 0)
+
+    promised = func.coalesce(Dossier.original_appointment_at, Dossier.appointment_at)
+    resolved = _grouped(
+        db,
+        [
+            func.count(Dossier.id).label("n"),
+            func.sum(case((Dossier.finished_at <= promised, 1), else_=0)).label("on_time"),
+            func.sum(_days_between(dialect, Dossier.received_at, Dossier.finished_at)).label("days"),
+            func.count(DossierRating.id).label("ratings"),
+            func.sum(case((DossierRating.score >= SATISFIED_SCORE, 1), else_=0)).label("satisfied"),
+            func.sum(DossierRating.score).label("score"),
+        ],
+        and_(
+            scope.condition(),
+            Dossier.finished_at >= start,
+            Dossier.finished_at < end,
+            Dossier.status.in_(RESOLVED_STATUSES),
+        ),
+        keys(Dossier.finished_at),
+        # A rating is made after its dossier is resolved, so one given before the period cannot belong to a
+        # dossier resolved in it: saying so lets the join read only the period's ratings.
+        join=(DossierRating, and_(DossierRating.dossier_id == Dossier.id, DossierRating.created_at >= start)),
     )
-    over_time = _breakdown(
-        db, scope,
-        received_key=_bucket(dialect, Dossier.received_at, granularity),
-        resolved_key=_bucket(dialect, Dossier.finished_at, granularity),
-        rating_key=_bucket(dialect, DossierRating.created_at, granularity),
-        overdue_key=None, **common,
+    for breakdown, rows in resolved.items():
+        for key, row in rows:
+            item = at(breakdown, key)
+            item.resolved += int(row.n)
+            item.resolved_on_time += int(row.on_time or 0)
+            item.processing_days_total += float(row.days or 0.0)
+            item.ratings += int(row.ratings or 0)
+            item.ratings_satisfied += int(row.satisfied or 0)
+            item.ratings_score_total += int(row.score or 0)
+
+    overdue = _grouped(
+        db,
+        [func.count().label("n")],
+        and_(scope.condition(), Dossier.status.in_(sorted(AGENCY_OWES)), Dossier.appointment_at < now),
+        keys(None, with_time=False),
     )
+    for breakdown, rows in overdue.items():
+        for key, row in rows:
+            at(breakdown, key).overdue_now += int(row.n)
+
     overall = Indicators()
-    for item in by_procedure.values():
+    for item in groups["procedure"].values():
         overall.add(item)
 
-    def ranked(groups: dict[str, Indicators]) -> list[Group]:
+    def ranked(found: dict[str, Indicators]) -> list[Group]:
         return [
             Group(key, item)
-            for key, item in sorted(groups.items(), key=lambda kv: (-kv[1].received, -kv[1].overdue_now, kv[0]))
+            for key, item in sorted(found.items(), key=lambda kv: (-kv[1].received, -kv[1].overdue_now, kv[0]))
         ]
 
-    timeline = [Group(key, over_time.get(key, Indicators())) for key in bucket_starts(start, end, granularity)]
+    timeline = [Group(key, groups["time"].get(key, Indicators())) for key in bucket_starts(start, end, granularity)]
     return Dashboard(
         scope=scope,
         start=start,
@@ -339,8 +354,8 @@ def compute_dashboard(
         now=now,
         granularity=granularity,
         overall=overall,
-        by_procedure=ranked(by_procedure),
-        by_commune=ranked(by_commune),
+        by_procedure=ranked(groups["procedure"]),
+        by_commune=ranked(groups["commune"]),
         over_time=timeline,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core.dashboard import (
@@ -33,20 +33,12 @@ def at(month: int, day: int, hour: int = 9) -> datetime:
     return datetime(2026, month, day, hour, 0, tzinfo=VIETNAM_TZ)
 
 
-@pytest.fixture
-def ratings_table(db_session: Session) -> None:
-    """Ratings come with migration 0005; until it is in place, make the table for these tests."""
-    bind = db_session.get_bind()
-    if not inspect(bind).has_table(DossierRating.__tablename__):
-        DossierRating.__table__.create(bind)
-
-
 def rate(db: Session, dossier: object, score: int, when: datetime) -> None:
     db.add(DossierRating(dossier_id=dossier.id, user_id=dossier.applicant_id, score=score, created_at=when))  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def dataset(db_session: Session, ratings_table: None) -> None:
+def dataset(db_session: Session) -> None:
     a = place(db_session, commune="00004", procedure=P1, received=at(11, 2), appointment=at(11, 6),
               status="returned", finished=at(11, 5))
     b = place(db_session, commune="00004", procedure=P1, channel="counter", received=at(11, 3),
@@ -145,7 +137,7 @@ def test_only_supervisors_and_refusals_are_logged(db_session: Session) -> None:
     assert [e.action for e in denied] == ["staff.dashboard"] * 3
 
 
-def test_an_empty_area_has_no_rates_rather_than_zeros(db_session: Session, ratings_table: None) -> None:
+def test_an_empty_area_has_no_rates_rather_than_zeros(db_session: Session) -> None:
     board = compute_dashboard(db_session, DashboardScope("48"), start=START, end=END, now=NOW, granularity="week")
     o = board.overall
     assert o.received == 0 and o.online_share is None and o.on_time_rate is None
