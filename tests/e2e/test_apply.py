@@ -2,6 +2,8 @@
 
 Each test signs in its own demo account where it makes a draft (one open draft per citizen and
 procedure), so the tests do not depend on one another's order; they share one server and database.
+lan.bui and duc.hoang are left to tests/e2e/test_tracking.py, which counts their notifications; two
+staff accounts apply here as citizens.
 A few tests change the database directly to set up what cannot be clicked (a session that timed
 out, a draft written against an older version of the form); they are skipped against a server
 given with ``--base-url``.
@@ -434,19 +436,19 @@ def test_files_are_checked_by_content_and_limits_are_explained(phone: AppPage) -
 def test_a_double_tap_and_a_second_tab_make_one_dossier(
     phone: AppPage, open_app, database: sqlite3.Connection  # type: ignore[no-untyped-def]
 ) -> None:
-    draft_id = start_application(phone, "lan.bui")
-    phone.fill("field-email", "lan.moi@example.vn")  # newly typed: offered for the profile afterwards
+    draft_id = start_application(phone, "tung.phan")
+    phone.fill("field-email", "tung.moi@example.vn")  # newly typed: offered for the profile afterwards
     complete_to_send(phone)
     # Two taps in the same instant, before the page can disable the button.
     phone.page.evaluate("() => { const b = document.querySelector('[data-testid=\"submit\"]'); b.click(); b.click(); }")
     wait_for_page(phone, "application-sent")
     code = phone.get("confirmation-code").inner_text()
     assert CODE.match(code)
-    expect(phone.get("reusable-offer")).to_contain_text("lan.moi@example.vn")
+    expect(phone.get("reusable-offer")).to_contain_text("tung.moi@example.vn")
     phone.click("save-to-profile")
     expect(phone.get("profile-saved")).to_be_visible()
     phone.goto("/vi/account")
-    expect(phone.get("account-email")).to_have_value("lan.moi@example.vn")
+    expect(phone.get("account-email")).to_have_value("tung.moi@example.vn")
 
     other = AppPage(phone.page.context.new_page(), phone.base_url)
     other.goto(f"/vi/apply/{draft_id}/send-application")  # a tab left open on the declaration
@@ -490,7 +492,7 @@ def test_a_double_tap_and_a_second_tab_make_one_dossier(
 def test_sending_after_the_session_timed_out_signs_in_again_and_sends_once(
     phone: AppPage, database: sqlite3.Connection
 ) -> None:
-    draft_id = start_application(phone, "duc.hoang")
+    draft_id = start_application(phone, "mai.ngo")
     complete_to_send(phone)
     long_ago = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
     with database:
@@ -505,7 +507,7 @@ def test_sending_after_the_session_timed_out_signs_in_again_and_sends_once(
     with phone.page.expect_navigation():
         phone.click("session-ended-sign-in")
     if "/idp/" in phone.page.url:
-        sign_in(phone, "duc.hoang")
+        sign_in(phone, "mai.ngo")
     wait_for_page(phone, "send-application")  # back where they were, nothing lost
     phone.click("submit")
     wait_for_page(phone, "application-sent")
