@@ -269,8 +269,11 @@ def compute_dashboard(
         raise ValueError("naive datetime given")
     dialect = _dialect(db)
     if dialect == "postgresql":
-        # Grouping a province's year takes a few MB of sort space: keep it in memory (this transaction only).
+        # For this transaction only: a province's year groups in a few MB, kept in memory; and a plan made
+        # for the actual dates and province every time (psycopg prepares a statement run five times, and
+        # PostgreSQL's generic plan for it reads far more than the custom one: 2-3 times slower).
         db.execute(text("SET LOCAL work_mem = '32MB'"))
+        db.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     groups: dict[str, dict[str, Indicators]] = {name: {} for name in BREAKDOWNS}
 
     def at(breakdown: str, key: str) -> Indicators:
