@@ -78,7 +78,7 @@ def open_app(playwright: Playwright, browser: Browser, base_url: str) -> Iterato
         descriptor = dict(DESKTOP) if device == "desktop" else dict(playwright.devices[device])
         descriptor.pop("default_browser_type", None)
         context = browser.new_context(**descriptor, locale=locale, base_url=base_url, **context_args)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # generous: CI machines have 2 cores
         contexts.append(context)
         app_page = AppPage(context.new_page(), base_url)
         pages.append(app_page)
