@@ -213,7 +213,9 @@ def load(url: str, dossiers: int, seed: float) -> None:
             INSERT INTO dossier_ratings (dossier_id, user_id, score, comment, created_at)
             SELECT id, applicant_id, 1 + floor(power(random(), 0.45) * 5)::int % 5, NULL,
                    finished_at + interval '3 hours'
-            FROM dossiers WHERE status IN ('returned', 'result_ready') AND random() < 0.25"""))
+            FROM dossiers WHERE status IN ('returned', 'result_ready', 'rejected') AND random() < 0.25"""))
+        made = db.execute(text("SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM dossier_ratings)")).one()
+        log(f"loaded {made[0]:,} dossiers and {made[1]:,} ratings")
     engine.dispose()
 
 
