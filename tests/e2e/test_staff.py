@@ -409,3 +409,19 @@ def test_assisted_submission_at_the_counter(open_app) -> None:  # type: ignore[n
     status_is(officer, "received")
     expect(officer.get("staff-dossier-channel")).to_have_text("Trực tiếp tại bộ phận một cửa")
     expect(officer.get("staff-timeline")).to_contain_text("Ngô Thị Mai")
+
+
+def test_the_desk_is_usable_on_a_phone(open_app, ba_dinh_code: str) -> None:  # type: ignore[no-untyped-def]
+    """Tablet and desktop first, but an officer on a phone can still find and open an application."""
+    phone = open_app("Pixel 7")
+    sign_in(phone, "mai.ngo", next_path="/vi/staff/queue?status=all")
+    row = phone.get(f"staff-queue-item-{ba_dinh_code}")
+    expect(row).to_be_visible()
+    link = phone.get(f"staff-queue-link-{ba_dinh_code}")
+    box = link.bounding_box()
+    assert box is not None and box["height"] >= 44, box
+    link.click()
+    phone.page.wait_for_url(re.compile(r"/vi/staff/dossiers/"))
+    expect(phone.get("staff-dossier-code")).to_have_text(ba_dinh_code)
+    phone.settle()
+    assert phone.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
