@@ -274,7 +274,9 @@ def apply(
 ) -> DossierEvent:
     """Move the dossier along ``step`` (already checked): conditional UPDATE, then the event."""
     changes: dict[str, Any] = {"status": step.target, "status_changed_at": now, **dict(values or {})}
-    if step.target in TERMINAL or step.target == "result_ready":
+    # The result is ready when processing ends; handing it over later must not move that moment
+    # (on-time rates are measured against it).
+    if (step.target in TERMINAL or step.target == "result_ready") and dossier.finished_at is None:
         changes.setdefault("finished_at", now)
     if step.target == "rejected":
         changes["rejection_reason"] = _clean_note(note)

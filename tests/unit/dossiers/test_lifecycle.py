@@ -130,6 +130,15 @@ def test_rejection_requires_a_reason(db_session: Session) -> None:
     assert dossier.finished_at == LATER
 
 
+def test_handing_over_keeps_the_moment_the_result_was_ready(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "approved")
+    desk = officer(db_session)
+    dossiers.fire(db_session, dossier_id, "result_ready", desk, now=LATER)
+    returned = dossiers.fire(db_session, dossier_id, "returned", desk, now=LATER + timedelta(days=3))
+    assert returned.status == "returned"
+    assert returned.finished_at == LATER
+
+
 def test_withdraw_only_before_processing(db_session: Session) -> None:
     dossier_id, citizen = at_status(db_session, "received")
     assert dossiers.withdraw(db_session, dossier_id, citizen, now=LATER).status == "withdrawn"
