@@ -18,10 +18,7 @@ given through the core (the citizen's own page is another area's); against a ser
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +30,6 @@ from playwright.sync_api import Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.kit import AppPage, sign_in
-from tests.e2e.server import PROJECT_ROOT
 from tests.e2e.test_apply import PERMANENT_RESIDENCE, decode_qr, fill_new_home, jpeg, upload, wait_for_page
 
 TEMPORARY_RESIDENCE = "1.004194"
@@ -44,32 +40,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # ---- helpers ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def server_data(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data directory of the server this suite started (only then can the core be called beside it).
-
-    Against a server of your own on this machine, name its DATA_DIR in ``E2E_APP_DATA_DIR``.
-    """
-    given = os.environ.get("E2E_APP_DATA_DIR")
-    if given:
-        return Path(given)
-    found = sorted(Path(tmp_path_factory.getbasetemp()).glob("app-data*/citizen_app.db"))
-    if not found:
-        pytest.skip("needs the server this suite starts (the citizen's answer is given through the core)")
-    return found[-1].parent
-
-
-def core(data_dir: Path, script: str) -> str:
-    """Run ``script`` with the app's core against the test server's database and files."""
-    env = dict(os.environ, DATA_DIR=str(data_dir))
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
-
-
 def number(app: AppPage, testid: str) -> int:
     """A figure on the dashboard (Vietnamese thousands separators)."""
     return int(re.sub(r"[^\d]", "", app.get(testid).inner_text()) or "0")
@@ -77,6 +47,11 @@ def number(app: AppPage, testid: str) -> int:
 
 def resolved(app: AppPage) -> int:
     return int(re.sub(r"[^\d]", "", app.get("dashboard-on-time-note").inner_text()) or "0")
+
+
+def ratings(app: AppPage) -> int:
+    """"12 lượt đánh giá, trung bình 4,5" → 12."""
+    return int(re.match(r"\d+", re.sub(r"[.\s]", "", app.get("dashboard-satisfaction-note").inner_text())).group(0))  # type: ignore[union-attr]
 
 
 def qr_png(text: str) -> bytes:
@@ -130,11 +105,13 @@ def status_is(officer: AppPage, status: str) -> None:
 # ---- the journey ------------------------------------------------------------------------------------------
 
 
-def test_the_desk_receives_asks_approves_and_the_dashboard_counts_it(open_app, server_data: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_citizen_and_an_officer_walk_a_dossier_to_its_result(open_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 6's journey, two people in two browsers (plus the supervisor's)."""
     supervisor = open_app("desktop")
     sign_in(supervisor, "tung.phan", next_path="/vi/staff/dashboard?days=30&by=week")
     expect(supervisor.get("dashboard-area")).to_have_text("Thành phố Hà Nội")
     received_before, resolved_before = number(supervisor, "dashboard-received"), resolved(supervisor)
+    ratings_before = ratings(supervisor)
 
     # 1. A citizen applies online on a phone.
     phone = open_app("Pixel 7")
@@ -196,22 +173,23 @@ def test_the_desk_receives_asks_approves_and_the_dashboard_counts_it(open_app, s
     status_is(tablet, "supplement_requested")
     expect(tablet.get("staff-supplement-open-request")).to_contain_text("Đề nghị cập nhật số điện thoại")
 
-    # The citizen supplies it (their own page belongs to another area: through the core here).
-    core(server_data, f"""
-from sqlalchemy import select
-from citizen_app.core import dossiers
-from citizen_app.core.catalog import get_catalog
-from citizen_app.db.base import utcnow
-from citizen_app.db.engine import unit_of_work
-from citizen_app.db.models.dossiers import Dossier
-with unit_of_work() as db:
-    d = db.scalar(select(Dossier).where(Dossier.code == {code!r}))
-    form = get_catalog().get(d.procedure_code).form
-    dossiers.respond_to_supplement(db, d.id, dossiers.Actor.citizen(d.applicant_id), form=form,
-                                   answers={{"phone": "0987654321"}}, now=utcnow())
-""")
+    # 4. The citizen sees the notification on the phone and supplies it.
+    phone.goto("/vi/applications")
+    expect(phone.get(f"applications-new-{code}")).to_be_visible()
+    expect(phone.get(f"applications-status-{code}")).to_have_text("Yêu cầu bổ sung")
+    phone.click("applications-notifications")
+    phone.page.wait_for_url("**/vi/notifications")
+    phone.settle()
+    expect(phone.get("notification-0")).to_contain_text(code)
+    phone.get("notification-0").click()
+    phone.page.wait_for_url(f"**/vi/applications/{code}")
+    phone.settle()
+    expect(phone.get("supplement-message")).to_contain_text("Đề nghị cập nhật số điện thoại")
+    phone.fill("field-phone", "0987 654 321")
+    phone.click("supplement-submit")
+    expect(phone.get("dossier-status")).to_have_attribute("data-status", "processing")
 
-    # 4. Approve; attach the result; the result is ready.
+    # 5. The officer approves, attaches the result and marks it ready.
     tablet.goto(f"/vi/staff/dossiers/{code}")
     status_is(tablet, "processing")
     expect(tablet.get("staff-answer-phone")).to_have_text("0987654321")
@@ -232,10 +210,24 @@ with unit_of_work() as db:
         expect(tablet.get("staff-timeline")).to_contain_text(action)
     tablet.assert_accessible()
 
-    # 5. The supervisor's dashboard counts it; the audit log says who did it.
+    # 6. The citizen downloads the result and rates the service.
+    phone.goto(f"/vi/applications/{code}")
+    expect(phone.get("dossier-status")).to_have_attribute("data-status", "result_ready")
+    with phone.page.expect_download() as downloading:
+        phone.click("result-download")
+    assert Path(downloading.value.path()).read_bytes() == PDF
+    phone.click("rating-5")
+    expect(phone.get("rating-5")).to_have_attribute("aria-pressed", "true")
+    phone.fill("rating-comment", "Nhanh và rõ ràng")
+    phone.click("rating-submit")
+    expect(phone.get("rating-done")).to_contain_text("5 / 5")
+    phone.assert_accessible()
+
+    # 7. The supervisor's dashboard counts it, rating included; the audit log says who did it.
     supervisor.goto("/vi/staff/dashboard?days=30&by=week")
     expect(supervisor.get("dashboard-received")).to_have_text(str(received_before + 1))
     assert resolved(supervisor) == resolved_before + 1
+    assert ratings(supervisor) == ratings_before + 1
     expect(supervisor.get("dashboard-by-commune-row-00004")).to_be_visible()
     expect(supervisor.get("dashboard-on-time")).to_contain_text("%")
     supervisor.get("dashboard-granularity").select_option("month")
