@@ -53,9 +53,11 @@ from citizen_app.states.apply.views import (
     answers_from_form,
     apply_intent,
     attachment_view,
+    copy_answer,
     error_anchor,
     error_texts,
     question_views,
+    set_path,
     slot_views,
 )
 from citizen_app.states.base import AppState
@@ -74,7 +76,9 @@ from citizen_app.ui.catalog_view import money
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND = N_("We could not find this application among yours. Check the code, or open it from My applications.")
+NOT_FOUND = N_(
+    "We could not find this application among yours. Check the code, or open it from My applications."
+)
 NO_FEE = N_("No fee")
 ASKED_ON = N_("Asked on {date}")
 WITHDRAWN = N_("Your application has been withdrawn.")
@@ -220,7 +224,9 @@ class DossierState(AppState):
         self.overdue = dossiers.is_overdue(dossier, utcnow())
         first = dossier.original_appointment_at
         self.delayed = bool(first and dossier.appointment_at and dossier.appointment_at != first)
-        self.first_due = t.render(Msg(FIRST_DUE, {"date": t.format_date(first)})) if self.delayed and first else ""
+        self.first_due = (
+            t.render(Msg(FIRST_DUE, {"date": t.format_date(first)})) if self.delayed and first else ""
+        )
         self.apology = latest_apology(events) if self.delayed else ""
         fee = dossier.fee_due_vnd or 0
         self.fee = money(fee, t) if fee else t.gettext(NO_FEE)
@@ -252,7 +258,9 @@ class DossierState(AppState):
         asked = str(request.get("requested_at") or "")
         self.supplement_asked = ""
         if asked:
-            self.supplement_asked = t.render(Msg(ASKED_ON, {"date": t.format_date(datetime.fromisoformat(asked))}))
+            self.supplement_asked = t.render(
+                Msg(ASKED_ON, {"date": t.format_date(datetime.fromisoformat(asked))})
+            )
         terms = terms_for(dossier.procedure_code)
         if terms is None:
             self.supplement_online = False
@@ -260,7 +268,7 @@ class DossierState(AppState):
         form = terms.form
         if f"{dossier.id}@{asked}" != self._requested_at or not self._answers:
             # Another dossier or a new request: start from the answers the agency has.
-            self._answers = _copy(dict(dossier.answers))
+            self._answers = copy_answer(dict(dossier.answers))
             self._generation += 1
         self._requested_at = f"{dossier.id}@{asked}"
         self._requested_fields = [f for f in request.get("fields", []) if form.field(f) is not None]
@@ -270,8 +278,10 @@ class DossierState(AppState):
         since = datetime.fromisoformat(asked) if asked else None
         # Files for this request only: those sent for an earlier one were judged then.
         added = [
-            a for a in listed
-            if a.stage == "supplement" and a.slot_id in self._requested_slots
+            a
+            for a in listed
+            if a.stage == "supplement"
+            and a.slot_id in self._requested_slots
             and (since is None or a.uploaded_at >= since)
         ]
         self._show_supplement(form, added, errors)
@@ -291,20 +301,29 @@ class DossierState(AppState):
         errors = errors or {}
         field_errors = {k: v for k, v in errors.items() if not k.startswith("attachments.")}
         slot_errors = {
-            k.split(".", 1)[1]: render_message(t, v) for k, v in errors.items() if k.startswith("attachments.")
+            k.split(".", 1)[1]: render_message(t, v)
+            for k, v in errors.items()
+            if k.startswith("attachments.")
         }
         self.fields = question_views(
-            form, self._step(form), self._answers, t=t, today=today_in_vietnam(), errors=field_errors,
-            locked=self._locked, generation=self._generation,
+            form,
+            self._step(form),
+            self._answers,
+            t=t,
+            today=today_in_vietnam(),
+            errors=field_errors,
+            locked=self._locked,
+            generation=self._generation,
         )
         views: list[AttachmentView] = [
-            attachment_view(a.id, a.slot_id, a.original_name, a.size_bytes, files_core.icon_for(a), t) for a in added
+            attachment_view(a.id, a.slot_id, a.original_name, a.size_bytes, files_core.icon_for(a), t)
+            for a in added
         ]
         self.slots = slot_views(self._slot_form(form), views, t, slot_errors)
         texts = error_texts(field_errors, self._answers, t)
-        self.error_links = [ErrorLink(anchor=error_anchor(name), text=text) for name, text in texts.items()] + [
-            ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in slot_errors.items()
-        ]
+        self.error_links = [
+            ErrorLink(anchor=error_anchor(name), text=text) for name, text in texts.items()
+        ] + [ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in slot_errors.items()]
 
     # ---- every action: who, and which dossier, again --------------------------------------------------
 
@@ -373,15 +392,20 @@ class DossierState(AppState):
         top = name.split(".", 1)[0]
         if top not in self._requested_fields or top in self._locked:
             return
-        answers = {top: _copy(self._answers.get(top))}
-        _set_path(answers, name, value)
+        answers = {top: copy_answer(self._answers.get(top))}
+        set_path(answers, name, value)
         if name.endswith(".province_code"):
-            _set_path(answers, name.removesuffix("province_code") + "commune_code", "")
+            set_path(answers, name.removesuffix("province_code") + "commune_code", "")
         self._answers = {**self._answers, **answers}
         old = {f.name: f.error for f in self.fields}
         views = question_views(
-            form, self._step(form), self._answers, t=self._t(), today=today_in_vietnam(),
-            locked=self._locked, generation=self._generation,
+            form,
+            self._step(form),
+            self._answers,
+            t=self._t(),
+            today=today_in_vietnam(),
+            locked=self._locked,
+            generation=self._generation,
         )
         for view in views:
             view.error = old.get(view.name, "")
@@ -400,8 +424,13 @@ class DossierState(AppState):
             self._answers = {**self._answers, **raw}
             self._generation += 1
             self.fields = question_views(
-                form, step, self._answers, t=self._t(), today=today_in_vietnam(),
-                locked=self._locked, generation=self._generation,
+                form,
+                step,
+                self._answers,
+                t=self._t(),
+                today=today_in_vietnam(),
+                locked=self._locked,
+                generation=self._generation,
             )
 
     @rx.event
@@ -456,8 +485,15 @@ class DossierState(AppState):
                 with unit_of_work() as db:
                     dossier = self._reopen_in(db, user)
                     files_core.add_attachment(
-                        db, dossier.id, Actor.citizen(user), slot_id=slot.id, filename=upload.name or "file",
-                        data=data, declared_type=upload.content_type, slot_max_files=slot.max_files, now=utcnow(),
+                        db,
+                        dossier.id,
+                        Actor.citizen(user),
+                        slot_id=slot.id,
+                        filename=upload.name or "file",
+                        data=data,
+                        declared_type=upload.content_type,
+                        slot_max_files=slot.max_files,
+                        now=utcnow(),
                     )
             except AttachmentRejected as rejected:
                 problem = problem or rejected.message
@@ -513,8 +549,14 @@ class DossierState(AppState):
         try:
             with unit_of_work() as db:
                 dossier = self._reopen_in(db, user)
-                ratings.rate(db, dossier.id, Actor.citizen(user), score=self.rating_score, comment=comment,
-                             now=utcnow())
+                ratings.rate(
+                    db,
+                    dossier.id,
+                    Actor.citizen(user),
+                    score=self.rating_score,
+                    comment=comment,
+                    now=utcnow(),
+                )
         except _not_yours():
             self._not_found()
             return None
@@ -533,41 +575,3 @@ def _focus(element_id: str) -> EventSpec:
         "window.setTimeout(function () { var e = document.getElementById("
         f"'{element_id}'); if (e) {{ e.focus(); }} }}, 60)"
     )
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def _set_path(answers: dict[str, Any], name: str, value: Any) -> None:
-    """``members.1.member_full_name`` = value inside ``answers``, creating entries as needed."""
-    parts = name.split(".")
-    container: Any = answers
-    for position, part in enumerate(parts[:-1]):
-        following = parts[position + 1]
-        if isinstance(container, list):
-            index = int(part)
-            while len(container) <= index:
-                container.append({})
-            if not isinstance(container[index], dict):
-                container[index] = {}
-            container = container[index]
-            continue
-        current = container.get(part)
-        wanted: type = list if following.isdigit() else dict
-        if not isinstance(current, wanted):
-            current = wanted()
-            container[part] = current
-        container = current
-    last = parts[-1]
-    if isinstance(container, list):
-        index = int(last)
-        while len(container) <= index:
-            container.append({})
-        container[index] = value
-    else:
-        container[last] = value
