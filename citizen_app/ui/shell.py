@@ -110,25 +110,19 @@ def _nav_links(t: Translator, active: str, css: str) -> rx.Component:
                 )
                 for key, path, icon, label in NAV_ITEMS
             ],
-            # Counter staff work on tablets and desktops: their workspace sits in the top bar.
-            *(
-                [
-                    rx.cond(
-                        AppState.is_staff,
-                        rx.el.li(
-                            app_link(
-                                rx.icon("briefcase", size=22, aria_hidden="true"),
-                                rx.el.span(_("Counter workspace")),
-                                to=href(t, "/staff"),
-                                class_name="nav-link",
-                                aria_current="page" if active == "staff" else None,
-                                testid="top-nav-staff",
-                            )
-                        ),
+            # Counter staff see their workspace in the navigation too.
+            rx.cond(
+                AppState.is_staff,
+                rx.el.li(
+                    app_link(
+                        rx.icon("briefcase", size=22, aria_hidden="true"),
+                        rx.el.span(_("Counter workspace") if css == "top-nav" else _("Workspace")),
+                        to=href(t, "/staff"),
+                        class_name="nav-link",
+                        aria_current="page" if active == "staff" else None,
+                        testid=f"{css}-staff",
                     )
-                ]
-                if css == "top-nav"
-                else []
+                ),
             ),
         ),
         class_name=css,
