@@ -16,6 +16,7 @@ from citizen_app.pages import PAGES, not_found
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
+from citizen_app.web.housekeeping import housekeeping_loop
 
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
@@ -33,6 +34,8 @@ app = rx.App(
     toaster=None,  # no toasts: notices are part of each page, in its language
     api_transformer=build_http_app(),
 )
+# Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
+app.register_lifespan_task(housekeeping_loop)
 
 for locale in LOCALES:
     translator = get_translator(locale)

@@ -100,3 +100,19 @@ def test_manifest_and_service_worker_make_the_app_installable(
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_browser_asks_nothing_of_any_other_host(phone: AppPage) -> None:
+    """Fonts, icons and scripts are self-hosted: no CDN, no analytics, nothing but the app's own origin."""
+    origin = re.match(r"^https?://[^/]+", phone.base_url).group(0)  # type: ignore[union-attr]
+    elsewhere: list[str] = []
+    phone.page.on(
+        "request",
+        lambda request: None
+        if request.url.startswith((origin, "data:", "blob:"))
+        else elsewhere.append(request.url),
+    )
+    for path in ("/vi/", "/en/search?q=birth", "/vi/services/1.001193", "/vi/track"):
+        phone.goto(path)
+        phone.page.wait_for_load_state("networkidle")
+    assert elsewhere == []
