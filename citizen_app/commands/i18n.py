@@ -36,7 +36,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=PROJECT_ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], cwd=PROJECT_ROOT, check=True)
 
 
 def extract(output: Path = TEMPLATE) -> Path:
