@@ -18,16 +18,20 @@ import hmac
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from citizen_app.core import audit
-from citizen_app.core.i18n import LOCALES, N_, get_translator, normalize_locale, other_locale
+from citizen_app.core.i18n import (
+    LOCALES,
+    N_,
+    normalize_locale,
+    other_locale,
+    switch_locale_in_path,
+)
 from citizen_app.core.identity.oidc import (
     LoginError,
     LoginFailure,
@@ -40,18 +44,12 @@ from citizen_app.core.identity.users import identity_from_claims, primary_role, 
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
+from citizen_app.web.templating import render
 
 log = logging.getLogger(__name__)
 
 LANG_COOKIE = "lang"
 LOGIN_STATE_COOKIE = "citizen_login_state"
-
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 _STATE = (N_("We could not finish signing you in"), N_(
     "This sign-in did not start in this browser, or it was already finished. For your safety we stopped it."
@@ -273,13 +271,12 @@ def _failure(request: Request, error: LoginError, *, locale: str, next_path: str
 
 
 def _render(reason: LoginFailure, locale: str, next_path: str) -> HTMLResponse:
-    t = get_translator(locale)
     title, explanation, status = _PAGES[reason]
     other = other_locale(locale)
-    html = _TEMPLATES.get_template("auth/error.html").render(
-        t=t,
-        _=t.gettext,
-        locale=locale,
+    response = render(
+        "auth/error.html",
+        locale,
+        status_code=status,
         title=title,
         explanation=explanation,
         reason=reason.value,
@@ -288,17 +285,10 @@ def _render(reason: LoginFailure, locale: str, next_path: str) -> HTMLResponse:
         other_locale=other,
         other_url=(
             f"/auth/error?reason={reason.value}&lang={other}"
-            f"&next={quote(_switch_prefix(next_path, other), safe='/')}"
+            f"&next={quote(switch_locale_in_path(next_path, other), safe='/')}"
         ),
     )
-    return _no_store(HTMLResponse(html, status_code=status))
-
-
-def _switch_prefix(path: str, locale: str) -> str:
-    segments = path.split("/", 2)
-    if len(segments) > 1 and segments[1] in LOCALES:
-        return f"/{locale}/" + (segments[2] if len(segments) > 2 else "")
-    return f"/{locale}/"
+    return _no_store(response)
 
 
 def _no_store(response: Response) -> Response:
