@@ -12,7 +12,8 @@ import reflex as rx
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
-from citizen_app.pages import PAGES, not_found
+from citizen_app.pages import all_pages, not_found
+from citizen_app.ui.code_routes import allow_procedure_codes_in_routes
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
@@ -37,14 +38,16 @@ app = rx.App(
 # Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
 app.register_lifespan_task(housekeeping_loop)
 
+# The prerendered service pages live at /{locale}/services/{national code}.
+allow_procedure_codes_in_routes()
 for locale in LOCALES:
     translator = get_translator(locale)
-    for page in PAGES:
+    for page in all_pages():
         app.add_page(
             page.build(translator),
             route=page.localized_route(locale),
-            title=translator.gettext(page.title),
-            description=translator.gettext(page.description) if page.description else None,
+            title=page.title_in(translator),
+            description=page.description_in(translator),
             on_load=page.load_events(),
             meta=page_head(translator),
         )

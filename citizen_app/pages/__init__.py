@@ -45,3 +45,8 @@ PAGES: tuple[Page, ...] = (
     notifications_page.PAGE,
     track_lookup.PAGE,
 )
+
+
+def all_pages() -> tuple[Page, ...]:
+    """PAGES, plus one prerendered page per curated procedure (read from the catalogue at build time)."""
+    return (*PAGES, *catalog_service.prerendered_pages())

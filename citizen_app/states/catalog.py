@@ -15,7 +15,7 @@ import json
 import reflex as rx
 from reflex.event import EventSpec
 
-from citizen_app.core.catalog import get_catalog
+from citizen_app.core.catalog import Procedure, get_catalog
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.assurance import assurance_message
 from citizen_app.core.search import search
@@ -187,8 +187,17 @@ class ServiceState(AppState):
         self.service = view
         self.status = "found"
         self.title = view.name
-        self.assurance_notice = ""
-        if view.needs_level_2:
-            user = self._current_user()
-            message = assurance_message(user, procedure.assurance_level) if user else Msg(NEEDS_LEVEL_2)
-            self.assurance_notice = self._render(message) if message else ""
+        self.assurance_notice = self._assurance_notice(procedure) if view.needs_level_2 else ""
+
+    @rx.event
+    def check_assurance(self) -> None:
+        """A prerendered service page: its content is compiled in; only the notice depends on who is here."""
+        procedure = get_catalog().get(code_from_path(self.router.url.path))
+        self.assurance_notice = (
+            self._assurance_notice(procedure) if procedure is not None and procedure.needs_level_2_online else ""
+        )
+
+    def _assurance_notice(self, procedure: Procedure) -> str:
+        user = self._current_user()
+        message = assurance_message(user, procedure.assurance_level) if user else Msg(NEEDS_LEVEL_2)
+        return self._render(message) if message else ""

@@ -314,7 +314,7 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
         can_apply=procedure.can_apply_online,
         apply_href=f"{service_href(t.locale, procedure.code)}/apply",
         apply_blocked_reason=apply_blocked_reason(procedure, t),
-        needs_level_2=procedure.can_apply_online and procedure.assurance_level >= 2,
+        needs_level_2=procedure.needs_level_2_online,
         applicants=_text(procedure.applicants, t),
         conditions=_text(procedure.conditions, t),
         documents=[

@@ -18,6 +18,7 @@ from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, nor
 from citizen_app.settings import get_settings
 from citizen_app.web import auth, files, pwa, receipts
 from citizen_app.web.auth import LANG_COOKIE, safe_next
+from citizen_app.web.page_paths import PagePathMiddleware
 from citizen_app.web.staff_guard import StaffGuardMiddleware
 from citizen_app.web.templating import render
 
@@ -89,5 +90,10 @@ def build_http_app() -> Starlette:
 
         # The sandbox provider on the app's own server, so `make run` needs one process only.
         routes.append(Mount("/idp", app=create_idp_app(settings.oidc_issuer, settings.data_dir)))
-    # Staff pages: a 403 (or sign-in) before any of their HTML is served; the Reflex state guards them too.
-    return Starlette(routes=routes, middleware=[Middleware(StaffGuardMiddleware)])
+    middleware = [
+        # Staff pages: a 403 (or sign-in) before any of their HTML is served; the Reflex state guards them too.
+        Middleware(StaffGuardMiddleware),
+        # Prerendered pages at their shared address, with no redirect to a trailing slash.
+        Middleware(PagePathMiddleware),
+    ]
+    return Starlette(routes=routes, middleware=middleware)

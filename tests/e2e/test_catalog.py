@@ -104,6 +104,20 @@ def test_home_search_form_works_without_javascript(open_app) -> None:  # type: i
     app.page.close()  # a page without JavaScript never hydrates: nothing for the kit to check
 
 
+def test_a_shared_service_address_is_readable_before_any_script_runs(open_app) -> None:  # type: ignore[no-untyped-def]
+    """Curated service pages are prerendered: a slow phone shows the facts at first paint."""
+    app = open_app("Pixel 7", java_script_enabled=False)
+    for locale, name in (("vi", "Thủ tục đăng ký khai sinh"), ("en", "Birth registration")):
+        response = app.page.goto(f"{app.base_url}/{locale}/services/{BIRTH}")
+        assert response is not None and response.status == 200
+        assert response.request.redirected_from is None  # no 307 to a trailing slash on the way
+        expect(app.get("service-name")).to_have_text(name)
+        expect(app.get("service-fee")).to_be_visible()
+        expect(app.get("service-documents")).to_be_visible()
+        expect(app.page.locator("html")).to_have_attribute("lang", locale)
+    app.page.close()  # a page without JavaScript never hydrates: nothing for the kit to check
+
+
 def test_field_links_filter_the_results(phone: AppPage) -> None:
     phone.goto("/vi/fields")
     phone.click("fields-field-residence")

@@ -118,6 +118,11 @@ class Procedure:
         return self.form is not None and not self.information_only
 
     @property
+    def needs_level_2_online(self) -> bool:
+        """Applying online here takes a VNeID level-2 identity."""
+        return self.can_apply_online and self.assurance_level >= 2
+
+    @property
     def fastest_working_days(self) -> int | None:
         """The shortest processing time over all channels, or None when the catalogue does not say."""
         return min((p.working_days for p in self.processing_time), default=None)

@@ -1,38 +1,52 @@
-"""The service page: ``/{locale}/services/[code]``, one shareable address per language.
+"""The service page: ``/{locale}/services/{code}``, one shareable address per language.
 
 What the procedure is, who may apply, the documents, fees and time per channel, where to
 apply, the legal basis and the steps; and the Apply online button, disabled with the reason
 when the service cannot be applied for here.
+
+Curated procedures get a page of their own per locale, compiled from the catalogue at build
+time, so their content is in the prerendered HTML (it paints before any JavaScript runs on a
+slow phone). Every other code, the national index's information-only entries among them, goes
+through the dynamic route ``/services/[code]``, whose content arrives from ``ServiceState``.
+One view (``_found``) serves both: it takes either the state Var or a plain ``ServiceView``.
 """
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 import reflex as rx
 
+from citizen_app.core.catalog import Catalog, Localized, Procedure, get_catalog
 from citizen_app.core.i18n import N_, Translator, get_translator, other_locale
 from citizen_app.states.catalog import ServiceState
-from citizen_app.ui.catalog_view import ChannelRow, DocumentRow, LegalRow
+from citizen_app.ui.bind import each, either, not_empty, pick, when
+from citizen_app.ui.catalog_view import ChannelRow, DocumentRow, LegalRow, ServiceView, service_view
+from citizen_app.ui.code_routes import PROCEDURE_CODE
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href, shell
 
-service = ServiceState.service
+# The service shown: ``ServiceState.service`` (a Var) on the dynamic route, a ServiceView on
+# a prerendered page. Attribute access reads the same on both.
+Service = Any
 
 
-def _status_tag() -> rx.Component:
+def _status_tag(service: Service) -> rx.Component:
     return rx.el.span(
         service.status,
-        class_name=rx.match(service.status_kind, ("full", "tag tag-success"), ("info", "tag tag-warning"), "tag"),
+        class_name=pick(service.status_kind, {"full": "tag tag-success", "info": "tag tag-warning"}, "tag"),
         data_testid="service-status",
     )
 
 
-def _apply_box(t: Translator) -> rx.Component:
+def _apply_box(t: Translator, service: Service) -> rx.Component:
     _ = t.gettext
     label = [rx.icon("send", size=20, aria_hidden="true"), rx.el.span(_("Apply online"))]
     return rx.el.div(
-        rx.cond(
+        when(
             service.can_apply,
             app_link(*label, to=service.apply_href, class_name="button button-block", testid="service-apply"),
             rx.fragment(
@@ -53,6 +67,7 @@ def _apply_box(t: Translator) -> rx.Component:
                 ),
             ),
         ),
+        # Depends on who is signed in, so it always comes from state.
         rx.cond(
             ServiceState.assurance_notice != "",
             rx.el.p(
@@ -65,44 +80,44 @@ def _apply_box(t: Translator) -> rx.Component:
     )
 
 
-def _channel_rows(rows: rx.Var, testid: str) -> rx.Component:
+def _channel_rows(rows: Service, testid: str) -> rx.Component:
     def row(item: ChannelRow) -> rx.Component:
         return rx.el.li(
             rx.el.span(item.channel, ": ", class_name="channel"),
             rx.el.strong(item.value),
-            rx.cond(item.note != "", rx.el.span(item.note, class_name="row-note")),
+            when(item.note != "", rx.el.span(item.note, class_name="row-note")),
         )
 
-    return rx.el.ul(rx.foreach(rows, row), class_name="channel-list", data_testid=testid)
+    return rx.el.ul(each(rows, row), class_name="channel-list", data_testid=testid)
 
 
 def _glance_row(label: str, *value: rx.Component, testid: str) -> rx.Component:
     return rx.el.div(rx.el.dt(label), rx.el.dd(*value), class_name="summary-row", data_testid=testid)
 
 
-def _at_a_glance(t: Translator) -> rx.Component:
+def _at_a_glance(t: Translator, service: Service) -> rx.Component:
     _ = t.gettext
     return rx.el.dl(
         _glance_row(
             _("Where to apply"),
             rx.el.span(service.level, class_name="where-level"),
-            rx.cond(service.agency != "", rx.el.span(service.agency, class_name="where-agency")),
+            when(service.agency != "", rx.el.span(service.agency, class_name="where-agency")),
             testid="service-where",
         ),
-        rx.cond(
+        when(
             service.status != "",
-            _glance_row(_("Online service"), _status_tag(), testid="service-online"),
+            _glance_row(_("Online service"), _status_tag(service), testid="service-online"),
         ),
-        rx.cond(
-            service.times.length() > 0,
+        when(
+            not_empty(service.times),
             _glance_row(_("Processing time"), _channel_rows(service.times, "service-time-list"), testid="service-time"),
         ),
-        rx.cond(
-            service.fees.length() > 0,
+        when(
+            not_empty(service.fees),
             _glance_row(
                 _("Fee"),
                 _channel_rows(service.fees, "service-fee-list"),
-                rx.cond(
+                when(
                     service.fee_exemptions != "",
                     rx.el.p(
                         rx.el.strong(_("Exemptions:")),
@@ -119,33 +134,33 @@ def _at_a_glance(t: Translator) -> rx.Component:
     )
 
 
-def _document(t: Translator, item: DocumentRow) -> rx.Component:
+def _document(item: DocumentRow) -> rx.Component:
     return rx.el.li(
         rx.el.span(item.name, class_name="document-name"),
         rx.el.span(
-            rx.el.span(item.requirement, class_name=rx.cond(item.required, "tag tag-error", "tag")),
-            rx.cond(item.quantity != "", rx.el.span(item.quantity, class_name="document-quantity")),
+            rx.el.span(item.requirement, class_name=either(item.required, "tag tag-error", "tag")),
+            when(item.quantity != "", rx.el.span(item.quantity, class_name="document-quantity")),
             class_name="document-meta",
         ),
-        rx.cond(item.note != "", rx.el.span(item.note, class_name="row-note")),
+        when(item.note != "", rx.el.span(item.note, class_name="row-note")),
         class_name="document",
     )
 
 
-def _text_section(title: str, text: rx.Var, testid: str) -> rx.Component:
-    return rx.cond(
+def _text_section(title: str, text: Service, testid: str) -> rx.Component:
+    return when(
         text != "",
         rx.el.section(rx.el.h2(title), rx.el.p(text), data_testid=testid),
     )
 
 
-def _list_section(title: str, items: rx.Var, testid: str, *, ordered: bool = False) -> rx.Component:
+def _list_section(title: str, items: Service, testid: str, *, ordered: bool = False) -> rx.Component:
     tag = rx.el.ol if ordered else rx.el.ul
-    return rx.cond(
-        items.length() > 0,
+    return when(
+        not_empty(items),
         rx.el.section(
             rx.el.h2(title),
-            tag(rx.foreach(items, lambda text: rx.el.li(text)), class_name="text-list"),
+            tag(each(items, lambda text: rx.el.li(text)), class_name="text-list"),
             data_testid=testid,
         ),
     )
@@ -155,10 +170,10 @@ def _legal(item: LegalRow) -> rx.Component:
     return rx.el.li(rx.el.span(item.number, class_name="legal-number"), " ", item.title)
 
 
-def _found(t: Translator) -> rx.Component:
+def _found(t: Translator, service: Service) -> rx.Component:
     _ = t.gettext
     return rx.el.article(
-        rx.cond(
+        when(
             service.field_name != "",
             app_link(
                 rx.icon("chevron-left", size=18, aria_hidden="true"),
@@ -174,9 +189,9 @@ def _found(t: Translator) -> rx.Component:
             rx.el.span(service.code, data_testid="service-code"),
             class_name="service-code",
         ),
-        rx.cond(service.summary != "", rx.el.p(service.summary, class_name="lead", data_testid="service-summary")),
-        _apply_box(t),
-        rx.cond(
+        when(service.summary != "", rx.el.p(service.summary, class_name="lead", data_testid="service-summary")),
+        _apply_box(t, service),
+        when(
             service.information_only,
             rx.el.p(
                 _(
@@ -188,26 +203,24 @@ def _found(t: Translator) -> rx.Component:
             ),
         ),
         rx.el.h2(_("At a glance")),
-        _at_a_glance(t),
+        _at_a_glance(t, service),
         _text_section(_("Who can apply"), service.applicants, "service-applicants"),
         _text_section(_("Conditions"), service.conditions, "service-conditions"),
-        rx.cond(
-            service.documents.length() > 0,
+        when(
+            not_empty(service.documents),
             rx.el.section(
                 rx.el.h2(_("Documents you need")),
-                rx.el.ul(
-                    rx.foreach(service.documents, lambda item: _document(t, item)), class_name="document-list"
-                ),
+                rx.el.ul(each(service.documents, _document), class_name="document-list"),
                 data_testid="service-documents",
             ),
         ),
         _list_section(_("What you get"), service.results, "service-results"),
         _list_section(_("How it works"), service.steps, "service-steps", ordered=True),
-        rx.cond(
-            service.legal_basis.length() > 0,
+        when(
+            not_empty(service.legal_basis),
             rx.el.section(
                 rx.el.h2(_("Legal basis")),
-                rx.el.ul(rx.foreach(service.legal_basis, _legal), class_name="text-list legal-list"),
+                rx.el.ul(each(service.legal_basis, _legal), class_name="text-list legal-list"),
                 data_testid="service-legal",
             ),
         ),
@@ -249,7 +262,7 @@ def build(t: Translator) -> rx.Component:
         rx.el.div(
             rx.match(
                 ServiceState.status,
-                ("found", _found(t)),
+                ("found", _found(t, ServiceState.service)),
                 ("not_found", _not_found(t)),
                 rx.el.p(_("Loading…"), class_name="loading", data_testid="service-loading"),
             ),
@@ -260,3 +273,32 @@ def build(t: Translator) -> rx.Component:
 
 
 PAGE = Page(route="/services/[code]", title=N_("Service"), build=build, on_load=ServiceState.load)
+
+
+def _prerendered(procedure: Procedure, catalog: Catalog, t: Translator) -> rx.Component:
+    view: ServiceView = service_view(procedure, catalog, t)
+    return shell(t, rx.el.div(_found(t, view)), active="search")
+
+
+def prerendered_pages(catalog: Catalog | None = None) -> tuple[Page, ...]:
+    """A page per curated procedure, at the same address as the dynamic route would give it.
+
+    React Router prefers a static segment to ``[code]``, so these win for their codes; the
+    catalogue is read when the app is compiled (a changed YAML file means a rebuild anyway).
+    """
+    catalog = catalog or get_catalog()
+    return tuple(
+        Page(
+            route=f"/services/{procedure.code}",
+            title=partial(_pick, procedure.name),
+            description=partial(_pick, procedure.summary) if procedure.summary else None,
+            build=partial(_prerendered, procedure, catalog),
+            on_load=ServiceState.check_assurance,
+        )
+        for procedure in catalog.curated()
+        if PROCEDURE_CODE.fullmatch(procedure.code)
+    )
+
+
+def _pick(texts: Localized, t: Translator) -> str:
+    return t.pick(texts)
