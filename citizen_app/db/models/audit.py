@@ -33,4 +33,5 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_target", "target_type", "target_id"),
         Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_actor_at", "actor_id", "at"),  # the supervisors' audit log (migration 0006)
     )
