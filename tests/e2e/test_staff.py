@@ -339,6 +339,11 @@ def test_supervisor_pages_are_for_supervisors(open_app) -> None:  # type: ignore
     expect(supervisor.get("audit-filter-outcome")).to_have_value("denied")
     supervisor.switch_language()
     expect(supervisor.get("staff-page-title")).to_have_text("Audit log")
+    # Their workspace offers both supervisor pages, which a counter officer's does not.
+    supervisor.goto("/en/staff")
+    expect(supervisor.get("staff-link-audit")).to_be_visible()
+    supervisor.click("staff-link-dashboard")
+    expect(supervisor.get("dashboard-received")).to_be_visible()
 
 
 # ---- assisted submission -----------------------------------------------------------------------------

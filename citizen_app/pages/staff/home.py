@@ -47,8 +47,8 @@ WORKSPACE_LINKS: tuple[tuple[str, str, str, str, str, bool], ...] = (
         "/staff/dashboard",
         "layout-dashboard",
         N_("Applications dashboard"),
-        N_("Applications of your unit: waiting, in progress, due soon and late."),
-        False,
+        N_("Received, online share, on-time rate and satisfaction, by procedure, commune and over time. For supervisors."),
+        True,
     ),
     (
         "audit",
