@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,6 +87,10 @@ class Settings:
     sandbox_idp_extra_post_logout_uris: tuple[str, ...] = ()
     sandbox_idp_key_alg: str = "RS256"  # RS256 | ES256
     sandbox_idp_code_ttl_seconds: int = 300
+    # Mail transport security: none (a local relay) | starttls | tls (implicit TLS, "SMTPS").
+    smtp_security: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
 
     @property
     def attachments_dir(self) -> Path:
@@ -105,8 +109,23 @@ def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part for part in env.get(name, "").replace(",", " ").split() if part)
 
 
+SMTP_SECURITY_PORTS = {"none": 25, "starttls": 587, "tls": 465}
+
+
+def _smtp_security(env: Mapping[str, str]) -> str:
+    security = env.get("SMTP_SECURITY", "").strip().lower() or "none"
+    if security not in SMTP_SECURITY_PORTS:
+        choices = ", ".join(SMTP_SECURITY_PORTS)
+        raise ValueError(f"SMTP_SECURITY={security!r}: expected one of {choices}")
+    if env.get("SMTP_USERNAME", "").strip() and security == "none":
+        # A mail password must never cross the network in clear.
+        raise ValueError("SMTP_USERNAME is set but SMTP_SECURITY is none: use starttls or tls")
+    return security
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
+    smtp_security = _smtp_security(env)
     data_dir = _path(env, "DATA_DIR", PROJECT_ROOT / "var")
     public_base_url = env.get("PUBLIC_BASE_URL", "http://localhost:3000").rstrip("/")
     default_shared = (PROJECT_ROOT.parent / "shared" / "data").resolve()
@@ -135,7 +154,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_files_per_dossier=_int(env, "MAX_FILES_PER_DOSSIER", 20),
         draft_retention_days=_int(env, "DRAFT_RETENTION_DAYS", 30),
         smtp_host=env.get("SMTP_HOST", ""),
-        smtp_port=_int(env, "SMTP_PORT", 25),
+        smtp_port=_int(env, "SMTP_PORT", SMTP_SECURITY_PORTS[smtp_security]),
         smtp_sender=env.get("SMTP_SENDER", "no-reply@dichvucong.example.vn"),
         lookup_rate_limit_per_minute=_int(env, "LOOKUP_RATE_LIMIT_PER_MINUTE", 10),
         oidc_post_logout_redirect_uri=env.get(
@@ -147,6 +166,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sandbox_idp_extra_post_logout_uris=_words(env, "SANDBOX_IDP_EXTRA_POST_LOGOUT_URIS"),
         sandbox_idp_key_alg=env.get("SANDBOX_IDP_KEY_ALG", "").strip().upper() or "RS256",
         sandbox_idp_code_ttl_seconds=_int(env, "SANDBOX_IDP_CODE_TTL_SECONDS", 300),
+        smtp_security=smtp_security,
+        smtp_username=env.get("SMTP_USERNAME", "").strip(),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
     )
 
 

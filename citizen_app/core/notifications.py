@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -206,7 +207,12 @@ def compose(
 
 
 def send_email(message: OutgoingEmail, settings: Settings) -> None:
-    """One message over plain SMTP (``SMTP_HOST``:``SMTP_PORT``); raises on failure."""
+    """One message to ``SMTP_HOST``:``SMTP_PORT``, over TLS when ``SMTP_SECURITY`` says; raises on failure.
+
+    The server's certificate is checked against the system's trusted authorities
+    (``ssl.create_default_context``); credentials, when given, are only sent once the
+    connection is encrypted (Settings refuses a username with ``SMTP_SECURITY=none``).
+    """
     email = EmailMessage()
     email["From"] = settings.smtp_sender
     email["To"] = message.to
@@ -214,8 +220,20 @@ def send_email(message: OutgoingEmail, settings: Settings) -> None:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=settings.smtp_sender.rpartition("@")[2] or None)
     email.set_content(message.body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+    with _connect(settings) as smtp:
+        if settings.smtp_security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
         smtp.send_message(email)
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    if settings.smtp_security == "tls":
+        return smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
 
 
 def _deliver(messages: list[OutgoingEmail], engine: Engine, settings: Settings) -> None:

@@ -3,6 +3,7 @@ pages use, and the HTTP file route. Every refusal is in the audit trail with out
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from citizen_app.core import attachments, dossiers, notifications, ratings, receipts
 from citizen_app.core.attachments import RESULT_SLOT
@@ -26,6 +26,10 @@ from citizen_app.web import files
 from tests.unit.dossiers.forms_fixtures import form
 from tests.unit.dossiers.helpers import NOW, PDF, jpeg, make_user, terms
 from tests.unit.tracking.helpers import STEP, desk, submitted
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
+    from starlette.testclient import TestClient
 
 
 def denied_actions(db: Session) -> list[str]:
