@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from tests.e2e.server import app_environment, free_port, running_app  # noqa: E402
+from tests.e2e.server import app_environment, free_port, running_app, serving_prod  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "bench"
 LIGHTHOUSE = BENCH_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -102,54 +101,8 @@ def blank_reflex_app(workdir: Path) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    log = workdir / "blank.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-                "--backend-host",
-                "127.0.0.1",
-            ],
-            cwd=app_dir,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving_root(base, process, log)
+    with serving_prod(app_dir, env, port, workdir / "blank.log", ready_paths=("/",)) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def wait_until_serving_root(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    import time
-
-    import httpx
-
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(log.read_text()[-3000:])
-        try:
-            if httpx.get(base + "/", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise TimeoutError(log.read_text()[-3000:])
 
 
 def row(name: str, result: dict[str, float]) -> str:

@@ -14,8 +14,7 @@ from reflex.event import EventSpec
 
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import N_, Translator
-from citizen_app.core.search import MAX_QUERY_LENGTH
-from citizen_app.ui.catalog_components import field_list, life_event_list, service_cards
+from citizen_app.ui.catalog_components import field_list, life_event_list, search_row, service_cards
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href, shell
@@ -39,27 +38,7 @@ def search_form(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.form(
         rx.el.label(_("Search for a service"), html_for="home-search", class_name="label"),
-        rx.el.div(
-            rx.el.input(
-                id="home-search",
-                name="q",
-                type="search",
-                placeholder=_("e.g. birth registration"),
-                auto_complete="off",
-                enter_key_hint="search",
-                max_length=MAX_QUERY_LENGTH,
-                class_name="input",
-                data_testid="home-search-input",
-            ),
-            rx.el.button(
-                rx.icon("search", size=20, aria_hidden="true"),
-                rx.el.span(_("Search"), class_name="visually-hidden-phone"),
-                type="submit",
-                class_name="button",
-                data_testid="home-search-submit",
-            ),
-            class_name="search-row",
-        ),
+        search_row(t, input_id="home-search", testid="home-search"),
         # The server serves the prerendered page at /search/: no redirect on a slow connection.
         action=href(t, "/search/"),
         method="get",

@@ -12,8 +12,40 @@ import reflex as rx
 
 from citizen_app.core.catalog import FieldCount, LifeEventCount, Procedure
 from citizen_app.core.i18n import Translator
+from citizen_app.core.search import MAX_QUERY_LENGTH
 from citizen_app.ui.catalog_view import SearchParams, result_card
 from citizen_app.ui.links import app_link
+
+
+def search_row(t: Translator, *, input_id: str, testid: str, **input_props: object) -> rx.Component:
+    """The search box and its button, as the home page and the results page both show them.
+
+    ``testid`` prefixes the two test ids (``<testid>-input``, ``<testid>-submit``); ``input_props``
+    are the page's own (the results page's debounced typing, for one).
+    """
+    _ = t.gettext
+    return rx.el.div(
+        rx.el.input(
+            id=input_id,
+            name="q",
+            type="search",
+            placeholder=_("e.g. birth registration"),
+            auto_complete="off",
+            enter_key_hint="search",
+            max_length=MAX_QUERY_LENGTH,
+            class_name="input",
+            data_testid=f"{testid}-input",
+            **input_props,
+        ),
+        rx.el.button(
+            rx.icon("search", size=20, aria_hidden="true"),
+            rx.el.span(_("Search"), class_name="visually-hidden-phone"),
+            type="submit",
+            class_name="button",
+            data_testid=f"{testid}-submit",
+        ),
+        class_name="search-row",
+    )
 
 
 def count_badge(t: Translator, count: int) -> rx.Component:

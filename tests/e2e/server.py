@@ -47,14 +47,15 @@ def app_environment(data_dir: Path, port: int, extra: dict[str, str] | None = No
     return env
 
 
-def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def wait_until_serving(
+    base_url: str, process: subprocess.Popen[bytes], log: Path, timeout: float, ready_paths: tuple[str, ...]
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text()[-4000:]}")
         try:
-            home = httpx.get(f"{base_url}/vi/", timeout=5)
-            if home.status_code == 200 and httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200:
+            if all(httpx.get(base_url + path, timeout=5).status_code == 200 for path in ready_paths):
                 return
         except httpx.HTTPError:
             pass
@@ -63,15 +64,10 @@ def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log: Pat
 
 
 @contextmanager
-def running_app(
-    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 600
+def serving_prod(
+    app_dir: Path, env: dict[str, str], port: int, log: Path, *, ready_paths: tuple[str, ...], timeout: float = 600
 ) -> Iterator[str]:
-    """Migrate and seed a fresh database, build the production frontend, serve it; yield the base URL."""
-    port = free_port()
-    env = app_environment(data_dir, port, extra_env)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "citizen_app", "setup"], cwd=PROJECT_ROOT, env=env, check=True)
-    log = data_dir / "app.log"
+    """``reflex run --env prod`` for the Reflex app in ``app_dir`` on one port; yield its base URL once ready."""
     with log.open("wb") as output:
         process = subprocess.Popen(
             [
@@ -88,7 +84,7 @@ def running_app(
                 "--backend-host",
                 "127.0.0.1",
             ],
-            cwd=PROJECT_ROOT,
+            cwd=app_dir,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -96,7 +92,7 @@ def running_app(
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(base_url, process, log, timeout)
+        wait_until_serving(base_url, process, log, timeout, ready_paths)
         yield base_url
     finally:
         try:
@@ -105,3 +101,18 @@ def running_app(
         except (ProcessLookupError, subprocess.TimeoutExpired):
             with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def running_app(
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 600
+) -> Iterator[str]:
+    """Migrate and seed a fresh database, build the production frontend, serve it; yield the base URL."""
+    port = free_port()
+    env = app_environment(data_dir, port, extra_env)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "citizen_app", "setup"], cwd=PROJECT_ROOT, env=env, check=True)
+    with serving_prod(
+        PROJECT_ROOT, env, port, data_dir / "app.log", ready_paths=("/vi/", "/healthz"), timeout=timeout
+    ) as base_url:
+        yield base_url

@@ -11,8 +11,8 @@ import reflex as rx
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.catalog.labels import LEVEL_LABELS, ONLINE_LEVEL_LABELS
 from citizen_app.core.i18n import N_, Translator
-from citizen_app.core.search import MAX_QUERY_LENGTH
 from citizen_app.states.catalog import SearchState
+from citizen_app.ui.catalog_components import search_row
 from citizen_app.ui.catalog_view import LEVEL_CHOICES, ONLINE_CHOICES, SORT_LABELS, ResultCard
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
@@ -98,31 +98,15 @@ def _search_box(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.div(
         rx.el.label(_("What are you looking for?"), html_for="search-q", class_name="label"),
-        rx.el.div(
-            rx.el.input(
-                # Uncontrolled: what the person types stays put while the search runs; the box is
-                # remounted (key) only when the page is opened on another query.
-                key=SearchState.input_version,
-                default_value=SearchState.query,
-                on_change=SearchState.type_query.debounce(DEBOUNCE_MS),
-                id="search-q",
-                name="q",
-                type="search",
-                placeholder=_("e.g. birth registration"),
-                auto_complete="off",
-                enter_key_hint="search",
-                max_length=MAX_QUERY_LENGTH,
-                class_name="input",
-                data_testid="search-input",
-            ),
-            rx.el.button(
-                rx.icon("search", size=20, aria_hidden="true"),
-                rx.el.span(_("Search"), class_name="visually-hidden-phone"),
-                type="submit",
-                class_name="button",
-                data_testid="search-submit",
-            ),
-            class_name="search-row",
+        search_row(
+            t,
+            input_id="search-q",
+            testid="search",
+            # Uncontrolled: what the person types stays put while the search runs; the box is
+            # remounted (key) only when the page is opened on another query.
+            key=SearchState.input_version,
+            default_value=SearchState.query,
+            on_change=SearchState.type_query.debounce(DEBOUNCE_MS),
         ),
     )
 

@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from citizen_app.web.page_paths import PagePathMiddleware
+from citizen_app.web.page_paths import PagePathMiddleware, _has_index
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
@@ -55,10 +55,17 @@ def test_other_addresses_pass_through_untouched(client: TestClient, path: str) -
     assert client.get(path).status_code == 200
 
 
-def test_a_path_that_climbs_out_is_not_rewritten(client: TestClient) -> None:
-    assert client.get("/vi/x/../search").status_code in (200, 307, 404)
-    # normalised paths are left to the static server's own checks; nothing outside the build is read
-    assert client.get("/vi/../../etc").status_code in (307, 404)
+def test_only_a_normalised_path_inside_the_build_counts_as_a_page(tmp_path: Path) -> None:
+    build = tmp_path / "client"
+    (build / "vi" / "search").mkdir(parents=True)
+    (build / "vi" / "search" / "index.html").write_text("<p>search</p>")
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "index.html").write_text("<p>outside</p>")
+    assert _has_index(build, "/vi/search")
+    assert not _has_index(build, "/vi/x/../search")  # dot segments are never resolved here
+    assert not _has_index(build, "/vi/../../secret")
+    assert not _has_index(build, "/vi//search")
+    assert not _has_index(build, "/vi/nothing")
 
 
 def test_a_post_is_never_rewritten(client: TestClient) -> None:
