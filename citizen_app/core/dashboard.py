@@ -34,14 +34,14 @@ from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, 
 from sqlalchemy.orm import Session
 
 from citizen_app.core.dossiers.access import Actor, deny
-from citizen_app.core.dossiers.lifecycle import AGENCY_OWES
 from citizen_app.core.i18n import VIETNAM_TZ
+from citizen_app.core.statuses import AGENCY_OWES, RESOLVED
 from citizen_app.db.models.dossiers import Dossier
 from citizen_app.db.models.tracking import DossierRating
 
 GRANULARITIES = ("week", "month")
 # A result is ready (or was handed over), or the application was rejected: the agency has decided.
-RESOLVED_STATUSES: tuple[str, ...] = ("result_ready", "returned", "rejected")
+RESOLVED_STATUSES: tuple[str, ...] = tuple(sorted(RESOLVED))
 SATISFIED_SCORE = 4
 LOCAL_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has no daylight saving time
 

@@ -111,7 +111,7 @@ def headline(kind: str, status: str) -> Msg:
     """What the notice says, e.g. "Received", "More information needed", "New date for your result"."""
     if kind == "delay":
         return Msg(DELAY_HEADLINE)
-    from citizen_app.core.dossiers.lifecycle import status_label
+    from citizen_app.core.statuses import status_label
 
     return status_label(status)
 

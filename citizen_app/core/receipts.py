@@ -34,8 +34,9 @@ from sqlalchemy.orm import Session
 from citizen_app.core.codes import is_dossier_code, normalize_code_input
 from citizen_app.core.dossiers.access import Actor, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
-from citizen_app.core.dossiers.lifecycle import load, status_label
+from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.i18n import Msg
+from citizen_app.core.statuses import status_label
 from citizen_app.db.models.dossiers import Dossier
 from citizen_app.settings import Settings, get_settings
 

@@ -36,10 +36,6 @@ from citizen_app.core.dossiers.errors import (
     ValidationFailed,
 )
 from citizen_app.core.dossiers.lifecycle import (
-    AGENCY_OWES,
-    IN_PROGRESS,
-    STATUSES,
-    TERMINAL,
     TRANSITIONS,
     Transition,
     allowed_targets,
@@ -49,7 +45,6 @@ from citizen_app.core.dossiers.lifecycle import (
     overdue_clause,
     overdue_dossiers,
     reject,
-    status_label,
     timeline,
     withdraw,
 )
@@ -66,11 +61,21 @@ from citizen_app.core.dossiers.queries import (
 from citizen_app.core.dossiers.submission import SubmissionResult, submit
 from citizen_app.core.dossiers.supplements import request_supplement, respond_to_supplement
 from citizen_app.core.dossiers.terms import DocumentTerm, ProcedureTerms
+from citizen_app.core.statuses import (
+    AGENCY_OWES,
+    IN_PROGRESS,
+    STATUS_TABLE,
+    STATUSES,
+    TERMINAL,
+    StatusFacts,
+    status_label,
+)
 
 __all__ = [
     "AGENCY_OWES",
     "IN_PROGRESS",
     "STATUSES",
+    "STATUS_TABLE",
     "TERMINAL",
     "TRANSITIONS",
     "AccessDenied",
@@ -89,6 +94,7 @@ __all__ = [
     "PublicStatus",
     "PurgeReport",
     "SaveResult",
+    "StatusFacts",
     "SubmissionKeyReused",
     "SubmissionResult",
     "Transition",

@@ -38,39 +38,12 @@ from citizen_app.core.dossiers.errors import (
     NoteRequired,
 )
 from citizen_app.core.i18n import N_, Msg
-from citizen_app.db.models.dossiers import Dossier, DossierEvent
-
-Status = Literal[
-    "draft",
-    "submitted",
-    "received",
-    "processing",
-    "supplement_requested",
-    "approved",
-    "result_ready",
-    "returned",
-    "rejected",
-    "withdrawn",
-]
-STATUSES: tuple[Status, ...] = (
-    "draft",
-    "submitted",
-    "received",
-    "processing",
-    "supplement_requested",
-    "approved",
-    "result_ready",
-    "returned",
-    "rejected",
-    "withdrawn",
+from citizen_app.core.statuses import (
+    AGENCY_OWES,
+    IN_PROGRESS,
+    TERMINAL,
 )
-# Nothing more happens to these.
-TERMINAL: frozenset[str] = frozenset({"returned", "rejected", "withdrawn"})
-# Work the agency still owes: past the appointment in one of these means overdue. A supplement request
-# hands the dossier back to the citizen, so it does not count against the agency.
-AGENCY_OWES: frozenset[str] = frozenset({"submitted", "received", "processing", "approved"})
-# Submitted and not yet finished, for "in progress" lists.
-IN_PROGRESS: frozenset[str] = AGENCY_OWES | {"supplement_requested"}
+from citizen_app.db.models.dossiers import Dossier, DossierEvent
 
 STAFF = frozenset({"counter_officer", "supervisor"})
 
@@ -137,28 +110,12 @@ TRANSITIONS: Mapping[tuple[str, str], Transition] = dict(
 DELAY_ROLES: frozenset[str] = STAFF
 DELAYABLE: frozenset[str] = IN_PROGRESS
 
-STATUS_LABELS: Mapping[str, str] = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted"),
-    "received": N_("Received"),
-    "processing": N_("Being processed"),
-    "supplement_requested": N_("More information needed"),
-    "approved": N_("Approved"),
-    "result_ready": N_("Result ready"),
-    "returned": N_("Result returned"),
-    "rejected": N_("Rejected"),
-    "withdrawn": N_("Withdrawn"),
-}
 MSG_NOT_YOUR_STEP = N_("Your role cannot take this step")
 MSG_REASON_REQUIRED = N_("Give a reason: the applicant will see it")
 MSG_APOLOGY_REQUIRED = N_("Write the apology and the reason for the delay: the applicant will see it")
 MSG_DELAY_LATER = N_("The new date must be later than the current appointment")
 MSG_CANNOT_DELAY = N_("This application can no longer be delayed")
 MAX_NOTE_LENGTH = 2000
-
-
-def status_label(status: str) -> Msg:
-    return Msg(STATUS_LABELS.get(status, status))
 
 
 def allowed_targets(dossier: Dossier, actor: Actor) -> list[str]:

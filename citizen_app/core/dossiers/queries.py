@@ -17,8 +17,9 @@ from citizen_app.core.agencies import commune_committee, province_centre
 from citizen_app.core.codes import InvalidDossierCode, normalize_code_input, parse_dossier_code
 from citizen_app.core.dossiers.access import Actor, deny, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound
-from citizen_app.core.dossiers.lifecycle import IN_PROGRESS, is_overdue
+from citizen_app.core.dossiers.lifecycle import is_overdue
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.statuses import IN_PROGRESS
 from citizen_app.db.models.dossiers import Dossier
 
 MSG_NOT_GENUINE = N_("This receipt is not genuine")

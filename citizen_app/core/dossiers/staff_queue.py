@@ -23,14 +23,15 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from citizen_app.core.dossiers.access import Actor, deny
-from citizen_app.core.dossiers.lifecycle import AGENCY_OWES, STATUSES, TERMINAL
 from citizen_app.core.dossiers.queries import staff_scope
 from citizen_app.core.dossiers.terms import CHANNELS
+from citizen_app.core.statuses import AGENCY_OWES, STATUSES
+from citizen_app.core.statuses import OPEN as OPEN_STATUS_KEYS
 from citizen_app.db.models.dossiers import Dossier
 
 # Everything the agency still has to do something about: its own work (AGENCY_OWES), a supplement it is
 # waiting for, and a result waiting to be collected. The order is the lifecycle's, for stable SQL.
-OPEN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "draft" and s not in TERMINAL)
+OPEN_STATUSES: tuple[str, ...] = OPEN_STATUS_KEYS
 # Statuses a queue may be filtered by (a draft is never in a queue).
 QUEUE_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "draft")
 OPEN = "open"

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from citizen_app.core.statuses import AGENCY_OWES, OPEN, status_in_sql
 from citizen_app.db.base import Base, JsonDocument, UtcDateTime, utcnow
 from citizen_app.db.models.identity import User  # noqa: F401  (users must be in the metadata for the FKs)
 
-_OPEN = "status IN ('submitted', 'received', 'processing', 'supplement_requested', 'approved', 'result_ready')"
-_OWED = "status IN ('approved', 'processing', 'received', 'submitted')"
+_OPEN = status_in_sql(OPEN)
+_OWED = status_in_sql(AGENCY_OWES)
 
 
 def _where(condition: str) -> dict[str, Any]:

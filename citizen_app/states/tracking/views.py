@@ -16,21 +16,9 @@ from urllib.parse import unquote
 from citizen_app.core.dossiers import is_overdue, status_label
 from citizen_app.core.i18n import N_, Msg, Translator
 from citizen_app.core.notifications import NotificationItem
+from citizen_app.core.statuses import RESULT_VISIBLE, tag_class
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEvent
 from citizen_app.states.apply.views import file_size
-
-# Statuses the page colours: waiting on the citizen, done well, done badly; the rest are neutral.
-TONES: Mapping[str, str] = {
-    "supplement_requested": "tag tag-warning",
-    "approved": "tag tag-success",
-    "result_ready": "tag tag-success",
-    "returned": "tag tag-success",
-    "rejected": "tag tag-error",
-    "withdrawn": "tag tag-neutral",
-    "draft": "tag tag-neutral",
-}
-# The result document is the citizen's once the agency says it is ready (core.attachments.open_attachment).
-RESULT_VISIBLE: frozenset[str] = frozenset({"result_ready", "returned"})
 
 ACTION_LABELS: Mapping[str, str] = {
     "submit": N_("Application sent"),
@@ -70,10 +58,6 @@ def code_from_path(path: str) -> str:
 
 def dossier_href(locale: str, code: str) -> str:
     return f"/{locale}/applications/{code}"
-
-
-def tag_class(status: str) -> str:
-    return TONES.get(status, "tag")
 
 
 # --- My applications ---------------------------------------------------------------------------------------
