@@ -29,6 +29,8 @@ IN_PERSON_PROVINCE = N_(
     "Apply at the Public Administration Service Centre of your province or city. Bring the documents "
     "listed on this page: the officer checks them and gives you a receipt with a dossier code."
 )
+# Where to go when the citizen's address is not known: the kind of office that receives this level.
+AT_YOUR_OFFICE = {"commune": IN_PERSON_COMMUNE, "province": IN_PERSON_PROVINCE}
 AT_THE_COUNTER = N_("At the counter: {fee}, {time}.")
 AT_THE_COUNTER_FEE = N_("At the counter: {fee}.")
 
@@ -70,7 +72,7 @@ def in_person(alternative: CounterAlternative, t: Translator) -> tuple[str, str]
     if alternative.agency is not None:
         where = t.render(Msg(IN_PERSON_AT, {"agency": t.pick(alternative.agency)}))
     else:
-        where = t.gettext(IN_PERSON_COMMUNE if alternative.level == "commune" else IN_PERSON_PROVINCE)
+        where = t.gettext(AT_YOUR_OFFICE.get(alternative.level, IN_PERSON_PROVINCE))
     fee = money(alternative.fee_vnd, t)
     if alternative.working_days is None:
         return where, t.render(Msg(AT_THE_COUNTER_FEE, {"fee": fee}))

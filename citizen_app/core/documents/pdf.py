@@ -137,12 +137,12 @@ def render_slip(slip: Slip) -> bytes:
         beside = pdf.l_margin + size + 6
         pdf.set_xy(beside, y + 4)
         pdf.set_font(FAMILY, "", 10)
-        pdf.multi_cell(width - size - 6, 5, slip.qr_caption, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(width - size - 6, 5, slip.qr_caption, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         if slip.qr_url:
             pdf.set_xy(beside, pdf.get_y() + 1)
             pdf.set_text_color(*MUTED)
             pdf.set_font(FAMILY, "", 8)
-            pdf.multi_cell(width - size - 6, 4, slip.qr_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width - size - 6, 4, slip.qr_url, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_text_color(*INK)
         pdf.set_y(max(pdf.get_y(), y + size))
     return bytes(pdf.output())
@@ -155,10 +155,10 @@ def _row(pdf: FPDF, row: Row, label_width: float, value_width: float) -> None:
     pdf.line(pdf.l_margin, y, pdf.l_margin + label_width + value_width, y)
     pdf.set_xy(pdf.l_margin, y + 1.5)
     pdf.set_font(FAMILY, "B", 10)
-    pdf.multi_cell(label_width - 3, 5, row.label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(label_width - 3, 5, row.label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     label_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + label_width, y + 1.5)
     pdf.set_font(FAMILY, "", 10)
     for value in values:
-        pdf.multi_cell(value_width, 5, value, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(value_width, 5, value, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(pdf.l_margin, max(label_bottom, pdf.get_y()) + 1.5)

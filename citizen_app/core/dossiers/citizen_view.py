@@ -31,6 +31,7 @@ from citizen_app.core.dossiers.milestones import received_by_agency, received_in
 from citizen_app.core.dossiers.queries import applicant_dossiers, open_by_code
 from citizen_app.core.dossiers.supplements import OpenRequest, files_for_request, open_request
 from citizen_app.core.dossiers.terms import ProcedureTerms
+from citizen_app.core.forms.schema import FormSchema
 from citizen_app.core.statuses import StatusFacts, facts
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEvent
 
@@ -183,8 +184,14 @@ class CitizenDossierView:
         return self.first_due_at is not None
 
 
-def citizen_view(db: Session, code: str, actor: Actor, now: datetime) -> CitizenDossierView:
-    """One of the citizen's dossiers by its code (``DossierNotFound``/``AccessDenied`` otherwise, audited)."""
+def citizen_view(
+    db: Session, code: str, actor: Actor, now: datetime, *, form: FormSchema | None = None
+) -> CitizenDossierView:
+    """One of the citizen's dossiers by its code (``DossierNotFound``/``AccessDenied`` otherwise, audited).
+
+    ``form`` is the procedure's current form (by default the catalogue's): a supplement request
+    opens only the questions and documents it still has.
+    """
     dossier = open_by_code(db, code, actor)
     events = timeline(db, dossier.id, actor)
     files = dossier_files(db, dossier.id, actor)
@@ -194,7 +201,7 @@ def citizen_view(db: Session, code: str, actor: Actor, now: datetime) -> Citizen
     first = dossier.original_appointment_at
     delayed = bool(first and dossier.appointment_at and dossier.appointment_at != first)
     sent, results = split_files(files, status)
-    request = open_request(dossier, _form_of(dossier.procedure_code))
+    request = open_request(dossier, form if form is not None else _form_of(dossier.procedure_code))
     supplement = None
     if request is not None:
         supplement = Supplement(
@@ -228,7 +235,7 @@ def citizen_view(db: Session, code: str, actor: Actor, now: datetime) -> Citizen
     )
 
 
-def _form_of(procedure_code: str) -> Any:
+def _form_of(procedure_code: str) -> FormSchema | None:
     terms = online_terms(procedure_code)
     return terms.form if terms is not None else None
 
