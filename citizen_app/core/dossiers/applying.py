@@ -32,7 +32,7 @@ from citizen_app.core.dossiers.drafts import DraftView, SaveResult, resume_draft
 from citizen_app.core.dossiers.errors import DossierNotFound
 from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.dossiers.staff_desk import desk_actor
-from citizen_app.core.dossiers.submission import SubmissionResult, fee_due, submit
+from citizen_app.core.dossiers.submission import fee_due, submit
 from citizen_app.core.dossiers.terms import ProcedureTerms
 from citizen_app.core.forms.flow import slot_counts
 from citizen_app.core.i18n import Msg
@@ -153,6 +153,15 @@ def add_files(
     return problem
 
 
+@dataclass(frozen=True)
+class Sent:
+    dossier_id: int
+    # False when an earlier attempt (same key, another tab) had already sent it.
+    created: bool
+    # Newly typed contact details the citizen may keep in their profile (binding → value).
+    reusable: Mapping[str, Any]
+
+
 def send(
     db: Session,
     draft_id: int,
@@ -161,12 +170,18 @@ def send(
     *,
     submission_key: str,
     now: datetime,
-) -> SubmissionResult:
-    """Submit the draft (idempotent by the browser's key); prefill comes from the applicant's profile."""
+) -> Sent:
+    """Submit the draft (idempotent by the browser's key); prefill comes from the applicant's profile.
+
+    Only the citizen may save to their profile, so nothing is offered to an officer at the desk.
+    """
     terms = terms_of(db, draft_id)
     profile = load_profile_view(db, acting.applicant_id)
-    return submit(
+    result = submit(
         db, draft_id, actor_of(user, acting), submission_key=submission_key, terms=terms, profile=profile, now=now
+    )
+    return Sent(
+        dossier_id=result.dossier.id, created=result.created, reusable={} if acting.assisted else dict(result.reusable)
     )
 
 

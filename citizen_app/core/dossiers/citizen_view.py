@@ -235,6 +235,12 @@ def citizen_view(
     )
 
 
+def dossier_id(db: Session, code: str, actor: Actor) -> int:
+    """The id of the dossier with this code, for a reader who may read it (refusals audited): what an
+    action on the page acts on, found again by its code, never taken from the page."""
+    return open_by_code(db, code, actor).id
+
+
 def _form_of(procedure_code: str) -> FormSchema | None:
     terms = online_terms(procedure_code)
     return terms.form if terms is not None else None

@@ -547,12 +547,9 @@ class ApplyState(AppState):
         yield
         try:
             with unit_of_work() as db:
-                result = core.send(
+                sent = core.send(
                     db, self.draft_id, user, self._acting(), submission_key=self._submission_key(key), now=utcnow()
                 )
-                sent_id = result.dossier.id
-                # Only the citizen may save to their profile, so there is nothing to offer the officer.
-                reusable = {} if self._assisted else dict(result.reusable)
         except ValidationFailed as failed:
             self.submitting = False
             self.error_links = self._problem_links(terms.form, failed.errors)
@@ -570,10 +567,10 @@ class ApplyState(AppState):
         except (DossierNotFound, AccessDenied):
             self._not_found()
             return
-        self._reusable, self._reusable_for = reusable, sent_id
+        self._reusable, self._reusable_for = dict(sent.reusable), sent.dossier_id
         self.submitting = False
         self.status = "loading"
-        yield rx.redirect(flow_href(self.locale, sent_id, SENT))
+        yield rx.redirect(flow_href(self.locale, sent.dossier_id, SENT))
 
     def _submission_key(self, key: Any) -> str:
         try:

@@ -35,7 +35,7 @@ from citizen_app.core.dossiers import (
     ValidationFailed,
 )
 from citizen_app.core.dossiers import applying as core
-from citizen_app.core.dossiers.citizen_view import CitizenDossierView, citizen_view, online_terms
+from citizen_app.core.dossiers.citizen_view import CitizenDossierView, citizen_view, dossier_id, online_terms
 from citizen_app.core.dossiers.supplements import OpenRequest
 from citizen_app.core.forms import FormSchema, render_message
 from citizen_app.core.forms import flow as rules
@@ -214,7 +214,7 @@ class DossierState(AppState):
 
     def _dossier_id(self, db: Any, user: AuthenticatedUser) -> int:
         """The dossier this page is about, found again by its code for this citizen (the core checks)."""
-        return dossiers.open_by_code(db, self.dossier_code, Actor.citizen(user)).id
+        return dossier_id(db, self.dossier_code, Actor.citizen(user))
 
     def _after(self, refused: DossierError | None = None, *, notice: str = "") -> None:
         """Reload after an action; a refusal (processing started meanwhile, say) is said above it all."""
