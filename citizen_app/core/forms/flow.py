@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from citizen_app.core.forms.schema import Field, FormSchema, Step
 from citizen_app.core.forms.validation import CommuneChecker, validate_all, validate_step
+from citizen_app.core.i18n import VIETNAM_TZ
 
 DOCUMENTS = "add-documents"
 CHECK = "check-answers"
@@ -34,6 +35,11 @@ RESERVED_PAGES: tuple[str, ...] = (DOCUMENTS, CHECK, SEND, SENT)
 ADDRESS_PARTS = ("province_code", "commune_code", "street")
 # The hidden input that tells how many entries of a repeating group the page drew.
 GROUP_COUNT = "__count"
+
+
+def form_day(now: datetime) -> date:
+    """The day answers are judged on ("not in the future", age limits): today in Vietnam."""
+    return now.astimezone(VIETNAM_TZ).date()
 
 
 # --- the pages -------------------------------------------------------------------------------------------

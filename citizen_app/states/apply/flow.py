@@ -41,7 +41,7 @@ from citizen_app.core.forms import FormSchema, render_message, validate_all, val
 from citizen_app.core.forms import flow as rules
 from citizen_app.core.forms.flow import CHECK, DOCUMENTS, SEND, SENT
 from citizen_app.core.forms.prefill import MSG_FILLED
-from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
+from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.profile import update_profile
 from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
@@ -71,13 +71,8 @@ PROFILE_SAVED = N_("Saved to your profile. Your next form will start with these 
 REFUSED_TYPE = N_("The selected file must be a PDF, JPEG or PNG")
 
 
-def terms_for(code: str) -> ProcedureTerms | None:
-    """Kept for callers of the old name: the core's :func:`online_terms`."""
-    return online_terms(code)
-
-
 def today_in_vietnam() -> date:
-    return utcnow().astimezone(VIETNAM_TZ).date()
+    return rules.form_day(utcnow())
 
 
 class ApplyState(AppState):

@@ -44,7 +44,6 @@ from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
-from citizen_app.states.apply.flow import today_in_vietnam
 from citizen_app.states.apply.scripts import focus
 from citizen_app.states.base import AppState, read_uploads
 from citizen_app.states.session import lost_session_response, session_user
@@ -190,7 +189,7 @@ class DossierState(AppState):
         shown = {f.name: f.error for f in self.fields}
         self.fields = apply_view.question_views(
             form, rules.partial_step(form, self._request.fields), self._answers, t=self._t(),
-            today=today_in_vietnam(), errors=errors, locked=self._request.locked, generation=self._generation,
+            today=rules.form_day(utcnow()), errors=errors, locked=self._request.locked, generation=self._generation,
         )
         if errors is None:
             for view in self.fields:
