@@ -45,11 +45,13 @@ setup: $(VENV)/.installed $(TOOLS)/.installed $(CATALOGUES)
 run: setup
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
-# Debian's chromium (Playwright cannot download its own browser here) and zbar for QR decoding.
+# Debian's chromium (Playwright cannot download its own browser here), zbar for QR decoding, and
+# poppler-utils (pdftoppm) to render the PDFs the app issues so tests can read their QR codes.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ldconfig -p | grep -q libzbar.so || missing="$$missing libzbar0"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi "noto" || missing="$$missing fonts-noto-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

@@ -35,8 +35,9 @@ from citizen_app.core.codes import is_dossier_code, normalize_code_input
 from citizen_app.core.dossiers.access import Actor, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load
+from citizen_app.core.dossiers.milestones import milestones
 from citizen_app.core.i18n import Msg
-from citizen_app.core.statuses import status_label
+from citizen_app.core.statuses import StatusFacts, facts, status_label
 from citizen_app.db.models.dossiers import Dossier
 from citizen_app.settings import Settings, get_settings
 
@@ -65,7 +66,9 @@ class ReceiptSlip:
     procedure_name: Mapping[str, str]
     documents: tuple[ReceiptDocument, ...]
     processing_days: int
-    received_at: datetime
+    # When it was sent (the appointment counts from it), and when the agency received it (None until then).
+    sent_at: datetime
+    received_at: datetime | None
     appointment_at: datetime
     collect_at: Mapping[str, str]
     fee_due_vnd: int
@@ -73,6 +76,10 @@ class ReceiptSlip:
     status: str
     status_label: Msg
     verification_url: str
+
+    @property
+    def status_facts(self) -> StatusFacts:
+        return facts(self.status)
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class PublicVerification:
     receiving_unit: Mapping[str, str] | None = None
     status: str | None = None
     status_label: Msg | None = None
+    sent_at: datetime | None = None
     received_at: datetime | None = None
     appointment_at: datetime | None = None
 
@@ -200,8 +208,11 @@ def _collect_at(dossier: Dossier) -> dict[str, str]:
     return {"vi": counter_vi, "en": counter_en}
 
 
-def slip_from_dossier(dossier: Dossier, settings: Settings | None = None) -> ReceiptSlip:
-    """The slip of a submitted dossier (no access check: use :func:`receipt_for` from pages)."""
+def slip_from_dossier(
+    dossier: Dossier, settings: Settings | None = None, *, received_at: datetime | None = None
+) -> ReceiptSlip:
+    """The slip of a submitted dossier (no access check: use :func:`receipt_for` from pages);
+    ``received_at`` is when the agency received it, if it has."""
     if dossier.code is None or dossier.received_at is None or dossier.appointment_at is None:
         raise InvalidTransition(detail=f"dossier {dossier.id} has not been submitted")
     applicant = dossier.applicant or {}
@@ -225,7 +236,8 @@ def slip_from_dossier(dossier: Dossier, settings: Settings | None = None) -> Rec
         procedure_name=dict(dossier.procedure_name or {}),
         documents=documents,
         processing_days=int(dossier.processing_days or 0),
-        received_at=dossier.received_at,
+        sent_at=dossier.received_at,
+        received_at=received_at,
         appointment_at=dossier.appointment_at,
         collect_at=_collect_at(dossier),
         fee_due_vnd=int(dossier.fee_due_vnd or 0),
@@ -240,7 +252,8 @@ def receipt_for(db: Session, dossier_id: int, actor: Actor, settings: Settings |
     """The slip for the applicant or staff of the receiving agency (others refused and audited)."""
     dossier = load(db, dossier_id)
     require_read(db, actor, dossier, action="receipt.read")
-    return slip_from_dossier(dossier, settings)
+    received_at = milestones(db, dossier.id, dossier.received_at).received_at
+    return slip_from_dossier(dossier, settings, received_at=received_at)
 
 
 def find_by_code(db: Session, code: str) -> Dossier:
@@ -265,6 +278,7 @@ def verify_receipt(db: Session, token: str, settings: Settings | None = None) ->
         receiving_unit=dict(dossier.receiving_unit or {}),
         status=dossier.status,
         status_label=status_label(dossier.status),
-        received_at=dossier.received_at,
+        sent_at=dossier.received_at,
+        received_at=milestones(db, dossier.id, dossier.received_at).received_at,
         appointment_at=dossier.appointment_at,
     )

@@ -12,11 +12,11 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.applications.layout import signed_out
 from citizen_app.states.tracking import NotificationsState
-from citizen_app.states.tracking.views import NotificationRow
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
 from citizen_app.ui.shell import href, shell
+from citizen_app.ui.tracking_view import NotificationRow
 
 S = NotificationsState
 

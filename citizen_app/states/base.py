@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from citizen_app.core.dossiers.applying import Upload
 from citizen_app.core.i18n import Msg, Translator, get_translator, normalize_locale
 from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header
 
@@ -56,3 +57,13 @@ class AppState(rx.State):
     def load_session(self) -> None:
         """First on_load of every page: refresh the header's signed-in state."""
         self._current_user()
+
+
+async def read_uploads(files: list[rx.UploadFile], max_file_mb: int) -> list[Upload]:
+    """The picked files for the core to check. One byte past the limit is enough for it to say
+    "too large", so never more than that is held in memory."""
+    limit = max_file_mb * 1024 * 1024
+    return [
+        Upload(filename=upload.name or "file", data=await upload.read(limit + 1), declared_type=upload.content_type)
+        for upload in files
+    ]

@@ -1,6 +1,6 @@
 """Questions drawn from a procedure's form schema, and document upload slots (GOV.UK patterns, phone first).
 
-The shapes come from ``citizen_app.states.apply.views`` (plain dataclasses the state fills):
+The shapes come from ``citizen_app.ui.apply_view`` (plain dataclasses the state fills):
 :class:`FieldView` for a question, :class:`ControlView` for one control of a group entry,
 :class:`SlotView` for a document slot, :class:`ErrorLink` for the error summary. Pages
 pass the state's list vars and a :class:`FieldEvents` saying which handlers to call::
@@ -28,7 +28,7 @@ from reflex_components_core.el.elements.inline import A
 
 from citizen_app.core import admin_units
 from citizen_app.core.i18n import Translator
-from citizen_app.states.apply.views import ControlView, ErrorLink
+from citizen_app.ui.apply_view import ControlView, ErrorLink
 from citizen_app.ui.links import app_link
 
 # Phones offer "Camera" and "Files" for these; the server checks the content whatever the name says.

@@ -3,8 +3,8 @@
     GET /files/{attachment_id}             the file (inline; ``?download=1`` to save it)
     GET /files/{attachment_id}/thumbnail   its 256 px JPEG preview (images only)
 
-Anyone else gets 404, as if the file did not exist; the core writes the refusal to the
-audit trail. Files live outside the web root under random names (core.attachments);
+Anyone else gets 404, as if the file did not exist; the core decides who the person reads
+as (``core.dossiers.readers``) and writes the refusal to the audit trail. Files live outside the web root under random names (core.attachments);
 this route only streams what ``open_attachment`` allows.
 """
 
@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from citizen_app.core.attachments import open_attachment
-from citizen_app.core.dossiers import AccessDenied, Actor, DossierNotFound
+from citizen_app.core.dossiers import AccessDenied, DossierNotFound, readers
 from citizen_app.core.i18n import normalize_locale
 from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header, login_url
 from citizen_app.db.engine import unit_of_work
@@ -25,13 +24,6 @@ from citizen_app.web.templating import render
 
 def signed_in(request: Request) -> AuthenticatedUser | None:
     return check_cookie_header(request.headers.get("cookie")).user
-
-
-def actors_for(user: AuthenticatedUser) -> list[Actor]:
-    """Who the person may act as, most likely first: staff read their agency's dossiers, citizens their own."""
-    if user.is_staff:
-        return [Actor.staff(user), Actor.citizen(user)]
-    return [Actor.citizen(user)]
 
 
 def not_found(request: Request, locale: str | None = None) -> Response:
@@ -52,17 +44,11 @@ def _send(request: Request, *, thumbnail: bool) -> Response:
         if request.headers.get("sec-fetch-mode") == "navigate" and not thumbnail:
             return RedirectResponse(login_url(request.url.path), status_code=303)
         return not_found(request)
-    download = None
-    for actor in actors_for(user):
-        try:
-            with unit_of_work() as db:
-                download = open_attachment(db, attachment_id, actor, thumbnail=thumbnail)
-            break
-        except AccessDenied:
-            continue
-        except DossierNotFound:
-            break
-    if download is None:
+    try:
+        with unit_of_work() as db:
+            # Who reads it (the applicant, or staff of the receiving agency) is the core's decision.
+            download = readers.attachment(db, attachment_id, user, thumbnail=thumbnail)
+    except (AccessDenied, DossierNotFound):
         return not_found(request)
     disposition = "attachment" if request.query_params.get("download") == "1" else "inline"
     response = FileResponse(

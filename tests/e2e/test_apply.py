@@ -54,6 +54,23 @@ def decode_qr(png: bytes) -> str:
     return symbols[0].data.decode("utf-8")
 
 
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def pdf_qr(data: bytes, folder: Path) -> str:
+    """The QR code on the PDF's first page, rendered by poppler (pdftoppm) and read by zbar."""
+    import subprocess
+
+    source = folder / "receipt.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(source), str(folder / "page")], check=True)
+    (page,) = folder.glob("page*.png")
+    return decode_qr(page.read_bytes())
+
+
 def wait_for_page(app: AppPage, page: str) -> int:
     """Wait for a page of the flow to be open and loaded; returns the draft id."""
     return wait_for_page_in(app, "vi", page)
@@ -107,7 +124,7 @@ def database(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 # ---- the journey of the issue's "Done when" ----------------------------------------------------------
 
 
-def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: AppPage, open_app) -> None:  # type: ignore[no-untyped-def]
+def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: AppPage, open_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     phone.goto("/vi/")
     sign_in(phone, "an.nguyen")
     phone.fill("home-search-input", "đăng ký thường trú")
@@ -206,7 +223,12 @@ def test_apply_for_permanent_residence_then_the_qr_proves_the_receipt(phone: App
     assert re.fullmatch(r"https?://[^/]+/v/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", url), url
     with phone.page.expect_download() as saved:
         phone.click("receipt-download")
-    assert saved.value.suggested_filename.endswith(".html")
+    assert saved.value.suggested_filename.endswith(".pdf")
+    pdf = Path(saved.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf)
+    assert code in text and "Nguyễn Văn An" in text and "GIẤY TIẾP NHẬN HỒ SƠ" in text
+    assert pdf_qr(pdf, tmp_path) == url
 
     # At the counter with no signal: the phone still opens the receipt.
     receipt_path = phone.path
@@ -466,7 +488,8 @@ def test_a_double_tap_and_a_second_tab_make_one_dossier(
     assert "receipt-80mm" in (other.page.locator("body").get_attribute("class") or "")
     download = other.page.request.get(f"{other.base_url}/vi/receipts/{code}?download=1")
     assert download.ok and "attachment" in download.headers["content-disposition"]
-    assert code in download.text()
+    assert download.headers["content-type"] == "application/pdf"
+    assert code in pdf_text(download.body())
 
     # The files and the receipt are the applicant's: anyone else gets "not found" (and is audited).
     attachment_id = database.execute(
@@ -578,7 +601,14 @@ def test_answers_typed_offline_are_kept_on_the_phone_and_saved_when_the_connecti
 
 
 def test_a_level_1_account_is_told_why_and_what_to_do(phone: AppPage) -> None:
+    phone.page.set_viewport_size({"width": 360, "height": 800})  # the cheapest phones the app is laid out for
     sign_in(phone, "cuong.le", next_path="/vi/services/1.001456/apply")
     expect(phone.get("assurance-gate")).to_contain_text("mức độ 2")
     expect(phone.get("start-now")).to_have_count(0)
+    # Above the fold, with where to apply in person instead.
+    expect(phone.get("apply-in-person")).to_contain_text("Nộp hồ sơ tại")
+    expect(phone.get("apply-in-person-terms")).not_to_be_empty()
+    assert phone.page.evaluate("() => window.scrollY") == 0
+    box = phone.get("apply-in-person").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, box
     phone.assert_accessible()

@@ -160,6 +160,10 @@ def test_my_applications_lists_a_new_dossier_and_the_citizen_withdraws_it(phone:
     expect(phone.get("dossier-status")).to_have_attribute("data-status", "submitted")
     expect(phone.get("dossier-status")).to_have_text("Đã nộp")
     expect(phone.get("dossier-unit")).to_contain_text("Ba Đình")
+    # Sent, with the time it was sent; not "received" until the agency has received it.
+    expect(phone.get("dossier-sent")).to_contain_text(re.compile(r"\d{2}:\d{2} ngày \d{2}/\d{2}/\d{4}"))
+    expect(phone.get("dossier-received")).to_have_count(0)
+    expect(phone.get("dossier")).not_to_contain_text("Đã tiếp nhận")
     expect(phone.get("dossier-due")).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
     expect(phone.get("dossier-fee")).to_contain_text("10.000")
     expect(phone.get("dossier-timeline").locator("li")).to_have_count(1)
@@ -363,6 +367,8 @@ def test_public_lookup_shows_the_status_without_personal_data_and_is_rate_limite
     expect(result).to_be_visible()
     expect(stranger.get("track-result-code")).to_have_text(code)
     expect(stranger.get("track-status")).to_have_text("Đã nộp")
+    expect(stranger.get("track-sent")).to_contain_text(re.compile(r"\d{2}:\d{2} ngày \d{2}/\d{2}/\d{4}"))
+    expect(stranger.get("track-received")).to_have_count(0)  # sent, not yet received by the agency
     expect(stranger.get("track-unit")).to_contain_text("Ba Đình")
     expect(stranger.get("track-procedure")).to_have_text("Đăng ký thường trú")
     expect(stranger.get("track-due")).to_have_text(re.compile(r"^\d{2}/\d{2}/\d{4}$"))

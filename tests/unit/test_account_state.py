@@ -18,8 +18,9 @@ from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.db.models.identity import AuthSession, UserProfile
 from citizen_app.idp.accounts import ACCOUNTS
-from citizen_app.states.account import AccountState, change_rows, changes_from_form, field_errors
+from citizen_app.states.account import AccountState
 from citizen_app.states.base import AppState
+from citizen_app.ui.account_view import change_rows, changes_from_form, field_errors
 
 SCOPES = {"openid", "profile", "vneid_identity", "phone", "email", "address"}
 ACCOUNT = "/vi/account"

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
+from pathlib import Path
 
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from pyzbar import pyzbar
 from sqlalchemy import Engine, func, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -14,8 +21,9 @@ from citizen_app.core.i18n import get_translator
 from citizen_app.db.engine import unit_of_work
 from citizen_app.db.models.audit import AuditEvent
 from citizen_app.db.models.dossiers import Dossier
+from citizen_app.ui import receipt_view as receipt_routes
 from citizen_app.web import files
-from citizen_app.web import receipts as receipt_routes
+from citizen_app.web import receipts as routes
 from tests.unit.dossiers.forms_fixtures import complete_answers
 from tests.unit.dossiers.helpers import draft_with_file, submit
 from tests.unit.test_apply_state import sign_in
@@ -24,7 +32,7 @@ VI, EN = get_translator("vi"), get_translator("en")
 
 
 def client(raw: str | None = None, **headers: str) -> TestClient:
-    app = Starlette(routes=[*files.routes, *receipt_routes.routes])
+    app = Starlette(routes=[*files.routes, *routes.routes])
     test_client = TestClient(app, follow_redirects=False, headers=headers)
     if raw:
         test_client.cookies.set("citizen_session", raw)
@@ -69,7 +77,50 @@ def test_the_receipt_shows_every_slip_field_in_the_readers_language(engine: Engi
     narrow = client(raw).get(f"/vi/receipts/{code}?format=80mm").text
     assert "receipt-80mm" in narrow and "size: 80mm auto" in narrow
     saved = client(raw).get(f"/vi/receipts/{code}?download=1")
-    assert saved.headers["content-disposition"] == f'attachment; filename="giay-tiep-nhan-{code}.html"'
+    assert saved.headers["content-disposition"] == f'attachment; filename="giay-tiep-nhan-{code}.pdf"'
+    assert saved.headers["content-type"] == "application/pdf" and saved.content.startswith(b"%PDF-")
+    assert saved.headers["cache-control"] == "private, no-cache"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def qr_codes_of(data: bytes, tmp_path: Path) -> list[str]:
+    """Every QR code on the PDF's pages, rendered by poppler as a printer would."""
+    source = tmp_path / "slip.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(tmp_path / "page")], check=True)
+    found: list[str] = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        found += [code.data.decode() for code in pyzbar.decode(Image.open(page))]
+    return found
+
+
+def test_the_downloaded_receipt_is_a_pdf_a_with_the_slip_and_its_qr(engine: Engine, tmp_path: Path) -> None:
+    code, _attachment, raw = sent_by("an.nguyen")
+    saved = client(raw).get(f"/vi/receipts/{code}?download=1")
+    text = pdf_text(saved.content)
+    for expected in (code, "Nguyễn Văn An", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Giấy tờ chỗ ở hợp pháp (1 tệp điện tử)",
+                     "Thời điểm nộp hồ sơ", "Cơ quan đã tiếp nhận Chưa tiếp nhận", "Lệ phí phải nộp 10.000 ₫",
+                     "Thời gian giải quyết theo quy"):
+        assert expected in text, expected
+    reader = PdfReader(io.BytesIO(saved.content))
+    root = reader.trailer["/Root"]
+    # PDF/A-2b: XMP metadata naming the part, an output intent, every font embedded.
+    assert "/OutputIntents" in root and root["/Lang"] == "vi"
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor, font
+    if subprocess.run(["which", "pdftoppm"], capture_output=True).returncode != 0:
+        pytest.fail("pdftoppm (poppler-utils) is needed to read the QR: `make system-deps`")
+    (url,) = qr_codes_of(saved.content, tmp_path)
+    assert receipts.verify_token(url.rsplit("/v/", 1)[1]) == code
+    english = pdf_text(client(raw).get(f"/en/receipts/{code}?download=1").content)
+    assert "RECEIPT OF APPLICATION AND APPOINTMENT FOR THE RESULT" in english and "₫10,000" in english
 
 
 def test_only_the_applicant_and_the_receiving_agency_see_the_receipt_and_files(engine: Engine) -> None:
@@ -131,8 +182,9 @@ def test_receipt_and_verification_views(engine: Engine) -> None:
     view = receipt_routes.receipt_view(slip, EN)
     assert view.processing_time == "3 working days" and view.channel == "Online" and view.status == "Submitted"
     assert view.documents[0].detail == "1 electronic file"
-    assert re.match(r"\d{2}:\d{2}, \d{1,2} \w{3} \d{4}", view.received_at)
+    assert re.match(r"\d{2}:\d{2}, \d{1,2} \w{3} \d{4}", view.sent_at)
+    assert view.received_at == "Not yet: the agency will receive it and tell you"
     public = receipt_routes.verification_view(checked, VI)
     assert public.genuine and public.status == "Đã nộp" and re.match(r"\d{2}/\d{2}/\d{4}$", public.appointment_at)
     assert receipt_routes.verification_view(receipts.PublicVerification(genuine=False), VI).code == ""
-    assert receipt_routes.download_name("004.00.20.H01-261122-0001") == "giay-tiep-nhan-004.00.20.H01-261122-0001.html"
+    assert receipt_routes.download_name("004.00.20.H01-261122-0001") == "giay-tiep-nhan-004.00.20.H01-261122-0001.pdf"

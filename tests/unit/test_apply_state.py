@@ -131,6 +131,8 @@ def test_the_start_page_says_what_it_takes_and_who_may_start(engine: Engine) -> 
     gated = state_of(ApplyStartState, raw, "/en/services/1.001456/apply")
     ApplyStartState.load.fn(gated)
     assert "level 2" in gated.blocked and "chip-based citizen ID card" in gated.blocked
+    # …and where to apply in person instead, with what it costs and takes there.
+    assert gated.in_person.startswith("Apply at ") and gated.in_person_terms.startswith("At the counter: ")
     assert ApplyStartState.start.fn(gated) is None  # nothing started
     with unit_of_work() as db:
         assert db.scalar(select(func.count(Dossier.id))) == 0

@@ -1,17 +1,26 @@
-"""The apply-online view models: questions from the schema, posted forms back to answers, errors, summaries."""
+"""The apply-online view models: questions from the schema, errors, summaries, documents, the confirmation.
+
+The flow's rules (pages, posted answers, answer paths) are the core's: tests/unit/dossiers/test_form_flow.py.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from citizen_app.core.dossiers.citizen_view import FileItem
 from citizen_app.core.forms import prefill, validate_all, validate_step
 from citizen_app.core.i18n import Msg, get_translator
-from citizen_app.states.apply import views
-from citizen_app.states.apply.flow import reusable_rows
 from citizen_app.states.apply.scripts import collect_form_js
+from citizen_app.ui import apply_view as views
+from citizen_app.ui.apply_view import reusable_rows
 from tests.unit.dossiers.forms_fixtures import TODAY, complete_answers, form, profile
 
 VI, EN = get_translator("vi"), get_translator("en")
+
+
+def item(file_id: int, slot: str, name: str, size: int, kind: str) -> FileItem:
+    return FileItem(id=file_id, slot=slot, name=name, size_bytes=size, kind=kind, stage="draft",
+                    uploaded_at=datetime(2026, 11, 16, 2, tzinfo=UTC))
 
 
 def fields_by_name(step: str, answers: dict, **options) -> dict[str, views.FieldView]:  # type: ignore[no-untyped-def]
@@ -31,26 +40,9 @@ def test_flow_addresses_and_their_order() -> None:
     assert views.parse_flow_path("/vi/apply/abc/x").draft_id is None
     assert views.parse_flow_path("/vi/services/1.004222/apply").draft_id is None
     assert views.code_from_start_path("/vi/services/1.004222/apply") == "1.004222"
-    assert views.page_sequence(schema) == ["applicant", "residence", "add-documents", "check-answers", "send-application"]
-    assert views.next_page(schema, "applicant") == "residence"
-    assert views.next_page(schema, "residence") == "add-documents"
-    assert views.previous_page(schema, "applicant") is None
-    assert views.previous_page(schema, "check-answers") == "add-documents"
     assert views.progress_text(schema, "residence", VI) == "Bước 2 / 3"
     assert views.progress_text(schema, "add-documents", EN) == "Step 3 of 3"
     assert views.progress_text(schema, "check-answers", EN) == ""
-    # Reserved page names cannot be step ids (those are snake_case).
-    assert all("-" in page for page in views.RESERVED_PAGES)
-
-
-def test_a_resumed_draft_continues_at_the_first_unfinished_page() -> None:
-    schema = form()
-    answers = prefill(schema, profile()).answers
-    assert views.first_unfinished_page(schema, {}, {}, TODAY, communes=False) == "applicant"
-    assert views.first_unfinished_page(schema, answers, {}, TODAY, communes=False) == "residence"
-    done = complete_answers()
-    assert views.first_unfinished_page(schema, done, {}, TODAY, communes=False) == "add-documents"
-    assert views.first_unfinished_page(schema, done, {"proof_of_residence": 1}, TODAY, communes=False) == "check-answers"
 
 
 # ---- questions -------------------------------------------------------------------------------------
@@ -114,81 +106,6 @@ def test_error_summary_links_address_parts_and_documents() -> None:
     assert "slot-proof_of_residence" in anchors
 
 
-# ---- posted forms ----------------------------------------------------------------------------------
-
-
-def test_the_posted_step_becomes_answers_for_the_core() -> None:
-    step = form().step("residence")
-    posted = {
-        "new_address.province_code": "01",
-        "new_address.commune_code": "00004",
-        "new_address.street": " 12 Đội Cấn ",
-        "reason": "other",
-        "reason_other": "Lý do",
-        "household_size": "3",
-        "members.__count": "2",
-        "members.0.name": "",
-        "members.1.name": "Bình",
-        "members.1.relation": "child",
-        "declaration": "on",
-        "something_else": "ignored",
-    }
-    assert views.answers_from_form(step, posted) == {
-        "new_address": {"province_code": "01", "commune_code": "00004", "street": "12 Đội Cấn"},
-        "reason": "other",
-        "reason_other": "Lý do",
-        "household_size": "3",
-        "members": [{"name": ""}, {"name": "Bình", "relation": "child"}],
-        "declaration": True,
-    }
-    # An unticked box is not posted; radios with nothing chosen say nothing; a bool from a ref is fine.
-    unticked = views.answers_from_form(step, {"members.__count": "0"})
-    assert unticked == {"members": [], "declaration": False}
-    assert views.answers_from_form(step, {"declaration": True})["declaration"] is True
-
-
-def test_group_intents_add_and_remove_entries() -> None:
-    step = form().step("residence")
-    answers: dict = {"members": [{"name": "A"}, {"name": "B"}]}
-    assert views.apply_intent("remove:members:0", step, answers) and answers["members"] == [{"name": "B"}]
-    assert views.apply_intent("add:members", step, answers) and answers["members"] == [{"name": "B"}, {}]
-    assert views.apply_intent("add:members", step, answers)
-    assert not views.apply_intent("add:members", step, answers)  # max_items is 3
-    assert not views.apply_intent("remove:members:9", step, answers)
-    assert not views.apply_intent("add:reason", step, answers)
-    assert not views.apply_intent("back", step, answers)
-
-
-def test_a_step_that_passed_is_stored_cleaned_and_problems_as_typed() -> None:
-    schema = form()
-    step = schema.step("applicant")
-    raw = {"phone": "+84 912 345 678", "email": "bad"}
-    result = validate_step(schema, "applicant", {**complete_answers(), **raw}, TODAY, communes=False)
-    saved = views.answers_to_save(raw, result.answers, step)
-    assert saved["phone"] == "0912345678" and saved["email"] == "bad"
-
-
-def test_set_path_writes_inside_addresses_and_group_entries() -> None:
-    answers: dict = {"members": [{"name": "A"}]}
-    views.set_path(answers, "members.2.name", "C")
-    views.set_path(answers, "new_address.street", "5 Lê Lợi")
-    views.set_path(answers, "phone", "0912")
-    assert answers == {
-        "members": [{"name": "A"}, {}, {"name": "C"}],
-        "new_address": {"street": "5 Lê Lợi"},
-        "phone": "0912",
-    }
-
-
-def test_only_controls_the_form_draws_are_accepted_by_name() -> None:
-    schema = form()
-    for name in ("phone", "new_address.street", "new_address.province_code", "members.0.name", "members.2.relation"):
-        assert views.answer_path_ok(schema, name), name
-    for name in ("nope", "phone.x", "new_address", "new_address.city", "members", "members.3.name",
-                 "members.999999.name", "members.0.nope", "members.x.name", "members.0"):
-        assert not views.answer_path_ok(schema, name), name
-
-
 def test_collecting_the_form_quotes_the_intent() -> None:
     code = collect_form_js("back")
     assert code.endswith('intent: "back"}; })()') and "step-form" in code
@@ -200,7 +117,7 @@ def test_collecting_the_form_quotes_the_intent() -> None:
 def test_check_your_answers_reads_answers_back_in_the_readers_language() -> None:
     schema = form()
     filled = prefill(schema, profile())
-    files = [views.attachment_view(7, "proof_of_residence", "so-do.jpg", 5000, "thumbnail", EN)]
+    files = [views.attachment_view(item(7, "proof_of_residence", "so-do.jpg", 5000, "thumbnail"), EN)]
     sections = views.summary_sections(schema, complete_answers(), t=EN, draft_id=5, provenance=filled.provenance,
                                       locked=filled.locked, attachments=files)
     rows = {row.key: row for section in sections for row in section.rows}
@@ -218,12 +135,12 @@ def test_check_your_answers_reads_answers_back_in_the_readers_language() -> None
 
 def test_document_slots_and_file_sizes() -> None:
     schema = form()
-    files = [views.attachment_view(3, "proof_of_residence", "a.pdf", 2_500_000, "pdf", VI)]
+    files = [views.attachment_view(item(3, "proof_of_residence", "a.pdf", 2_500_000, "pdf"), VI)]
     slots = views.slot_views(schema, files, VI, {"proof_of_residence": "Lỗi"})
     assert (slots[0].limit, slots[0].can_add, slots[0].error, slots[0].upload_id) == ("Tối đa 2 tệp", True, "Lỗi", "upload-0")
     assert files[0].size == "2,4 MB" and files[0].thumbnail_url == "" and files[0].file_url == "/files/3"
     assert views.file_size(1000, EN) == "1 KB"
-    assert views.attachment_view(4, "x", "b.jpg", 1, "thumbnail", EN).thumbnail_url == "/files/4/thumbnail"
+    assert views.attachment_view(item(4, "x", "b.jpg", 1, "thumbnail"), EN).thumbnail_url == "/files/4/thumbnail"
 
 
 def test_reusable_contact_details_are_listed_in_words() -> None:
@@ -241,3 +158,20 @@ def test_reusable_contact_details_are_listed_in_words() -> None:
 def test_messages_render_in_both_languages() -> None:
     assert VI.render(Msg(views.STEP_PROGRESS, {"number": 1, "total": 4})) == "Bước 1 / 4"
     assert date(2026, 1, 1) < TODAY
+
+
+def test_problems_found_at_the_end_link_to_the_page_they_are_on() -> None:
+    schema = form()
+    answers = {"members": [{}, {"name": "Bình", "relation": "spouse", "member_id": "12"}]}
+    errors = validate_all(schema, answers, {}, TODAY, communes=False).errors
+    links = {link.anchor: link.text for link in views.problem_links(schema, errors, answers, draft_id=9, t=EN)}
+    assert "/en/apply/9/residence?return=check#f-members-1-member_id" in links
+    assert "/en/apply/9/add-documents?return=check#slot-proof_of_residence" in links
+    assert links["/en/apply/9/residence?return=check#f-members-1-member_id"].endswith("(step: New permanent residence)")
+
+
+def test_the_fee_and_what_happens_next_in_both_languages() -> None:
+    assert views.fee_text(10_000, VI).startswith("Lệ phí: 10.000")
+    assert views.fee_text(0, EN) == "There is no fee for this application."
+    assert views.what_next("Phường Ba Đình", "19/11/2026", EN).endswith("Your result is due on 19/11/2026.")
+    assert views.limits_text(10, 30, EN).endswith("up to 10 MB each and 30 MB in all.")

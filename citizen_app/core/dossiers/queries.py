@@ -18,8 +18,9 @@ from citizen_app.core.codes import InvalidDossierCode, normalize_code_input, par
 from citizen_app.core.dossiers.access import Actor, deny, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound
 from citizen_app.core.dossiers.lifecycle import is_overdue
+from citizen_app.core.dossiers.milestones import milestones
 from citizen_app.core.i18n import N_, Msg
-from citizen_app.core.statuses import IN_PROGRESS
+from citizen_app.core.statuses import IN_PROGRESS, StatusFacts, facts
 from citizen_app.db.models.dossiers import Dossier
 
 MSG_NOT_GENUINE = N_("This receipt is not genuine")
@@ -113,9 +114,15 @@ class PublicStatus:
     procedure_name: dict[str, str]
     receiving_unit: dict[str, str]
     status: str
+    # Sent (the submission), and received by the agency: None until an officer has received it.
+    sent_at: datetime | None
     received_at: datetime | None
     appointment_at: datetime | None
     overdue: bool
+
+    @property
+    def status_facts(self) -> StatusFacts:
+        return facts(self.status)
 
 
 def public_lookup(db: Session, code: str, pid_last4: str, *, now: datetime) -> PublicStatus | None:
@@ -130,12 +137,14 @@ def public_lookup(db: Session, code: str, pid_last4: str, *, now: datetime) -> P
     dossier = db.scalar(select(Dossier).where(Dossier.code == parsed))
     if dossier is None or dossier.applicant_pid_last4 != second:
         return None
+    moments = milestones(db, dossier.id, dossier.received_at)
     return PublicStatus(
         code=parsed,
         procedure_name=dict(dossier.procedure_name or {}),
         receiving_unit=dict(dossier.receiving_unit or {}),
         status=dossier.status,
-        received_at=dossier.received_at,
+        sent_at=moments.sent_at,
+        received_at=moments.received_at,
         appointment_at=dossier.appointment_at,
         overdue=is_overdue(dossier, now),
     )

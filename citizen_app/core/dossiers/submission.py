@@ -56,6 +56,17 @@ class SubmissionResult:
     reusable: dict[str, Any]
 
 
+def channel_for(assisted: bool) -> str:
+    """The channel an application goes through: ``counter`` when an officer types it in with the
+    citizen at the desk (assisted submission), else ``online``. Fees and processing times differ by it."""
+    return "counter" if assisted else "online"
+
+
+def fee_due(terms: ProcedureTerms, *, assisted: bool) -> int:
+    """What the application will cost, in dong, as the declaration page announces it and submission records it."""
+    return terms.fee_for(channel_for(assisted))
+
+
 def _default_names() -> tuple[UnitNames, UnitNames]:
     try:
         from citizen_app.core import admin_units
@@ -273,7 +284,7 @@ def submit(
         return _already(db, dossier, actor, terms, profile)
 
     province_name, commune_name = names or _default_names()
-    channel = "counter" if staff_assisted else "online"
+    channel = channel_for(staff_assisted)
     received_at = now.astimezone(UTC)
     appointment = calendar.add_working_days(received_at, terms.days_for(channel)).astimezone(UTC)
     pid = _bound_value(terms, outcome.answers, "identity.personal_id") or (
@@ -298,7 +309,7 @@ def submit(
     dossier.applicant_pid_last4 = str(pid)[-4:] if pid else None
     dossier.documents = _documents_received(terms, counts, documents)
     dossier.processing_days = terms.days_for(channel)
-    dossier.fee_due_vnd = terms.fee_for(channel)
+    dossier.fee_due_vnd = fee_due(terms, assisted=staff_assisted)
     dossier.received_at = received_at
     dossier.appointment_at = appointment
     dossier.original_appointment_at = appointment

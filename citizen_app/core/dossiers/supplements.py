@@ -9,9 +9,10 @@ open), is validated, and moves the dossier back to ``processing``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,72 @@ MSG_NAME_SOMETHING = N_("Choose at least one answer or document the applicant mu
 MSG_UNKNOWN_FIELD = N_("This question is not part of the form")
 MSG_LOCKED_FIELD = N_("This answer comes from VNeID and cannot be changed by the applicant")
 MSG_ADD_FILES = N_("Add the requested document")
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """An outstanding supplement request as the applicant answers it.
+
+    ``fields`` and ``slots`` are those the procedure's current form still has, in the order the
+    officer named them; ``locked`` the verified answers no request can reopen. ``key`` tells one
+    request from the next (a screen keeps the answers being edited for the same key only).
+    """
+
+    key: str
+    message: str
+    asked_at: datetime | None
+    fields: tuple[str, ...]
+    slots: tuple[str, ...]
+    locked: tuple[str, ...]
+
+    @property
+    def answerable_online(self) -> bool:
+        """Something the form can ask for; a request naming nothing the form knows is answered at the counter."""
+        return bool(self.fields or self.slots)
+
+    def may_edit(self, field_id: str) -> bool:
+        return field_id in self.fields and field_id not in self.locked
+
+
+def open_request(dossier: Dossier, form: FormSchema | None) -> OpenRequest | None:
+    """The request the applicant may answer now, or None (none outstanding)."""
+    request = dossier.supplement_request or {}
+    if dossier.status != "supplement_requested" or not request:
+        return None
+    asked = str(request.get("requested_at") or "")
+    known_fields = [f for f in request.get("fields", []) if form is not None and form.field(f) is not None]
+    known_slots = [s for s in request.get("attachments", []) if form is not None and form.attachment(s) is not None]
+    return OpenRequest(
+        key=f"{dossier.id}@{asked}",
+        message=str(request.get("message") or ""),
+        asked_at=datetime.fromisoformat(asked) if asked else None,
+        fields=tuple(known_fields),
+        slots=tuple(known_slots),
+        locked=tuple(sorted(dossier.locked_values or {})),
+    )
+
+
+class _FileLike(Protocol):
+    @property
+    def stage(self) -> str: ...
+    @property
+    def slot(self) -> str: ...
+    @property
+    def uploaded_at(self) -> datetime: ...
+
+
+F = TypeVar("F", bound=_FileLike)
+
+
+def files_for_request(files: Iterable[F], request: OpenRequest) -> list[F]:
+    """The files sent for this request only: those sent for an earlier one were judged then."""
+    return [
+        item
+        for item in files
+        if item.stage == "supplement"
+        and item.slot in request.slots
+        and (request.asked_at is None or item.uploaded_at >= request.asked_at)
+    ]
 
 
 def request_supplement(

@@ -2,7 +2,7 @@
 
 Test ids: ``dossier`` (the page), ``dossier-not-found``, ``dossier-status`` (the status tag; its
 ``data-status`` is the status key), ``dossier-code``, ``dossier-procedure``, ``dossier-unit``,
-``dossier-received``, ``dossier-due``, ``dossier-overdue``, ``dossier-delay`` (the new date and the
+``dossier-sent``, ``dossier-received`` (once the agency has received it), ``dossier-due``, ``dossier-overdue``, ``dossier-delay`` (the new date and the
 apology), ``dossier-fee``, ``dossier-rejection``, ``dossier-receipt``, ``dossier-timeline`` (its items
 ``timeline-<i>``, newest first), ``dossier-files``, ``dossier-notice``, ``dossier-problem``;
 supplement: ``supplement`` (the request), ``supplement-message``, the form fields of ``ui/form_fields``
@@ -19,9 +19,8 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.applications.layout import signed_out
-from citizen_app.states.apply.flow import collect_form_js
+from citizen_app.states.apply.scripts import collect_form_js
 from citizen_app.states.tracking import DossierState
-from citizen_app.states.tracking.views import FileRow, TimelineRow
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.form_fields import (
     FieldEvents,
@@ -35,6 +34,7 @@ from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
 from citizen_app.ui.shell import href, shell
+from citizen_app.ui.tracking_view import FileRow, TimelineRow
 
 S = DossierState
 # Upload zones hold React hooks, so they sit at fixed positions; a request names at most this many documents.
@@ -51,7 +51,9 @@ def _summary(t: Translator) -> rx.Component:
     return rx.el.dl(
         _row(_("Dossier code"), S.dossier_code, testid="dossier-code"),
         _row(_("Receiving unit"), S.receiving_unit, testid="dossier-unit"),
-        _row(_("Received"), S.sent_at, testid="dossier-received"),
+        _row(_("Sent"), S.sent_at, testid="dossier-sent"),
+        # Only once the agency has received it: before that it has only been sent.
+        rx.cond(S.received_at != "", _row(_("Received by the agency"), S.received_at, testid="dossier-received")),
         _row(
             _("Result due"),
             rx.el.span(S.due),

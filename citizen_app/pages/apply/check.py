@@ -6,7 +6,7 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, back_link, caption_and_title, flow_page, notices
-from citizen_app.states.apply.views import SummaryRow, SummarySection
+from citizen_app.ui.apply_view import SummaryRow, SummarySection
 from citizen_app.ui.form_fields import error_summary
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page

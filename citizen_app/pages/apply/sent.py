@@ -7,7 +7,7 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, flow_page
-from citizen_app.states.apply.flow import ReusableRow
+from citizen_app.ui.apply_view import ReusableRow
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page

@@ -30,6 +30,24 @@ def _document(item: DocumentRow) -> rx.Component:
     )
 
 
+def _gate(t: Translator) -> rx.Component:
+    """Right under the title, so a person who may not apply online learns it (and where to go instead)
+    before reading the rest: on a 360×800 phone it is above the fold."""
+    _ = t.gettext
+    return rx.cond(
+        AppState.signed_in & (S.blocked != ""),
+        rx.el.div(
+            rx.el.h2(_("You cannot apply online yet"), class_name="notice-title"),
+            rx.el.p(S.blocked, data_testid="assurance-gate-text"),
+            rx.el.h3(_("Apply in person instead"), class_name="notice-title"),
+            rx.el.p(S.in_person, data_testid="apply-in-person"),
+            rx.el.p(S.in_person_terms, data_testid="apply-in-person-terms"),
+            class_name="notice notice-warning",
+            data_testid="assurance-gate",
+        ),
+    )
+
+
 def _start_box(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.div(
@@ -37,12 +55,7 @@ def _start_box(t: Translator) -> rx.Component:
             AppState.signed_in,
             rx.cond(
                 S.blocked != "",
-                rx.el.div(
-                    rx.el.h2(_("You cannot apply online yet"), class_name="notice-title"),
-                    rx.el.p(S.blocked, data_testid="assurance-gate-text"),
-                    class_name="notice notice-warning",
-                    data_testid="assurance-gate",
-                ),
+                rx.fragment(),
                 rx.fragment(
                     rx.cond(
                         S.draft_notice != "",
@@ -87,6 +100,7 @@ def _ready(t: Translator) -> rx.Component:
         ),
         rx.el.p(_("Apply online"), class_name="caption"),
         rx.el.h1(S.name, data_testid="start-title"),
+        _gate(t),
         rx.cond(S.summary != "", rx.el.p(S.summary, class_name="lead")),
         rx.el.h2(_("Before you start")),
         rx.el.dl(

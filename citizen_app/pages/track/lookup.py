@@ -3,7 +3,7 @@ applicant's personal ID number. The answer has no personal data; lookups are lim
 
 Test ids: ``track`` (the page), ``track-form``, ``track-code``, ``track-pid``, ``track-submit``,
 ``track-code-error``, ``track-pid-error``, ``track-result`` (``track-result-code``, ``track-status``,
-``track-procedure``, ``track-unit``, ``track-received``, ``track-due``, ``track-overdue``),
+``track-procedure``, ``track-unit``, ``track-sent``, ``track-received`` (once received), ``track-due``, ``track-overdue``),
 ``track-not-found``, ``track-limited`` (``track-message-other``: the same message in the other language).
 """
 
@@ -72,7 +72,9 @@ def _result(t: Translator) -> rx.Component:
         rx.el.dl(
             row(_("Service"), S.found_procedure, "track-procedure"),
             row(_("Receiving unit"), S.found_unit, "track-unit"),
-            row(_("Received"), S.found_received, "track-received"),
+            row(_("Sent"), S.found_sent, "track-sent"),
+            # Only once the agency has received it: before that it has only been sent.
+            rx.cond(S.found_received != "", row(_("Received by the agency"), S.found_received, "track-received")),
             row(_("Result due"), S.found_due, "track-due"),
             class_name="summary-list",
         ),

@@ -12,13 +12,14 @@ import reflex as rx
 
 from citizen_app.core import dossiers, notifications
 from citizen_app.core.dossiers import AccessDenied, Actor, DossierNotFound, InvalidTransition
+from citizen_app.core.dossiers.citizen_view import citizen_applications
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.states.base import AppState
 from citizen_app.states.session import lost_session_response, session_user
-from citizen_app.states.tracking.views import (
+from citizen_app.ui.tracking_view import (
     ApplicationRow,
     DraftRow,
     NotificationRow,
@@ -61,12 +62,11 @@ class ApplicationsState(AppState):
             return None
         t = self._t()
         with unit_of_work() as db:
-            mine = dossiers.applicant_dossiers(db, Actor.citizen(user))
+            mine = citizen_applications(db, Actor.citizen(user), utcnow())
             unread_by = notifications.unread_by_dossier(db, user.user_id)
-            now = utcnow()
-            self.drafts = draft_rows(mine.drafts, t)
-            self.in_progress = application_rows(mine.in_progress, t, now, unread_by)
-            self.finished = application_rows(mine.finished, t, now, unread_by)
+        self.drafts = draft_rows(mine.drafts, t)
+        self.in_progress = application_rows(mine.in_progress, t, unread_by)
+        self.finished = application_rows(mine.finished, t, unread_by)
         self.unread = sum(unread_by.values())
         self.status = "ready"
         return None

@@ -24,7 +24,7 @@ from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
 from citizen_app.states.base import AppState
-from citizen_app.states.tracking.views import tag_class
+from citizen_app.ui.tracking_view import track_result
 
 ENTER_CODE = N_("Enter the dossier code from your receipt")
 ENTER_DIGITS = N_("Enter the last 4 digits of the applicant's personal ID number")
@@ -51,6 +51,8 @@ class TrackState(AppState):
     found_unit: str = ""
     found_status: str = ""
     found_status_class: str = "tag"
+    found_sent: str = ""
+    # Empty until the agency has received it.
     found_received: str = ""
     found_due: str = ""
     found_overdue: bool = False
@@ -69,7 +71,7 @@ class TrackState(AppState):
     def _clear(self) -> None:
         self.code_error = self.pid_error = self.message = self.message_other = self.message_other_lang = ""
         self.found_code = self.found_procedure = self.found_unit = self.found_status = ""
-        self.found_received = self.found_due = ""
+        self.found_sent = self.found_received = self.found_due = ""
         self.found_overdue = False
 
     @rx.event
@@ -103,14 +105,8 @@ class TrackState(AppState):
             self._say(NOT_FOUND)
             return
         self.outcome = "found"
-        self.found_code = found.code
-        self.found_procedure = t.pick(found.procedure_name) if found.procedure_name else ""
-        self.found_unit = t.pick(found.receiving_unit) if found.receiving_unit else ""
-        self.found_status = t.render(dossiers.status_label(found.status))
-        self.found_status_class = tag_class(found.status)
-        self.found_received = t.format_datetime(found.received_at) if found.received_at else ""
-        self.found_due = t.format_date(found.appointment_at) if found.appointment_at else ""
-        self.found_overdue = found.overdue
+        for name, value in vars(track_result(found, t)).items():
+            setattr(self, f"found_{name}", value)
 
     def _say(self, msgid: str) -> None:
         other = other_locale(self.locale)

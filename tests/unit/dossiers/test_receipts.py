@@ -7,6 +7,7 @@ import io
 import os
 import stat
 from dataclasses import fields
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -101,14 +102,18 @@ def test_slip_has_every_field(db_session: Session) -> None:
     assert slip.procedure_name["vi"] == "Đăng ký thường trú"
     assert [(d.name["vi"], d.files) for d in slip.documents] == [("Giấy tờ chỗ ở hợp pháp", 1)]
     assert slip.processing_days == 3
-    assert slip.received_at == NOW
+    assert slip.sent_at == NOW and slip.received_at is None  # sent, not yet received by the agency
     assert get_translator("vi").format_datetime(slip.appointment_at) == "09:00 ngày 19/11/2026"
     assert "Bộ phận Tiếp nhận và Trả kết quả" in slip.collect_at["vi"]
     assert slip.fee_due_vnd == 10_000
     assert receipts.verify_token(slip.verification_url.rsplit("/", 1)[1]) == CODE
     assert slip.status_label.msgid == "Submitted"
     for field in fields(slip):
-        assert getattr(slip, field.name) not in (None, "", {}), field.name
+        if field.name != "received_at":
+            assert getattr(slip, field.name) not in (None, "", {}), field.name
+    dossiers.fire(db_session, dossier_id, "received", officer(db_session), now=NOW + timedelta(hours=2))
+    db_session.commit()
+    assert receipts.receipt_for(db_session, dossier_id, citizen).received_at == NOW + timedelta(hours=2)
 
 
 def test_slip_access(db_session: Session) -> None:
@@ -140,9 +145,11 @@ def test_public_verification_shows_status_and_no_personal_data(db_session: Sessi
         "receiving_unit",
         "status",
         "status_label",
+        "sent_at",
         "received_at",
         "appointment_at",
     }
+    assert (result.sent_at, result.received_at) == (dossier.received_at, NOW)
     assert result.appointment_at == dossier.appointment_at
 
 
