@@ -64,6 +64,7 @@ class ReceiptView:
     channel: str = ""
     status: str = ""
     verification_url: str = ""
+    appointment_provisional: bool = False
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -93,6 +94,7 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         channel=t.render(channel_label(slip.channel)),
         status=t.render(slip.status_label),
         verification_url=slip.verification_url,
+        appointment_provisional=slip.appointment_provisional,
     )
 
 
