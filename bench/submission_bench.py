@@ -136,10 +136,11 @@ def prepare(url: str, count: int, agencies: int) -> list[tuple[int, int, int]]:
 
     from PIL import Image
 
-    from citizen_app.core import attachments, dossiers
+    from citizen_app.core import attachments, dossiers, transaction_hooks
     from citizen_app.core.dossiers import Actor
     from citizen_app.db.models.identity import User
 
+    transaction_hooks.install()  # the attached files follow the transaction, as in the app
     image = io.BytesIO()
     Image.new("RGB", (320, 240), "teal").save(image, "JPEG")
     photo = image.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.core import transaction_hooks
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
@@ -19,6 +20,8 @@ from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.housekeeping import housekeeping_loop
 
+# Attachment files and notification emails follow each transaction's commit or rollback.
+transaction_hooks.install()
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
 get_catalog()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 import citizen_app.commands
+from citizen_app.core import transaction_hooks
 
 
 def command_modules() -> list[ModuleType]:
@@ -39,5 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Commands delete drafts with their files and move dossiers (with their emails): same hooks as the app.
+    transaction_hooks.install()
     args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)

@@ -1,8 +1,10 @@
 """Fixtures shared by every test: settings isolation and databases.
 
 Database tests take ``engine`` (or ``db_session``) and run twice: on a fresh
-SQLite file and on a fresh database on the PostgreSQL server. PostgreSQL tests
-are skipped, with the reason, only when no server can be reached or started.
+SQLite file and on a fresh database on the PostgreSQL server. When no server can
+be reached or started, PostgreSQL tests are skipped with the reason on a
+developer's machine, and FAIL in CI (``CI=true``), where a silent skip would
+pass a change never run against PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,12 +20,20 @@ import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.orm import Session
 
+from citizen_app.core import transaction_hooks
 from citizen_app.db.base import Base
 from citizen_app.db.engine import make_engine, reset_engines
 from citizen_app.db.migrate import upgrade
 from citizen_app.settings import reset_settings_cache
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def transaction_hooks_installed() -> None:
+    """What the app's start-up does: attachment files and emails follow each transaction."""
+    transaction_hooks.install()
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +79,13 @@ def postgres_admin_url() -> str:
         _start_postgres()
         problem = _postgres_reachable()
     if problem:
-        pytest.skip(f"PostgreSQL at {POSTGRES_ADMIN_URL} unreachable and could not be started ({problem})")
+        reason = f"PostgreSQL at {POSTGRES_ADMIN_URL} unreachable and could not be started ({problem})"
+        if IN_CI:
+            pytest.fail(f"{reason}; CI=true: PostgreSQL tests must run, not skip", pytrace=False)
+        pytest.skip(
+            f"{reason}. Start it (pg_ctlcluster <version> main start) or set TEST_POSTGRES_URL; "
+            "under CI=true these tests fail instead"
+        )
     return POSTGRES_ADMIN_URL
 
 

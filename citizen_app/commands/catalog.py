@@ -8,7 +8,7 @@ from pathlib import Path
 
 from citizen_app.core.catalog import check_catalog, reset_catalog
 from citizen_app.core.catalog.index_import import INDEX_FILE, import_index
-from citizen_app.core.catalog.loader import TAXONOMY_FILE, forms_engine_available, load_catalog
+from citizen_app.core.catalog.loader import TAXONOMY_FILE, load_catalog
 from citizen_app.core.catalog.synthetic import generate, write_directory
 from citizen_app.settings import get_settings
 
@@ -45,10 +45,9 @@ def _check(args: argparse.Namespace) -> int:
     if loaded.problems:
         print(f"{len(loaded.problems)} problem(s) in {loaded.files} file(s) of {directory}")
         return 1
-    forms = "forms checked" if forms_engine_available() else "forms checked shallowly (no forms engine)"
     with_form = sum(1 for p in loaded.procedures if p.form is not None)
     print(
-        f"OK: {len(loaded.procedures)} procedures, {with_form} with an online form ({forms}), "
+        f"OK: {len(loaded.procedures)} procedures, {with_form} with an online form (forms checked), "
         f"{len(loaded.taxonomy.fields)} fields, {len(loaded.taxonomy.life_events)} life events in {directory}"
     )
     return 0

@@ -55,15 +55,13 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _holidays(args: argparse.Namespace) -> int:
-    from citizen_app.core.calendar import HolidayDataMissing, default_calendar
+    from citizen_app.core.calendar import DATA_DIR, default_calendar
 
     year = args.year or date.today().year
-    try:
-        data = default_calendar().year(year)
-    except HolidayDataMissing as missing:
-        print(missing)
-        return 1
+    data = default_calendar().year(year)
     print(f"{year} ({data.status})")
+    if data.status == "computed":
+        print(f"  no curated file: computed from the holidays package; add {DATA_DIR / f'{year}.toml'}")
     for day in sorted(data.days_off):
         entry = data.days_off[day]
         mark = " (provisional)" if entry.provisional else ""

@@ -11,7 +11,8 @@
   display. Images get a 256 px JPEG thumbnail beside them; PDFs show an icon.
 * Files follow the transaction: a file written for a row that is rolled back
   is deleted, and a file whose row is deleted is unlinked only once that
-  deletion commits (session hooks below).
+  deletion commits (:mod:`citizen_app.core.attachment_store`, below the
+  dossiers package, which also uses it).
 * :func:`open_attachment` checks the reader (the applicant, or staff of the
   receiving agency) and writes every refusal to the audit trail.
 """
@@ -21,21 +22,26 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
+from citizen_app.core.attachment_store import (
+    delete_on_commit,
+    files_of,
+    remember_written,
+    stored_path,
+    write_private,
+)
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, Msg
@@ -171,25 +177,7 @@ def _check_image(data: bytes, display: str) -> None:
         raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
 
 
-# --- storage ---------------------------------------------------------------------------------------------
-
-
-def _path(settings: Settings, stored_name: str) -> Path:
-    # Two-character fan-out keeps directories small when there are millions of files.
-    return settings.attachments_dir / stored_name[:2] / stored_name
-
-
-def stored_path(stored_name: str, settings: Settings | None = None) -> Path:
-    return _path(settings or get_settings(), stored_name)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
+# --- storage (core.attachment_store) ------------------------------------------------------------------
 
 
 def _thumbnail(data: bytes) -> bytes:
@@ -203,56 +191,6 @@ def _thumbnail(data: bytes) -> bytes:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=80, optimize=True)
         return out.getvalue()
-
-
-_PENDING_DELETE = "citizen_app.attachments.delete_on_commit"
-_WRITTEN = "citizen_app.attachments.written"
-
-
-def delete_on_commit(db: Session, paths: Iterable[Path]) -> None:
-    """Unlink these files once (and only if) the session's transaction commits."""
-    db.info.setdefault(_PENDING_DELETE, []).extend(paths)
-
-
-def _remember_written(db: Session, paths: Iterable[Path]) -> None:
-    db.info.setdefault(_WRITTEN, []).extend(paths)
-
-
-def _unlink(paths: Iterable[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not delete %s", path)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    # SQLAlchemy also calls this when a SAVEPOINT is released; only the real commit counts.
-    if session.in_nested_transaction():
-        return
-    session.info.pop(_WRITTEN, None)
-    _unlink(session.info.pop(_PENDING_DELETE, []))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    # Fires after a commit too (when after_commit has already emptied both lists), and also on a
-    # rollback or a close() without commit, which after_rollback alone would miss.
-    if transaction.parent is not None:
-        return
-    session.info.pop(_PENDING_DELETE, None)
-    _unlink(session.info.pop(_WRITTEN, []))
-
-
-def files_of(attachments: Iterable[DossierAttachment], settings: Settings | None = None) -> list[Path]:
-    settings = settings or get_settings()
-    paths: list[Path] = []
-    for item in attachments:
-        paths.append(_path(settings, item.stored_name))
-        if item.thumbnail_name:
-            paths.append(_path(settings, item.thumbnail_name))
-    return paths
 
 
 # --- operations on a dossier ------------------------------------------------------------------------------
@@ -341,9 +279,9 @@ def add_attachment(
             raise AttachmentRejected(Msg(MSG_SLOT_FULL, {"count": slot_max_files}))
 
     stored_name = secrets.token_hex(16)
-    written = [_path(settings, stored_name)]
-    _remember_written(db, written)
-    _write_private(written[0], data)
+    written = [stored_path(stored_name, settings)]
+    remember_written(db, written)
+    write_private(written[0], data)
     thumbnail_name = None
     if content_type != "application/pdf":
         try:
@@ -352,9 +290,9 @@ def add_attachment(
             log.warning("no thumbnail for %s", stored_name, exc_info=True)
         else:
             thumbnail_name = f"{stored_name}.thumb.jpg"
-            thumb_path = _path(settings, thumbnail_name)
-            _remember_written(db, [thumb_path])
-            _write_private(thumb_path, thumbnail)
+            thumb_path = stored_path(thumbnail_name, settings)
+            remember_written(db, [thumb_path])
+            write_private(thumb_path, thumbnail)
 
     attachment = DossierAttachment(
         dossier_id=dossier.id,
@@ -434,16 +372,6 @@ def list_attachments(db: Session, dossier_id: int, actor: Actor) -> list[Dossier
     )
 
 
-def slot_counts(db: Session, dossier_id: int) -> dict[str, int]:
-    """Files per slot sent with the application (draft stage), for validation."""
-    rows = db.execute(
-        select(DossierAttachment.slot_id, func.count(DossierAttachment.id))
-        .where(DossierAttachment.dossier_id == dossier_id, DossierAttachment.stage == "draft")
-        .group_by(DossierAttachment.slot_id)
-    )
-    return {slot: int(count) for slot, count in rows}
-
-
 def open_attachment(
     db: Session,
     attachment_id: int,
@@ -476,10 +404,10 @@ def open_attachment(
     if thumbnail:
         if not attachment.thumbnail_name:
             raise DossierNotFound(detail=f"attachment {attachment_id} has no thumbnail")
-        path = _path(settings, attachment.thumbnail_name)
+        path = stored_path(attachment.thumbnail_name, settings)
         data_type, name = "image/jpeg", f"{Path(attachment.original_name).stem}-thumbnail.jpg"
     else:
-        path = _path(settings, attachment.stored_name)
+        path = stored_path(attachment.stored_name, settings)
         data_type, name = attachment.content_type, attachment.original_name
     if not path.exists():
         raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing")

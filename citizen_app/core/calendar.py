@@ -1,11 +1,15 @@
 """Working days of Vietnamese state agencies, and appointment dates counted in them.
 
-The data is one TOML file per year in ``core/data/holidays/`` (days off, with the
-decision they come from, and make-up working Saturdays). A year without a file
-raises :class:`HolidayDataMissing`: an appointment computed without knowing Tết
-would be wrong, and silently so.
+The curated data is one TOML file per year in ``core/data/holidays/`` (days off, with the
+decision they come from, and make-up working Saturdays). A curated file always wins. For a
+year without one, the days off are computed from the ``holidays`` package's Vietnamese
+calendar (the Labour Code's holidays, lunar dates included, and its compensatory days), and
+every appointment counted through such a year is *provisional*: the Government decides Tết
+and any swaps each year, so the date may move once it has. An appointment counted through a
+curated file whose ``status`` is ``"provisional"`` is provisional too. Staff are told (the
+desk shows it, the receipt says so); nothing is refused for it.
 
-The rule for appointments (:func:`add_working_days`), in Vietnam local time:
+The rule for appointments (:func:`appointment`), in Vietnam local time:
 
 * Offices work Monday to Friday, 08:00–17:00, except the days off in the data,
   plus the make-up Saturdays ("làm bù") in the data.
@@ -22,33 +26,31 @@ The rule for appointments (:func:`add_working_days`), in Vietnam local time:
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from citizen_app.core.i18n import VIETNAM_TZ
+import holidays
+
+from citizen_app.core.i18n import N_, VIETNAM_TZ
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "holidays"
 OFFICE_OPENS = time(8, 0)
 OFFICE_CLOSES = time(17, 0)
 # A far-future appointment means a data or caller error; stop rather than loop for ever.
 MAX_WORKING_DAYS = 400
+# make test fails when the curated files end sooner than this ahead of today (tests/unit/dossiers/test_calendar.py).
+CURATED_HORIZON_MONTHS = 12
+
+# Shown beside a provisional appointment (staff desk, receipt).
+MSG_PROVISIONAL_APPOINTMENT = N_("Provisional: the date may change once the Government sets that year's holidays")
 
 DayOffKind = Literal["holiday", "substitute", "swapped"]
-
-
-class HolidayDataMissing(LookupError):
-    """No holiday file for a year the calendar was asked about."""
-
-    def __init__(self, year: int, directory: Path) -> None:
-        super().__init__(
-            f"no holiday data for {year}: add {directory / f'{year}.toml'} "
-            "(days off and make-up Saturdays decided by the Government for that year)"
-        )
-        self.year = year
+# official: the Government's decisions; provisional: curated ahead of them; computed: no file for the year.
+YearStatus = Literal["official", "provisional", "computed"]
 
 
 class HolidayDataInvalid(ValueError):
@@ -66,9 +68,24 @@ class DayOff:
 @dataclass(frozen=True)
 class YearCalendar:
     year: int
-    status: str  # "official" | "provisional"
+    status: YearStatus
     days_off: Mapping[date, DayOff]
     working_saturdays: frozenset[date]
+
+    @property
+    def settled(self) -> bool:
+        """The Government's decisions for the year are in the data: its days off will not move."""
+        return self.status == "official"
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A due date, and whether it was counted through a year whose days off are not yet decided."""
+
+    at: datetime
+    provisional: bool
+    # The years counted through whose data is provisional or computed (empty when all are official).
+    unsettled_years: tuple[int, ...] = ()
 
 
 def _load_year(path: Path, year: int) -> YearCalendar:
@@ -110,23 +127,53 @@ def _load_year(path: Path, year: int) -> YearCalendar:
     return YearCalendar(year, status, days_off, frozenset(saturdays))
 
 
-class WorkingCalendar:
-    """Reads the yearly files lazily; the files are static data, so caching them per process is safe."""
+def computed_year(year: int) -> YearCalendar:
+    """Days off of a year nobody has curated, from the ``holidays`` package's Vietnamese calendar.
 
-    def __init__(self, directory: Path = DATA_DIR) -> None:
+    It applies the Labour Code 2019 (art. 112 holidays with Tết's lunar dates, art. 111(3)
+    compensatory days) as the package's maintainers read it; no make-up Saturday can be known
+    ahead of the Government's decision. Every day is marked provisional.
+    """
+    names_vi = holidays.country_holidays("VN", years=year, language="vi")
+    names_en = holidays.country_holidays("VN", years=year, language="en_US")
+    days_off: dict[date, DayOff] = {}
+    for day in sorted(names_vi):
+        english = "; ".join(names_en.get_list(day)) or names_vi[day]
+        kind: DayOffKind = "substitute" if "observed" in english.lower() else "holiday"
+        days_off[day] = DayOff(day, kind, {"vi": names_vi[day], "en": english}, provisional=True)
+    return YearCalendar(year, "computed", days_off, frozenset())
+
+
+class WorkingCalendar:
+    """Reads the yearly files lazily; the files are static data, so caching them per process is safe.
+
+    ``compute`` makes the days off of a year that has no file (:func:`computed_year`).
+    """
+
+    def __init__(self, directory: Path = DATA_DIR, compute: Callable[[int], YearCalendar] = computed_year) -> None:
         self.directory = directory
+        self._compute = compute
         self._years: dict[int, YearCalendar] = {}
 
     def year(self, year: int) -> YearCalendar:
         if year not in self._years:
             path = self.directory / f"{year}.toml"
-            if not path.exists():
-                raise HolidayDataMissing(year, self.directory)
-            self._years[year] = _load_year(path, year)
+            self._years[year] = _load_year(path, year) if path.exists() else self._compute(year)
         return self._years[year]
 
     def available_years(self) -> list[int]:
+        """The curated years (those with a file)."""
         return sorted(int(p.stem) for p in self.directory.glob("*.toml") if p.stem.isdigit())
+
+    def curated_until(self, today: date) -> date | None:
+        """The last day of the unbroken run of curated years from ``today``'s year; None if that year has none."""
+        curated = set(self.available_years())
+        year = today.year
+        if year not in curated:
+            return None
+        while year + 1 in curated:
+            year += 1
+        return date(year, 12, 31)
 
     def day_off(self, day: date) -> DayOff | None:
         return self.year(day.year).days_off.get(day)
@@ -158,16 +205,24 @@ class WorkingCalendar:
             return local.replace(microsecond=0)
         return datetime.combine(self.next_working_day(day), OFFICE_OPENS, VIETNAM_TZ)
 
-    def add_working_days(self, start: datetime, days: int) -> datetime:
+    def appointment(self, start: datetime, days: int) -> Appointment:
+        """``start`` + ``days`` working days (module rule), and whether the date is provisional."""
         if days < 0 or days > MAX_WORKING_DAYS:
             raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}, got {days}")
         effective = self.effective_receipt(start)
         if days == 0:
-            return datetime.combine(effective.date(), OFFICE_CLOSES, VIETNAM_TZ)
-        day = effective.date()
-        for _ in range(days):
-            day = self.next_working_day(day)
-        return datetime.combine(day, effective.timetz().replace(tzinfo=None), VIETNAM_TZ)
+            at = datetime.combine(effective.date(), OFFICE_CLOSES, VIETNAM_TZ)
+        else:
+            day = effective.date()
+            for _ in range(days):
+                day = self.next_working_day(day)
+            at = datetime.combine(day, effective.timetz().replace(tzinfo=None), VIETNAM_TZ)
+        counted = range(_local(start).year, at.year + 1)
+        unsettled = tuple(year for year in counted if not self.year(year).settled)
+        return Appointment(at=at, provisional=bool(unsettled), unsettled_years=unsettled)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        return self.appointment(start, days).at
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]: 0 when end is the same day or earlier."""
@@ -193,6 +248,11 @@ def default_calendar() -> WorkingCalendar:
 
 def is_working_day(day: date) -> bool:
     return default_calendar().is_working_day(day)
+
+
+def appointment(start: datetime, days: int) -> Appointment:
+    """The due date ``start`` + ``days`` working days (rule: module docstring), provisional or not."""
+    return default_calendar().appointment(start, days)
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

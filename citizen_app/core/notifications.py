@@ -9,7 +9,9 @@
   notifications (``UserProfile.notify_email``): the message is composed when the transaction
   commits and sent *after* the commit, on a background thread, with :mod:`smtplib`. A failed
   email is logged and recorded (``email_status="failed"``); it never rolls a transition back,
-  and a rolled-back transition never sends one.
+  and a rolled-back transition never sends one. The commit listeners are registered by
+  :func:`install` at start-up (``core.transaction_hooks.install``); an email queued without
+  them raises rather than never leaving.
 * Reading: :func:`unread_count`, :func:`unread_by_dossier`, :func:`list_for`, :func:`mark_read`, always for one user's own
   rows: there is no way to name another person's notification.
 """
@@ -33,7 +35,9 @@ from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from citizen_app.core.attachment_store import HooksNotInstalled
 from citizen_app.core.i18n import N_, Msg, get_translator, normalize_locale
+from citizen_app.core.statuses import status_label
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from citizen_app.db.models.identity import UserProfile
 from citizen_app.db.models.tracking import Notification
@@ -87,6 +91,8 @@ def on_event(db: Session, dossier: Dossier, recorded: DossierEvent) -> Notificat
     )
     db.add(notification)
     if get_settings().smtp_host:
+        if not installed():
+            raise HooksNotInstalled()
         db.info.setdefault(_PENDING, []).append((notification, dossier))
     return notification
 
@@ -111,8 +117,6 @@ def headline(kind: str, status: str) -> Msg:
     """What the notice says, e.g. "Received", "More information needed", "New date for your result"."""
     if kind == "delay":
         return Msg(DELAY_HEADLINE)
-    from citizen_app.core.statuses import status_label
-
     return status_label(status)
 
 
@@ -294,7 +298,6 @@ def _recipients(db: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, st
     return {user_id: (email, locale or "vi") for user_id, email, locale in rows if email}
 
 
-@event.listens_for(Session, "before_commit")
 def _compose_before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint is released, not committed: wait for the real commit
@@ -322,7 +325,6 @@ def _compose_before_commit(session: Session) -> None:
         session.info.setdefault(_OUTBOX, []).extend(outbox)
 
 
-@event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
@@ -334,10 +336,33 @@ def _send_after_commit(session: Session) -> None:
     _submit(outbox, engine, get_settings())
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget_on_rollback(session: Session, transaction: Any) -> None:
     # After a commit both lists are empty already; after a rollback nothing may be sent.
     if transaction.parent is not None:
         return
     session.info.pop(_PENDING, None)
     session.info.pop(_OUTBOX, None)
+
+
+_LISTENERS = (
+    ("before_commit", _compose_before_commit),
+    ("after_commit", _send_after_commit),
+    ("after_transaction_end", _forget_on_rollback),
+)
+
+
+def install() -> None:
+    """Register the email listeners on every ``Session`` (idempotent)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def uninstall() -> None:
+    for name, listener in _LISTENERS:
+        if event.contains(Session, name, listener):
+            event.remove(Session, name, listener)
+
+
+def installed() -> bool:
+    return all(event.contains(Session, name, listener) for name, listener in _LISTENERS)

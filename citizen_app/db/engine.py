@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,13 +36,20 @@ def make_engine(url: str) -> Engine:
 
 
 _engines: dict[str, Engine] = {}
+# Reflex serves events on threads: two first requests at once must not build two engines (two pools).
+_engines_lock = threading.Lock()
 
 
 def get_engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url`` (default: Settings.database_url), made once per URL."""
     url = url or get_settings().database_url
-    if url not in _engines:
-        _engines[url] = make_engine(url)
-    return _engines[url]
+    engine = _engines.get(url)
+    if engine is None:
+        with _engines_lock:
+            engine = _engines.get(url)
+            if engine is None:
+                engine = _engines[url] = make_engine(url)
+    return engine
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
@@ -57,6 +65,8 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
 
 def reset_engines() -> None:
     """Tests switch DATABASE_URL between runs; drop pooled connections to the old one."""
-    for engine in _engines.values():
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
         engine.dispose()
-    _engines.clear()

@@ -149,6 +149,7 @@ class StaffDossierState(StaffState):
     channel: str = ""
     received: str = ""
     appointment: str = ""
+    appointment_provisional: bool = False
     delayed_from: str = ""
     receiving_unit: str = ""
     fee: str = ""
@@ -239,6 +240,7 @@ class StaffDossierState(StaffState):
         self.channel = t.render(channel_label(dossier.channel))
         self.received = when(dossier.received_at, t)
         self.appointment = when(dossier.appointment_at, t)
+        self.appointment_provisional = bool(dossier.appointment_provisional)
         moved = dossier.original_appointment_at and dossier.original_appointment_at != dossier.appointment_at
         self.delayed_from = t.render(Msg(DELAYED_FROM, {"date": day(dossier.original_appointment_at, t)})) if moved else ""
         self.receiving_unit = t.pick(dossier.receiving_unit) if dossier.receiving_unit else ""

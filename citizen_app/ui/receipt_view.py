@@ -18,6 +18,7 @@ from citizen_app.ui.catalog_view import money, quantity
 FILES_RECEIVED = N_("{count} electronic files")
 ONE_FILE_RECEIVED = N_("1 electronic file")
 NOT_RECEIVED_YET = N_("Not yet: the agency will receive it and tell you")
+PROVISIONAL_APPOINTMENT = N_("Provisional: the date may change once the Government sets that year's holidays")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -50,6 +51,8 @@ class ReceiptView:
     channel: str = ""
     status: str = ""
     verification_url: str = ""
+    # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
+    appointment_provisional: bool = False
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -80,6 +83,7 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         channel=t.render(channel_label(slip.channel)),
         status=t.gettext(slip.status_facts.label),
         verification_url=slip.verification_url,
+        appointment_provisional=slip.appointment_provisional,
     )
 
 
@@ -102,7 +106,11 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
         Row(_("Legal processing time"), view.processing_time),
         Row(_("Sent at"), view.sent_at),
         Row(_("Received by the agency"), view.received_at),
-        Row(_("Appointment for the result"), view.appointment_at),
+        Row(
+            _("Appointment for the result"),
+            view.appointment_at
+            + (f" ({_(PROVISIONAL_APPOINTMENT)})" if view.appointment_provisional else ""),
+        ),
         Row(_("Where to collect the result"), view.collect_at),
         Row(_("Fee due"), view.fee_due),
         Row(_("Submitted through"), view.channel),

@@ -7,7 +7,6 @@ by raising :class:`CatalogError`; the app does not start on one.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from citizen_app.core.catalog.model import (
 )
 from citizen_app.core.catalog.taxonomy import EMPTY_TAXONOMY, Taxonomy, parse_taxonomy
 from citizen_app.core.catalog.validate import Reader
+from citizen_app.core.forms.schema import parse_form
 from citizen_app.core.schema_errors import SchemaError, join_path
 
 log = logging.getLogger(__name__)
@@ -74,38 +74,8 @@ class LoadedCatalog:
     files: int = 0
 
 
-# --- forms: owned by citizen_app.core.forms ------------------------------------------------------
-
+# The form section is parsed by the forms engine (citizen_app.core.forms.schema); tests may pass another.
 FormParser = Callable[[object, str], tuple[Any, list[SchemaError]]]
-
-
-def _form_parser() -> FormParser | None:
-    """``citizen_app.core.forms.schema.parse_form`` when the forms engine is installed.
-
-    Imported lazily: the forms package is built in parallel and must not be a hard dependency
-    of loading the catalogue. Without it the raw mapping is kept and only its outline checked.
-    """
-    try:
-        module = importlib.import_module("citizen_app.core.forms.schema")
-    except ImportError:
-        return None
-    parser = getattr(module, "parse_form", None)
-    return parser if callable(parser) else None
-
-
-def _shallow_form(raw: object, path: str) -> tuple[Any, list[SchemaError]]:
-    reader = Reader()
-    data = reader.mapping(raw, path, required=("version", "steps"), optional=("attachments",))
-    if data is not None:
-        if "version" in data:
-            reader.integer(data["version"], join_path(path, "version"), minimum=1)
-        if "steps" in data and isinstance(data["steps"], list) and not data["steps"]:
-            reader.error(join_path(path, "steps"), "must list at least one step")
-        elif "steps" in data and not isinstance(data["steps"], list):
-            reader.error(join_path(path, "steps"), "must be a list")
-        if "attachments" in data and not isinstance(data["attachments"], list):
-            reader.error(join_path(path, "attachments"), "must be a list")
-    return (raw if not reader.errors else None), reader.errors
 
 
 # --- one procedure -----------------------------------------------------------------------------
@@ -177,7 +147,7 @@ def parse_procedure(
 
     form: Any = None
     if "form" in data:
-        parse = form_parser or _shallow_form
+        parse = form_parser or parse_form
         try:
             form, form_errors = parse(data["form"], "form")
         except Exception as error:  # a bug in the form engine must not hide the other problems
@@ -311,7 +281,7 @@ def check_catalog(directory: Path, *, form_parser: FormParser | None = None) -> 
         return LoadedCatalog(EMPTY_TAXONOMY, (), (problem,), 0)
     taxonomy, taxonomy_problems = read_taxonomy(directory)
     problems.extend(taxonomy_problems)
-    parser = form_parser or _form_parser()
+    parser = form_parser or parse_form
     files = procedure_files(directory)
     procedures: list[Procedure] = []
     for file in files:
@@ -333,7 +303,3 @@ def load_catalog(directory: Path, *, form_parser: FormParser | None = None) -> L
     if loaded.problems:
         raise CatalogError(loaded.problems)
     return loaded
-
-
-def forms_engine_available() -> bool:
-    return _form_parser() is not None

@@ -3,22 +3,32 @@
 Built once per process by :func:`get_catalog` and never changed afterwards (several worker
 processes each hold their own read-only copy). Tests and the importer call
 :func:`reset_catalog` so the next read sees new data.
+
+Only a whole catalogue is kept. When the database cannot be read, the national index is tried
+again a few times with back-off (:data:`INDEX_RETRY_DELAYS`); if it still fails, the curated
+catalogue is served on its own, logged as an error, and the index is tried again on a later
+request (:data:`RELOAD_BACKOFF`), until it loads. An invalid YAML catalogue is never served:
+:class:`CatalogError` stops the app.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from citizen_app.core.catalog.index_import import load_index_procedures
-from citizen_app.core.catalog.loader import load_catalog
+from citizen_app.core.catalog.loader import LoadedCatalog, load_catalog
 from citizen_app.core.catalog.model import Field, FieldCount, LifeEvent, LifeEventCount, Procedure
 from citizen_app.core.catalog.taxonomy import Taxonomy, merged_fields
 from citizen_app.core.text import folded_key
+from citizen_app.db.engine import session_factory
+from citizen_app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -119,50 +129,108 @@ class Catalog:
 
 # --- the process-wide catalogue ------------------------------------------------------------------
 
-_lock = threading.Lock()
-_catalog: Catalog | None = None
+# Seconds between the attempts of one load: a database restarting or a pool reconnecting.
+INDEX_RETRY_DELAYS = (0.2, 0.5)
+# Seconds before a request tries the index again after a load failed, growing with each failure.
+RELOAD_BACKOFF = (5.0, 15.0, 60.0, 300.0)
 
 
-def build_catalog(catalog_dir: Path, *, with_index: bool = True) -> Catalog:
-    """Load and validate the YAML (raises CatalogError), then add the imported index entries."""
-    loaded = load_catalog(catalog_dir)
-    index_entries: list[Procedure] = []
-    if with_index:
-        index_entries = _index_from_database(loaded.taxonomy)
-    return Catalog(loaded.taxonomy, loaded.procedures, index_entries)
+class IndexUnavailable(RuntimeError):
+    """The national index could not be read from the database, after every attempt."""
+
+
+def _read_index(taxonomy: Taxonomy) -> list[Procedure]:
+    with session_factory()() as session:
+        return load_index_procedures(session, taxonomy)
 
 
 def _index_from_database(taxonomy: Taxonomy) -> list[Procedure]:
-    from citizen_app.db.engine import session_factory
+    """The imported entries (empty when none were imported); :class:`IndexUnavailable` when unreadable."""
+    attempts = len(INDEX_RETRY_DELAYS) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return _read_index(taxonomy)
+        except SQLAlchemyError as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            log.warning("national index not read (attempt %d of %d): %s", attempt, attempts, reason)
+            if attempt == attempts:
+                raise IndexUnavailable(f"national index unreadable after {attempts} attempts: {reason}") from error
+            _sleep(INDEX_RETRY_DELAYS[attempt - 1])
+    raise AssertionError("unreachable")
 
-    try:
-        with session_factory()() as session:
-            return load_index_procedures(session, taxonomy)
-    except SQLAlchemyError as error:
-        # No database yet (first build, page compilation): the curated catalogue still works.
-        log.warning("national index not loaded: %s", str(error).splitlines()[0])
-        return []
+
+def build_catalog(catalog_dir: Path, *, with_index: bool = True) -> Catalog:
+    """Load and validate the YAML (raises CatalogError), then add the imported index entries
+    (raises :class:`IndexUnavailable` when the database cannot be read)."""
+    loaded = load_catalog(catalog_dir)
+    index_entries = _index_from_database(loaded.taxonomy) if with_index else []
+    return Catalog(loaded.taxonomy, loaded.procedures, index_entries)
+
+
+@dataclass(frozen=True)
+class _Incomplete:
+    """The curated catalogue served while the index cannot be read, and when to try again."""
+
+    loaded: LoadedCatalog
+    catalog: Catalog
+    failures: int
+    retry_at: float
+
+
+_lock = threading.Lock()
+_catalog: Catalog | None = None
+_incomplete: _Incomplete | None = None
+# Replaced by tests (no real waiting, a clock they move).
+_sleep = time.sleep
+_clock = time.monotonic
 
 
 def get_catalog() -> Catalog:
     """The catalogue of this process, loaded on first use from Settings.catalog_dir and the database."""
-    global _catalog
     catalog = _catalog
-    if catalog is None:
-        with _lock:
-            if _catalog is None:
-                from citizen_app.settings import get_settings
+    if catalog is not None:
+        return catalog
+    with _lock:
+        if _catalog is not None:
+            return _catalog
+        if _incomplete is not None and _clock() < _incomplete.retry_at:
+            return _incomplete.catalog
+        return _load()
 
-                _catalog = build_catalog(get_settings().catalog_dir)
-            catalog = _catalog
-    return catalog
+
+def _load() -> Catalog:
+    """Called with the lock held: a whole catalogue is kept; a curated-only one is served until a retry."""
+    global _catalog, _incomplete
+    previous = _incomplete
+    loaded = previous.loaded if previous else load_catalog(get_settings().catalog_dir)
+    try:
+        index_entries = _index_from_database(loaded.taxonomy)
+    except IndexUnavailable as problem:
+        failures = previous.failures + 1 if previous else 1
+        wait = RELOAD_BACKOFF[min(failures, len(RELOAD_BACKOFF)) - 1]
+        log.error("serving the curated catalogue without the national index, next try in %.0f s: %s", wait, problem)
+        # The same object while it lasts, so the search index built on it is not rebuilt on each retry.
+        catalog = previous.catalog if previous else Catalog(loaded.taxonomy, loaded.procedures)
+        _incomplete = _Incomplete(loaded, catalog, failures, _clock() + wait)
+        return catalog
+    if previous is not None:
+        log.info("national index loaded after %d failed attempt(s)", previous.failures)
+    _catalog = Catalog(loaded.taxonomy, loaded.procedures, index_entries)
+    _incomplete = None
+    return _catalog
+
+
+def catalog_complete() -> bool:
+    """Whether this process serves the national index too (False while the database cannot be read)."""
+    return _catalog is not None
 
 
 def set_catalog(catalog: Catalog | None) -> None:
     """Install a catalogue (tests, the benchmark); ``None`` means load again on next use."""
-    global _catalog
+    global _catalog, _incomplete
     with _lock:
         _catalog = catalog
+        _incomplete = None
 
 
 def reset_catalog() -> None:

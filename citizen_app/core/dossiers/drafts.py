@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from citizen_app.core.attachment_store import delete_on_commit, files_of
 from citizen_app.core.dossiers.access import Actor, deny
 from citizen_app.core.dossiers.errors import DraftTooLarge, FormChanged, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load, record_event
@@ -314,8 +315,6 @@ def save_draft(
 
 def discard_draft(db: Session, draft_id: int, actor: Actor) -> None:
     """The citizen deletes their draft; its files go when the transaction commits."""
-    from citizen_app.core.attachments import delete_on_commit, files_of
-
     dossier = load(db, draft_id)
     _owner_check(db, dossier, actor, "dossier.discard")
     if dossier.status != "draft":
@@ -332,8 +331,6 @@ def purge_stale_drafts(
 
     Only drafts: a submitted dossier is never purged by age.
     """
-    from citizen_app.core.attachments import delete_on_commit, files_of
-
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")
     cutoff = now - timedelta(days=retention_days)

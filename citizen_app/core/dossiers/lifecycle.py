@@ -316,6 +316,7 @@ def delay(
         .values(
             appointment_at=new_appointment,
             original_appointment_at=dossier.original_appointment_at or current,
+            appointment_provisional=False,  # a date the officer chose, not one counted by the calendar
         )
         .execution_options(synchronize_session=False)
     )

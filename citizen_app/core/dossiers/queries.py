@@ -20,6 +20,7 @@ from citizen_app.core.dossiers.errors import DossierNotFound
 from citizen_app.core.dossiers.lifecycle import is_overdue
 from citizen_app.core.dossiers.milestones import milestones
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.receipt_tokens import verify_token
 from citizen_app.core.statuses import IN_PROGRESS, StatusFacts, facts
 from citizen_app.db.models.dossiers import Dossier
 
@@ -98,8 +99,6 @@ def open_by_code(db: Session, code: str, actor: Actor) -> Dossier:
 
 def open_by_token(db: Session, token: str, actor: Actor) -> Dossier:
     """A dossier from its receipt QR: the signature is checked first, then the reader."""
-    from citizen_app.core.receipts import verify_token
-
     code = verify_token(token)
     if code is None:
         raise DossierNotFound(Msg(MSG_NOT_GENUINE), detail="receipt token not genuine")

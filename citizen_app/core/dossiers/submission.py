@@ -27,12 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from citizen_app.core import calendar
+from citizen_app.core import admin_units, calendar
 from citizen_app.core.agencies import Agency, InvalidAgencyCode, parse_agency_code, receiving_agency
+from citizen_app.core.attachment_store import slot_counts
 from citizen_app.core.codes import assign_dossier_code
 from citizen_app.core.dossiers.access import Actor, can_read, deny, serves
 from citizen_app.core.dossiers.errors import FormChanged, SubmissionKeyReused, ValidationFailed
 from citizen_app.core.dossiers.lifecycle import TRANSITIONS, check, load, record_event
+from citizen_app.core.dossiers.queries import staff_agency_code
 from citizen_app.core.dossiers.terms import DocumentTerm, ProcedureTerms
 from citizen_app.core.forms import enforce_locked, migrate_answers, reusable_changes, validate_all
 from citizen_app.core.forms.validation import CommuneChecker, default_commune_checker
@@ -68,10 +70,6 @@ def fee_due(terms: ProcedureTerms, *, assisted: bool) -> int:
 
 
 def _default_names() -> tuple[UnitNames, UnitNames]:
-    try:
-        from citizen_app.core import admin_units
-    except ImportError:
-        return (lambda _code: None), (lambda _code: None)
     return admin_units.province_name, admin_units.commune_name
 
 
@@ -128,8 +126,6 @@ def _receiving_place(
 def _desk_place(actor: Actor, level: str) -> tuple[str, str] | None:
     """At the counter, the desk's own agency receives (a commune desk for commune-level procedures,
     the province centre for province-level ones); None leaves it to the citizen's address."""
-    from citizen_app.core.dossiers.queries import staff_agency_code
-
     code = staff_agency_code(actor)
     if code is None:
         return None
@@ -219,8 +215,6 @@ def submit(
     Raises :class:`ValidationFailed` (field path → message, nothing saved),
     :class:`FormChanged` (resume the draft first), ``AccessDenied``.
     """
-    from citizen_app.core.attachments import slot_counts
-
     key = _normalise_key(submission_key)
     existing = db.scalar(select(Dossier).where(Dossier.submission_key == key))
     if existing is not None:
@@ -286,7 +280,9 @@ def submit(
     province_name, commune_name = names or _default_names()
     channel = channel_for(staff_assisted)
     received_at = now.astimezone(UTC)
-    appointment = calendar.add_working_days(received_at, terms.days_for(channel)).astimezone(UTC)
+    # Never refused for the calendar: a year nobody curated yet gives a provisional date (core.calendar).
+    due = calendar.appointment(received_at, terms.days_for(channel))
+    appointment = due.at.astimezone(UTC)
     pid = _bound_value(terms, outcome.answers, "identity.personal_id") or (
         profile.personal_id if profile else None
     )
@@ -313,6 +309,7 @@ def submit(
     dossier.received_at = received_at
     dossier.appointment_at = appointment
     dossier.original_appointment_at = appointment
+    dossier.appointment_provisional = due.provisional
     dossier.status_changed_at = received_at
     dossier.last_touched_at = received_at
     db.flush()

@@ -22,13 +22,13 @@ group                          a list of item mappings
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from citizen_app.core import admin_units
 from citizen_app.core.forms.conditions import is_shown
 from citizen_app.core.forms.identifiers import (
     normalize_email,
@@ -38,8 +38,6 @@ from citizen_app.core.forms.identifiers import (
 )
 from citizen_app.core.forms.schema import Field, FormSchema, LocalizedText
 from citizen_app.core.i18n import N_, Msg
-
-log = logging.getLogger(__name__)
 
 # (province_code, commune_code) -> whether that commune belongs to that province.
 CommuneChecker = Callable[[str, str], bool]
@@ -104,13 +102,8 @@ class ValidationResult:
 
 
 def default_commune_checker() -> CommuneChecker | None:
-    """The catalogue's admin-units lookup, imported late so the form engine does not depend on it to load."""
-    try:
-        from citizen_app.core import admin_units
-    except ImportError:
-        log.warning("citizen_app.core.admin_units is not available; address pairs are checked by format only")
-        return None
-    return getattr(admin_units, "is_commune_in_province", None)
+    """The administrative units' lookup (provinces and communes after 2025)."""
+    return admin_units.is_commune_in_province
 
 
 class _Validator:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_app.core.statuses import AGENCY_OWES, OPEN, status_in_sql
@@ -67,6 +67,8 @@ class Dossier(Base):
     appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The first appointment, kept when a delay moves appointment_at (on-time rates count against it).
     original_appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Counted through a year whose days off are not decided yet (core.calendar): the date may move.
+    appointment_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

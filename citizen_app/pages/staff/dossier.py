@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 from reflex_components_core.el.elements.forms import Input
 
+from citizen_app.core.calendar import MSG_PROVISIONAL_APPOINTMENT
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
 from citizen_app.states.staff_desk import StaffDossierState as S
@@ -46,6 +47,7 @@ def _header(t: Translator) -> rx.Component:
                 rx.el.dd(
                     S.appointment,
                     rx.cond(S.delayed_from != "", rx.el.span(" (", S.delayed_from, ")", class_name="hint-inline")),
+                    rx.cond(S.appointment_provisional, rx.el.span(" (", _(MSG_PROVISIONAL_APPOINTMENT), ")", class_name="hint-inline", data_testid="staff-dossier-appointment-provisional")),
                     data_testid="staff-dossier-appointment",
                 ),
                 class_name="summary-row",

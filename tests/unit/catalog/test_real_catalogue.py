@@ -6,7 +6,7 @@ import pytest
 
 from citizen_app.core.catalog import Catalog, check_catalog
 from citizen_app.core.catalog.index_import import procedures_from_rows, read_index
-from citizen_app.core.catalog.loader import forms_engine_available, procedure_files
+from citizen_app.core.catalog.loader import procedure_files
 from citizen_app.core.search import SearchIndex
 from citizen_app.settings import get_settings
 
@@ -20,8 +20,6 @@ def test_real_catalogue_has_no_problems() -> None:
 
 
 def test_forms_are_parsed_by_the_forms_engine() -> None:
-    if not forms_engine_available():
-        pytest.skip("citizen_app.core.forms.schema not present yet")
     loaded = check_catalog(get_settings().catalog_dir)
     with_form = [p for p in loaded.procedures if p.form is not None]
     assert all(type(p.form).__name__ == "FormSchema" for p in with_form)

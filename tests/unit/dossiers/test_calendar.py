@@ -1,4 +1,4 @@
-"""Working days: weekends, Tết, substitute days, make-up Saturdays, the after-hours rule, missing years."""
+"""Working days: weekends, Tết, substitute days, make-up Saturdays, the after-hours rule, years nobody curated."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from citizen_app.core import calendar
-from citizen_app.core.calendar import HolidayDataInvalid, HolidayDataMissing, WorkingCalendar
+from citizen_app.core.calendar import (
+    CURATED_HORIZON_MONTHS,
+    HolidayDataInvalid,
+    WorkingCalendar,
+    YearCalendar,
+    computed_year,
+)
 from citizen_app.core.i18n import VIETNAM_TZ
 
 
@@ -18,9 +24,10 @@ def vn(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
 
 def test_the_shipped_years_load() -> None:
     years = calendar.default_calendar().available_years()
-    assert {2025, 2026, 2027} <= set(years)
+    assert {2025, 2026, 2027, 2028} <= set(years)
     assert calendar.default_calendar().year(2026).status == "official"
     assert calendar.default_calendar().year(2027).status == "provisional"
+    assert calendar.default_calendar().year(2028).status == "provisional"
 
 
 @pytest.mark.parametrize(
@@ -107,12 +114,102 @@ def test_utc_input_is_read_in_vietnam_time() -> None:
     assert calendar.add_working_days(datetime(2026, 11, 16, 10, 30, tzinfo=UTC), 1) == vn(2026, 11, 18, 8)
 
 
-def test_year_without_data_raises() -> None:
-    with pytest.raises(HolidayDataMissing, match="no holiday data for 2030"):
-        calendar.is_working_day(date(2030, 1, 2))
-    # Counting across a year end into a missing year fails loudly too.
-    with pytest.raises(HolidayDataMissing, match="2028"):
-        calendar.add_working_days(vn(2027, 12, 30), 3)
+def test_a_year_without_a_file_is_computed_not_refused() -> None:
+    year = calendar.default_calendar().year(2030)
+    assert year.status == "computed" and not year.settled
+    assert all(entry.provisional for entry in year.days_off.values())
+    # Tết Canh Tuất: mùng 1 is Sunday 3/2/2030 (lunar calendar); the days around it are off.
+    assert not calendar.is_working_day(date(2030, 2, 4))
+    assert not calendar.is_working_day(date(2030, 4, 30))
+    assert not calendar.is_working_day(date(2030, 9, 2))
+    assert calendar.is_working_day(date(2030, 3, 5))
+    tet = calendar.day_off(date(2030, 2, 4))
+    assert tet is not None and tet.name["vi"] and tet.name["en"]
+
+
+def test_counting_into_a_computed_year_is_provisional() -> None:
+    # Friday 29/12/2028 + 3: New Year 2029 (Monday 1/1) is off, so Tuesday 2, Wednesday 3, Thursday 4.
+    due = calendar.appointment(vn(2028, 12, 29), 3)
+    assert due.at == vn(2029, 1, 4)
+    assert due.provisional and 2029 in due.unsettled_years
+    assert calendar.add_working_days(vn(2028, 12, 29), 3) == due.at
+
+
+def test_only_official_years_make_a_settled_date() -> None:
+    settled = calendar.appointment(vn(2026, 11, 16), 5)
+    assert settled.at == vn(2026, 11, 23) and not settled.provisional and settled.unsettled_years == ()
+    # Into 2027, whose file is curated ahead of the Government's decision: provisional too.
+    into_2027 = calendar.appointment(vn(2026, 12, 28), 5)
+    assert into_2027.provisional and into_2027.unsettled_years == (2027,)
+
+
+def test_the_29_december_2027_submission_gets_a_provisional_date() -> None:
+    # Wednesday 29/12/2027 10:00 + 5: Thu 30, Fri 31, (1/1/2028 Saturday, its compensatory Monday 3/1),
+    # Tue 4, Wed 5, Thu 6 January 2028.
+    due = calendar.appointment(vn(2027, 12, 29), 5)
+    assert due.at == vn(2028, 1, 6) and due.provisional
+    assert due.unsettled_years == (2027, 2028)
+    # 60 working days run past Tết Mậu Thân (24–28/1/2028 curated): still a date, still provisional.
+    long = calendar.appointment(vn(2027, 12, 29), 60)
+    assert long.provisional and long.at.year == 2028
+    assert calendar.working_days_between(date(2027, 12, 29), long.at.date()) == 60
+
+
+def test_curated_files_win_over_the_computed_calendar(tmp_path: Path) -> None:
+    # The holidays package lists 24/11 ("Ngày Văn hóa Việt Nam") from 2026; the curated 2026 file does not.
+    assert date(2026, 11, 24) in computed_year(2026).days_off
+    assert calendar.is_working_day(date(2026, 11, 24))
+    # A curated file is used as it is, even where it disagrees with the computation.
+    (tmp_path / "2031.toml").write_text(
+        'year = 2031\nstatus = "official"\n'
+        '[[days_off]]\ndate = 2031-03-05\nkind = "holiday"\nname = { vi = "Nghỉ", en = "Off" }\n'
+    )
+    computed: list[int] = []
+
+    def compute(year: int) -> YearCalendar:
+        computed.append(year)
+        return computed_year(year)
+
+    custom = WorkingCalendar(tmp_path, compute=compute)
+    assert not custom.is_working_day(date(2031, 3, 5))
+    assert custom.is_working_day(date(2031, 9, 3)) is (date(2031, 9, 3) not in computed_year(2031).days_off)
+    assert custom.is_working_day(date(2031, 1, 1))  # New Year is not in that (made-up) file
+    assert computed == []
+    assert not custom.appointment(vn(2031, 3, 4), 1).provisional
+    assert not custom.is_working_day(date(2032, 1, 1))
+    assert computed == [2032]
+
+
+def test_curated_lunar_dates_agree_with_the_computed_calendar() -> None:
+    """A typo in a curated file's Tết or Hùng Kings' date shows up here (lunar dates are computable)."""
+    cal = calendar.default_calendar()
+    lunar = ("Tết Nguyên Đán", "Ngày Giỗ Tổ Hùng Vương")
+    for year in cal.available_years():
+        computed = computed_year(year).days_off
+        for day, entry in computed.items():
+            if entry.name["vi"] in lunar and day.weekday() < 5:
+                assert cal.day_off(day) is not None, f"{day} ({entry.name['vi']}) is missing from {year}.toml"
+
+
+def test_curated_holiday_data_reaches_12_months_ahead() -> None:
+    """The time bomb's fuse: add next year's file (core/data/holidays/YYYY.toml) before this fails."""
+    today = datetime.now(VIETNAM_TZ).date()
+    until = calendar.default_calendar().curated_until(today)
+    months = CURATED_HORIZON_MONTHS
+    horizon_year = today.year + (today.month - 1 + months) // 12
+    horizon_month = (today.month - 1 + months) % 12 + 1
+    horizon = date(horizon_year, horizon_month, min(today.day, 28))
+    assert until is not None and until >= horizon, (
+        f"curated holiday data ends {until}, less than {months} months ahead of {today}: add "
+        f"{calendar.DATA_DIR}/{(until.year + 1) if until else today.year}.toml (status 'provisional' "
+        "until the Government decides)"
+    )
+
+
+def test_curated_until() -> None:
+    cal = calendar.default_calendar()
+    assert cal.curated_until(date(2026, 6, 1)) == date(2028, 12, 31)
+    assert cal.curated_until(date(2035, 6, 1)) is None
 
 
 def test_bad_input() -> None:

@@ -35,4 +35,8 @@ def test_holidays_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dossiers", "holidays", "2025"]) == 0
     out = capsys.readouterr().out
     assert "Sat 26/04/2025  working  make-up Saturday" in out
-    assert main(["dossiers", "holidays", "2031"]) == 1
+    # A year nobody curated is computed (and says so) rather than refused.
+    assert main(["dossiers", "holidays", "2031"]) == 0
+    out = capsys.readouterr().out
+    assert "2031 (computed)" in out and "no curated file" in out
+    assert "Tết" in out

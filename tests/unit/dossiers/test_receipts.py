@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from citizen_app.core import dossiers, receipts
+from citizen_app.core import dossiers, receipt_tokens, receipts
 from citizen_app.core.dossiers import Actor
 from citizen_app.core.i18n import get_translator
 from citizen_app.db.models.dossiers import Dossier
@@ -25,22 +25,22 @@ CODE = "008.00.20.H01-261116-0001"
 
 
 def test_token_round_trip() -> None:
-    token = receipts.sign_code(CODE)
-    assert receipts.verify_token(token) == CODE
+    token = receipt_tokens.sign_code(CODE)
+    assert receipt_tokens.verify_token(token) == CODE
     assert len(token) < 64
     assert all(c.isalnum() or c in "-_." for c in token)
 
 
 def test_the_key_is_made_once_and_kept_private() -> None:
     settings = get_settings()
-    first = receipts.signing_key()
-    path = settings.keys_dir / receipts.KEY_FILE
+    first = receipt_tokens.signing_key()
+    path = settings.keys_dir / receipt_tokens.KEY_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert receipts.signing_key() == first and len(first) == 32
+    assert receipt_tokens.signing_key() == first and len(first) == 32
 
 
 def test_tampered_and_forged_tokens_are_not_genuine() -> None:
-    token = receipts.sign_code(CODE)
+    token = receipt_tokens.sign_code(CODE)
     encoded_code, tag = token.split(".")
     other_code = base64.urlsafe_b64encode(CODE.replace("0001", "0002").encode()).rstrip(b"=").decode()
     flipped = tag[:-1] + ("A" if tag[-1] != "A" else "B")
@@ -49,7 +49,7 @@ def test_tampered_and_forged_tokens_are_not_genuine() -> None:
         f"{other_code}.{tag}",  # someone else's code with my tag
         f"{encoded_code}.{flipped}",  # tag altered (maybe only in base64's spare bits)
         f"{encoded_code}.{tag[:-1]}{chr(ord(tag[-1]) ^ 1)}",
-        receipts.sign_code(CODE, forged_key),  # signed with another key
+        receipt_tokens.sign_code(CODE, forged_key),  # signed with another key
         f"{encoded_code}.",
         encoded_code,
         "",
@@ -58,7 +58,7 @@ def test_tampered_and_forged_tokens_are_not_genuine() -> None:
         token + "x",
         f"{base64.urlsafe_b64encode(b'not a code').decode()}.{tag}",
     ]:
-        assert receipts.verify_token(bad) is None, bad
+        assert receipt_tokens.verify_token(bad) is None, bad
 
 
 def test_configured_key_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,17 +66,17 @@ def test_configured_key_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     from citizen_app.settings import reset_settings_cache
 
     reset_settings_cache()
-    token = receipts.sign_code(CODE)
-    assert receipts.verify_token(token) == CODE
+    token = receipt_tokens.sign_code(CODE)
+    assert receipt_tokens.verify_token(token) == CODE
     monkeypatch.setenv("RECEIPT_SIGNING_KEY", "another-secret")
     reset_settings_cache()
-    assert receipts.verify_token(token) is None
+    assert receipt_tokens.verify_token(token) is None
 
 
 def test_verification_url() -> None:
     url = receipts.verification_url(CODE)
     assert url.startswith("http://localhost:3000/v/")
-    assert receipts.verify_token(url.rsplit("/", 1)[1]) == CODE
+    assert receipt_tokens.verify_token(url.rsplit("/", 1)[1]) == CODE
 
 
 def test_qr_decodes_back_to_the_url() -> None:
@@ -106,7 +106,7 @@ def test_slip_has_every_field(db_session: Session) -> None:
     assert get_translator("vi").format_datetime(slip.appointment_at) == "09:00 ngày 19/11/2026"
     assert "Bộ phận Tiếp nhận và Trả kết quả" in slip.collect_at["vi"]
     assert slip.fee_due_vnd == 10_000
-    assert receipts.verify_token(slip.verification_url.rsplit("/", 1)[1]) == CODE
+    assert receipt_tokens.verify_token(slip.verification_url.rsplit("/", 1)[1]) == CODE
     assert slip.status_label.msgid == "Submitted"
     for field in fields(slip):
         if field.name != "received_at":
@@ -129,7 +129,7 @@ def test_public_verification_shows_status_and_no_personal_data(db_session: Sessi
     dossier_id, _ = helpers.submitted(db_session)
     dossiers.fire(db_session, dossier_id, "received", officer(db_session), now=NOW)
     db_session.commit()
-    token = receipts.sign_code(CODE)
+    token = receipt_tokens.sign_code(CODE)
     result = receipts.verify_receipt(db_session, token)
     assert result.genuine and result.code == CODE and result.status == "received"
     assert result.status_label.msgid == "Received"
@@ -154,5 +154,5 @@ def test_public_verification_shows_status_and_no_personal_data(db_session: Sessi
 
 
 def test_genuine_signature_for_an_unknown_dossier_is_not_genuine(db_session: Session) -> None:
-    assert not receipts.verify_receipt(db_session, receipts.sign_code(CODE)).genuine
+    assert not receipts.verify_receipt(db_session, receipt_tokens.sign_code(CODE)).genuine
     assert not receipts.verify_receipt(db_session, "garbage").genuine

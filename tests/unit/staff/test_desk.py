@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citizen_app.core import receipts
+from citizen_app.core import receipt_tokens, receipts
 from citizen_app.core.dossiers import AccessDenied, Actor, DossierNotFound
 from citizen_app.core.dossiers.staff_desk import (
     DeskActions,
@@ -50,7 +50,7 @@ def test_open_by_code_and_by_qr_then_a_forged_qr_is_refused_and_logged(db_sessio
 
     token = url.rsplit("/v/", 1)[1]
     encoded_code, tag = token.split(".")
-    forged = receipts._b64(code.replace("0001", "0002").encode()) + "." + tag  # another code, the old tag
+    forged = receipt_tokens._b64(code.replace("0001", "0002").encode()) + "." + tag  # another code, the old tag
     for bad in (url[:-3] + "AAA", url.replace(encoded_code, forged.split(".")[0]), "https://x/v/abc", "hello"):
         with pytest.raises(DossierNotFound) as refused:
             open_at_desk(db_session, desk, scanned=bad)
