@@ -18,6 +18,7 @@ from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.housekeeping import housekeeping_loop
+from citizen_app.web.security import secure
 
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
@@ -33,7 +34,8 @@ app = rx.App(
     # The default overlay (connection toasts) is replaced by the shell's own bilingual banner.
     app_wraps={},
     toaster=None,  # no toasts: notices are part of each page, in its language
-    api_transformer=build_http_app(),
+    # Our routes first, then security headers, body limits and origin checks around everything served.
+    api_transformer=[build_http_app(), secure],
 )
 # Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
 app.register_lifespan_task(housekeeping_loop)
