@@ -18,7 +18,7 @@ from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.housekeeping import housekeeping_loop
-from citizen_app.web.security import secure
+from citizen_app.web.security import event_exception_handler, secure
 
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
@@ -36,6 +36,8 @@ app = rx.App(
     toaster=None,  # no toasts: notices are part of each page, in its language
     # Our routes first, then security headers, body limits and origin checks around everything served.
     api_transformer=[build_http_app(), secure],
+    # Refused events on one line, real errors with a (throttled) traceback, no toast.
+    backend_exception_handler=event_exception_handler,
 )
 # Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
 app.register_lifespan_task(housekeeping_loop)

@@ -214,6 +214,9 @@ def reencode_image(data: bytes, content_type: ContentType, display: str = "file"
         with Image.open(io.BytesIO(data)) as original:
             original.load()
             image = ImageOps.exif_transpose(original)
+            # Pillow writes what ``info`` holds (EXIF, comments, ICC profile) back out: keep only what
+            # draws the picture (a palette's transparent colour).
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
             out = io.BytesIO()
             if content_type == "image/jpeg":
                 if image.mode not in ("RGB", "L"):
@@ -271,7 +274,7 @@ def _check_pdf(data: bytes, display: str) -> None:
             if visited > MAX_PDF_OBJECTS:
                 raise AttachmentRejected(Msg(MSG_PDF_UNREADABLE, {"name": display}), detail="too many objects")
             if isinstance(item, DictionaryObject):
-                active = _PDF_ACTIVE_KEYS.intersection(item.keys())
+                active = set(_PDF_ACTIVE_KEYS.intersection(item.keys()))
                 action = item.get("/S")
                 open_action = item.get("/OpenAction")
                 if open_action is not None and isinstance(open_action.get_object(), DictionaryObject):

@@ -31,6 +31,8 @@ upload and websocket endpoints, the compiled pages and static files; see
 * **The websocket** (``/_event``): a browser connecting from another origin is refused
   (cross-site websocket hijacking). Clients that send no ``Origin`` (not browsers) pass.
 * **Absurd paths** (longer than the file system can name) answer 404, not 500.
+* **Refused events** (a forged or stale websocket event) are logged on one line, without a
+  traceback (:func:`event_exception_handler`, :class:`OneLineRefusals`).
 
 :func:`refuse_sandbox_in_production` stops the app when a sandbox would be served on a
 public https address, unless ``ALLOW_SANDBOX_IN_PRODUCTION`` says it is on purpose.
@@ -411,5 +413,77 @@ async def _no_body() -> Message:
 
 def secure(app: ASGIApp) -> ASGIApp:
     """For ``rx.App(api_transformer=[..., secure])``: the outermost layer of everything Reflex serves."""
+    quiet_refused_events()
     return SecurityMiddleware(app)
 
+
+
+# --- refused events ---------------------------------------------------------------------------------------
+
+# Exceptions that mean "refused", not "broken": a forged or stale event asked for something not allowed.
+_REFUSALS: tuple[type[BaseException], ...] = ()
+# A real error keeps its traceback, but one per kind and place a minute: a client replaying a
+# crashing event cannot fill the disk with tracebacks.
+TRACEBACK_INTERVAL_SECONDS = 60.0
+_last_traceback: dict[tuple[str, str], float] = {}
+
+
+def _refusal_types() -> tuple[type[BaseException], ...]:
+    global _REFUSALS
+    if not _REFUSALS:
+        from citizen_app.core.dossiers.errors import DossierError
+        from citizen_app.core.identity.permissions import PermissionDenied
+
+        _REFUSALS = (DossierError, PermissionDenied)
+    return _REFUSALS
+
+
+def _where(exception: BaseException) -> str:
+    trace = exception.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}" if trace else "?"
+
+
+def event_exception_handler(exception: Exception) -> None:
+    """Reflex's ``backend_exception_handler``: one line for a refusal, a throttled traceback for a bug.
+
+    Nothing is sent to the browser (Reflex's default would send a toast the app does not show);
+    each page already shows its own bilingual error notices.
+    """
+    import time
+
+    if isinstance(exception, _refusal_types()):
+        log.warning("event refused: %s: %s", type(exception).__name__, exception)
+        return None
+    key = (type(exception).__name__, _where(exception))
+    now = time.monotonic()
+    if now - _last_traceback.get(key, -TRACEBACK_INTERVAL_SECONDS) >= TRACEBACK_INTERVAL_SECONDS:
+        _last_traceback[key] = now
+        log.error("event failed: %s: %s", type(exception).__name__, exception, exc_info=exception)
+    else:
+        log.error("event failed again: %s: %s (at %s)", type(exception).__name__, exception, key[1])
+    return None
+
+
+class OneLineRefusals(logging.Filter):
+    """Reflex logs an event naming no registered handler (what a forged event does) with a traceback.
+
+    Anyone can send such events over the websocket; the record keeps its one-line message only.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and "No registered handler found" in str(record.exc_info[1]):
+            record.msg = f"event refused: {record.exc_info[1]}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_refused_events() -> None:
+    """Install :class:`OneLineRefusals` on Reflex's event processor logger (once)."""
+    logger = logging.getLogger("reflex_base.event.processor.event_processor")
+    if not any(isinstance(existing, OneLineRefusals) for existing in logger.filters):
+        logger.addFilter(OneLineRefusals())
