@@ -49,6 +49,7 @@ import logging
 import re
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -369,6 +370,16 @@ class SecurityMiddleware:
                     return
                 else:
                     headers["Content-Security-Policy"] = page_policy(settings)
+                await send(message)
+                return
+            if start is not None and message["type"] == "http.response.pathsend":
+                # The server sends the file itself (Starlette's FileResponse under Granian): read it to hash.
+                headers = MutableHeaders(scope=start)
+                encoding = headers.get("content-encoding", "").strip().lower()
+                body = await run_in_threadpool(Path(message["path"]).read_bytes)
+                headers["Content-Security-Policy"] = _html_policy(body, encoding, settings)
+                await send(start)
+                start = None
                 await send(message)
                 return
             if start is not None and message["type"] == "http.response.body":

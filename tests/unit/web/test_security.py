@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -23,7 +23,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from citizen_app.core.dossiers.errors import AccessDenied
 from citizen_app.settings import Settings, load_settings
 from citizen_app.web import security
-from citizen_app.web.security import SandboxInProductionError, SecurityMiddleware, refuse_sandbox_in_production
+from citizen_app.web.security import (
+    SandboxInProductionError,
+    SecurityMiddleware,
+    refuse_sandbox_in_production,
+)
 
 MB = 1024 * 1024
 PAGE = (
@@ -143,7 +147,7 @@ def test_an_upload_without_a_session_is_refused_before_its_body_is_read() -> Non
     received = Received()
     client = build(received, signed_in=False)
 
-    def body() -> AsyncIterator[bytes]:  # 150 MB, announced honestly
+    def body() -> Iterator[bytes]:  # 150 MB, announced honestly
         chunk = b"x" * MB
         for _ in range(150):
             yield chunk
@@ -269,3 +273,33 @@ def test_reflex_unknown_handler_errors_lose_their_traceback(caplog: pytest.LogCa
     (record,) = caplog.records
     assert record.exc_info is None and record.levelno == logging.WARNING
     assert "No registered handler found" in record.getMessage()
+
+
+def test_a_page_sent_as_a_file_path_gets_its_hashes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Granian sends static files with the ASGI ``pathsend`` extension: the page is read from its path."""
+    import asyncio
+
+    page = tmp_path / "index.html.gz"
+    page.write_bytes(gzip.compress(PAGE.encode()))
+
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-encoding", b"gzip")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    sent: list[dict] = []
+
+    async def send(message) -> None:  # type: ignore[no-untyped-def]
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {
+        "type": "http", "method": "GET", "path": "/vi/", "headers": [], "scheme": "http",
+        "extensions": {"http.response.pathsend": {}},
+    }
+    asyncio.run(SecurityMiddleware(app, settings=settings())(scope, receive, send))
+    assert [message["type"] for message in sent] == ["http.response.start", "http.response.pathsend"]
+    policy = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert security._sha256("document.documentElement.lang='vi';") in policy
