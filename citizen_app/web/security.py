@@ -74,8 +74,7 @@ MAX_SEGMENT_BYTES = 255
 PERMISSIONS_POLICY = (
     # The camera for the counter's QR scanner; nothing else a public-service page needs.
     "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
-    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
-    "browsing-topics=(), interest-cohort=()"
+    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
 )
 ATTACHMENT_POLICY = (
     # Shown by the browser (image, PDF viewer) with no script, no form, no same-origin access.

@@ -15,6 +15,7 @@ from citizen_app.states.account import AccountState, ChangeRow, SummaryError
 from citizen_app.states.base import AppState
 from citizen_app.ui.links import app_link
 from citizen_app.ui.location import sign_in_href
+from citizen_app.ui.native_form import native_form
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
 from citizen_app.ui.shell import LANGUAGE_NAMES, href, shell
@@ -378,7 +379,7 @@ def _sign_out(t: Translator) -> rx.Component:
         rx.el.p(_("Sign out when you finish, especially on a shared phone or computer."), class_name="hint"),
         # A form posted to the server route (not a page): it ends the session here and at VNeID. The
         # token proves the form came from this page (a link elsewhere cannot sign anyone out).
-        rx.el.form(
+        native_form(
             rx.el.input(type="hidden", name="csrf", value=S.sign_out_token),
             rx.el.input(type="hidden", name="next", value=f"/{t.locale}/"),
             rx.el.button(
