@@ -360,7 +360,11 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 _add_common(headers, https)
-                if path.startswith(ATTACHMENT_PREFIX):
+                if message.get("status") == 304:
+                    # The browser keeps the cached page with its policy (and its hashes); a policy here
+                    # would replace that one, without the hashes the page needs.
+                    pass
+                elif path.startswith(ATTACHMENT_PREFIX):
                     headers["Content-Security-Policy"] = ATTACHMENT_POLICY
                 elif "content-security-policy" in headers:
                     headers.setdefault("X-Frame-Options", "DENY")

@@ -303,3 +303,15 @@ def test_a_page_sent_as_a_file_path_gets_its_hashes(tmp_path) -> None:  # type: 
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.pathsend"]
     policy = dict(sent[0]["headers"])[b"content-security-policy"].decode()
     assert security._sha256("document.documentElement.lang='vi';") in policy
+
+
+def test_a_not_modified_answer_keeps_the_cached_pages_policy() -> None:
+    """Browsers merge a 304's headers into the cached page: a hash-less policy there would break it."""
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", b'"1"')]})
+        await send({"type": "http.response.body", "body": b""})
+
+    client = TestClient(SecurityMiddleware(app, settings=settings()))
+    response = client.get("/vi/account", headers={"If-None-Match": '"1"'})
+    assert response.status_code == 304 and "content-security-policy" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
