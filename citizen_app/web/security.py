@@ -41,7 +41,6 @@ public https address, unless ``ALLOW_SANDBOX_IN_PRODUCTION`` says it is on purpo
 from __future__ import annotations
 
 import base64
-import functools
 import gzip
 import hashlib
 import json
@@ -165,9 +164,22 @@ def inline_script_hashes(html: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hashes))
 
 
-@functools.lru_cache(maxsize=1024)
+_POLICIES: dict[tuple[bytes, str, Settings], str] = {}
+_MAX_POLICIES = 4096
+
+
 def _html_policy(body: bytes, encoding: str, settings: Settings) -> str:
-    """Pages are static: the same bytes always get the same policy, computed once."""
+    """Pages are static: the same bytes always get the same policy, computed once (keyed by a digest)."""
+    key = (hashlib.blake2b(body, digest_size=16).digest(), encoding, settings)
+    policy = _POLICIES.get(key)
+    if policy is None:
+        if len(_POLICIES) >= _MAX_POLICIES:
+            _POLICIES.pop(next(iter(_POLICIES)))
+        policy = _POLICIES[key] = _read_policy(body, encoding, settings)
+    return policy
+
+
+def _read_policy(body: bytes, encoding: str, settings: Settings) -> str:
     try:
         if encoding == "gzip":
             body = gzip.decompress(body)
