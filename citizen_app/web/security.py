@@ -234,10 +234,6 @@ def _not_found_page() -> Response:
         return PlainTextResponse("Không tìm thấy trang · Page not found", status_code=404)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class SecurityMiddleware:
     """Pure ASGI, so streamed responses and the websocket pass through untouched but for their headers."""
 
