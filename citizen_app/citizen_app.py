@@ -19,6 +19,7 @@ from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.housekeeping import housekeeping_loop
+from citizen_app.web.security import event_exception_handler, secure
 
 # Attachment files and notification emails follow each transaction's commit or rollback.
 transaction_hooks.install()
@@ -36,7 +37,10 @@ app = rx.App(
     # The default overlay (connection toasts) is replaced by the shell's own bilingual banner.
     app_wraps={},
     toaster=None,  # no toasts: notices are part of each page, in its language
-    api_transformer=build_http_app(),
+    # Our routes first, then security headers, body limits and origin checks around everything served.
+    api_transformer=[build_http_app(), secure],
+    # Refused events on one line, real errors with a (throttled) traceback, no toast.
+    backend_exception_handler=event_exception_handler,
 )
 # Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
 app.register_lifespan_task(housekeeping_loop)

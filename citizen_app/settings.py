@@ -92,6 +92,25 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = field(default="", repr=False)
 
+    # --- Security (ASVS L2 hardening; citizen_app/web/security.py) ---------------------------------
+    # A sandbox on a public https address hands out staff accounts: refused at start unless forced.
+    allow_sandbox_in_production: bool = False
+    # Public lookup: guesses per dossier code per hour, from every address together (a shared carrier
+    # IPv4 address or a whole IPv6 block cannot walk the 10,000 last-four-digit answers).
+    lookup_rate_limit_per_code_per_hour: int = 20
+    # Refusals written to the audit trail per person (or address) and minute; the rest are counted.
+    denial_audit_limit_per_minute: int = 20
+
+    @property
+    def enabled_sandboxes(self) -> tuple[str, ...]:
+        """Every sandbox mounted on the app's server (each shows the red SANDBOX banner)."""
+        return ("idp",) if self.sandbox_idp_enabled else ()
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        """One upload request may carry at most a whole dossier's files, plus the multipart framing."""
+        return self.max_dossier_mb * 1024 * 1024 + 256 * 1024
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -169,6 +188,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_security=smtp_security,
         smtp_username=env.get("SMTP_USERNAME", "").strip(),
         smtp_password=env.get("SMTP_PASSWORD", ""),
+        allow_sandbox_in_production=_bool(env, "ALLOW_SANDBOX_IN_PRODUCTION", False),
+        lookup_rate_limit_per_code_per_hour=_int(env, "LOOKUP_RATE_LIMIT_PER_CODE_PER_HOUR", 20),
+        denial_audit_limit_per_minute=_int(env, "DENIAL_AUDIT_LIMIT_PER_MINUTE", 20),
     )
 
 

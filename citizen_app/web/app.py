@@ -19,6 +19,7 @@ from citizen_app.settings import get_settings
 from citizen_app.web import auth, files, pwa, receipts
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.page_paths import PagePathMiddleware
+from citizen_app.web.security import refuse_sandbox_in_production
 from citizen_app.web.staff_guard import StaffGuardMiddleware
 from citizen_app.web.templating import render
 
@@ -83,6 +84,8 @@ def foundation_routes() -> list[BaseRoute]:
 
 def build_http_app() -> Starlette:
     settings = get_settings()
+    # Before anything is mounted: a forgotten SANDBOX_IDP=false on a public server stops here.
+    refuse_sandbox_in_production(settings)
     routes: list[BaseRoute] = [*foundation_routes(), *auth.routes]
     routes += [*files.routes, *receipts.routes]  # apply online: attachments, receipts, public verification
     if settings.sandbox_idp_enabled:

@@ -2,7 +2,8 @@
 
     GET  /auth/login?next=/vi/...   start OpenID Connect sign-in, come back to ``next``
     GET  /auth/callback             the provider's redirect: validate, start a session, go to ``next``
-    GET|POST /auth/logout           end the session here, then at the provider (end_session)
+    POST /auth/logout               end the session here, then at the provider (end_session);
+                                    needs the session's sign-out token (GET shows the button)
     GET  /auth/logged-out           where the provider sends the browser after logout
     GET  /auth/error?reason=…       an error page again, e.g. in the other language
 
@@ -18,8 +19,9 @@ import hmac
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -32,6 +34,7 @@ from citizen_app.core.i18n import (
     other_locale,
     switch_locale_in_path,
 )
+from citizen_app.core.identity.csrf import form_token, form_token_valid
 from citizen_app.core.identity.oidc import (
     LoginError,
     LoginFailure,
@@ -108,17 +111,59 @@ Clock = Callable[[], datetime]
 
 
 def safe_next(raw: str | None, locale: str) -> str:
-    """Only a same-site path may follow sign-in; anything else becomes this language's home page."""
+    """Only a same-site path may follow sign-in; anything else becomes this language's home page.
+
+    Checked on what the path turns into, not on how it is written: percent-escapes are decoded
+    (repeatedly, as a chain of servers might) and dot segments resolved first, so
+    ``/%2F%2Fevil``, ``/vi/../..//evil``, ``/%09/evil`` or ``/%5Cevil`` cannot become a
+    protocol-relative address. The path is returned with its dot segments resolved.
+    """
     default = f"/{locale}/"
-    if not raw or len(raw) > 1000 or not raw.startswith("/") or raw.startswith("//"):
+    if not raw or len(raw) > 1000 or not raw.startswith("/"):
         return default
-    # Browsers treat "\" like "/", and control characters can split headers: refuse both.
-    if "\\" in raw or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+    decoded = raw
+    for _ in range(3):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    # Browsers treat "\" like "/"; control characters (a tab is dropped by URL parsers) can split headers.
+    if "\\" in decoded or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in decoded):
         return default
-    parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or parts.path.startswith("/auth/"):
+    path, query_sep, rest = raw.partition("?")
+    if not query_sep:
+        path, fragment_sep, fragment = raw.partition("#")
+        rest = f"{fragment_sep}{fragment}" if fragment_sep else ""
+    else:
+        rest = f"?{rest}"
+    path = _resolve_dot_segments(path)
+    plain = unquote(unquote(path))
+    if path.startswith("//") or plain.startswith("//") or plain.startswith("/auth/"):
         return default
-    return raw
+    parts = urlsplit(path + rest)
+    if parts.scheme or parts.netloc:
+        return default
+    return path + rest
+
+
+def _resolve_dot_segments(path: str) -> str:
+    """RFC 3986 remove_dot_segments, also for escaped dots (``%2e%2e``)."""
+    kept: list[str] = []
+    segments = path.split("/")[1:]
+    for index, segment in enumerate(segments):
+        name = unquote(segment)
+        last = index == len(segments) - 1
+        if name == "..":
+            if kept:
+                kept.pop()
+            if last:
+                kept.append("")
+        elif name == ".":
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/" + "/".join(kept)
 
 
 def locale_of(next_path: str | None, request: Request) -> str:
@@ -212,11 +257,8 @@ def build_routes(
         response.delete_cookie(LOGIN_STATE_COOKIE, path="/auth")
         return response
 
-    def logout(request: Request) -> Response:
-        settings = get_settings()
-        locale = locale_of(request.query_params.get("next"), request)
+    def end_here_and_at_provider(raw: str | None, locale: str) -> Response:
         with unit_of_work() as db:
-            raw = request.cookies.get(settings.session_cookie_name)
             ended = end_session(db, raw, clock(), reason="logout")
             id_token = ended.id_token if ended else None
             if ended is not None:
@@ -228,6 +270,7 @@ def build_routes(
                     actor_id=str(ended.user_id),
                     details={"session": ended.id},
                 )
+        # RP-initiated logout: the provider ends its own session, then sends the browser to /auth/logged-out.
         target = client_factory().logout_url(id_token=id_token, locale=locale) if ended else None
         response = _no_store(RedirectResponse(target or f"/{locale}/", status_code=303))
         options = session_cookie_options()
@@ -235,6 +278,26 @@ def build_routes(
             options["key"], path=options["path"], secure=options["secure"], httponly=True, samesite="lax"
         )
         return response
+
+    async def logout(request: Request) -> Response:
+        """POST with the session's sign-out token ends the session; GET only shows the sign-out button.
+
+        A link or an image elsewhere must not sign anyone out (CSRF), so a sign-out is a form
+        carrying ``core.identity.csrf.form_token`` of this session.
+        """
+        raw = request.cookies.get(get_settings().session_cookie_name)
+        if request.method != "POST":
+            requested = request.query_params.get("next")
+            locale = locale_of(requested, request)
+            return _sign_out_page(locale, safe_next(requested, locale), form_token(raw))
+        async with request.form(max_files=0, max_fields=8, max_part_size=4096) as form:
+            submitted, requested = form.get("csrf"), form.get("next")
+        requested = requested if isinstance(requested, str) else None
+        locale = locale_of(requested, request)
+        if raw and not form_token_valid(raw, submitted if isinstance(submitted, str) else None):
+            log.warning("sign-out refused: missing or wrong form token")
+            return _sign_out_page(locale, safe_next(requested, locale), form_token(raw), expired=True)
+        return await run_in_threadpool(end_here_and_at_provider, raw, locale)
 
     def logged_out(request: Request) -> Response:
         return RedirectResponse(f"/{locale_of(None, request)}/", status_code=303)
@@ -252,7 +315,7 @@ def build_routes(
     return [
         Route("/auth/login", login, methods=["GET"]),
         Route("/auth/callback", callback, methods=["GET"]),
-        Route("/auth/logout", logout, methods=["GET", "POST"]),
+        Route("/auth/logout", logout, methods=["GET", "POST"]),  # GET: the sign-out button only
         Route("/auth/logged-out", logged_out, methods=["GET"]),
         Route("/auth/error", error_page, methods=["GET"]),
     ]
@@ -287,6 +350,21 @@ def _render(reason: LoginFailure, locale: str, next_path: str) -> HTMLResponse:
             f"/auth/error?reason={reason.value}&lang={other}"
             f"&next={quote(switch_locale_in_path(next_path, other), safe='/')}"
         ),
+    )
+    return _no_store(response)
+
+
+def _sign_out_page(locale: str, next_path: str, token: str, *, expired: bool = False) -> Response:
+    other = other_locale(locale)
+    response = render(
+        "auth/sign_out.html",
+        locale,
+        status_code=400 if expired else 200,
+        csrf=token,
+        next_path=next_path,
+        expired=expired,
+        other_locale=other,
+        other_url=f"/auth/logout?next={quote(switch_locale_in_path(next_path, other), safe='/')}",
     )
     return _no_store(response)
 

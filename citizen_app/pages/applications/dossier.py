@@ -127,6 +127,8 @@ def _result(t: Translator) -> rx.Component:
                 rx.icon("download", size=20, aria_hidden="true"),
                 rx.el.span(_("Download"), " ", row.name),
                 href=row.download_href,
+                # A download, not a navigation: no beforeunload, so Reflex keeps the page's websocket open.
+                download="",
                 class_name="button",
                 data_testid=rx.cond(
                     index == 0, "result-download", rx.Var.create("result-download-").to(str) + index.to(str)

@@ -83,7 +83,11 @@ def png(size: tuple[int, int] = (300, 200)) -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # the smallest PDF a reader opens: one blank page (pypdf finds the objects without an xref table)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R/Size 4>>\n"
+    b"startxref\n0\n%%EOF\n"
+)
 
 
 def draft_with_file(
