@@ -17,6 +17,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from citizen_app.core.dossiers import AccessDenied, Actor
+from citizen_app.core.dossiers.actions import audit_wording
 from citizen_app.core.i18n import N_, Msg, Translator
 from citizen_app.core.staff_audit import AuditFilters, AuditRow, area_actions, area_officers, staff_audit_log
 from citizen_app.db.engine import unit_of_work
@@ -31,26 +32,23 @@ OUTCOME_LABELS = {"ok": N_("Done"), "denied": N_("Refused"), "failed": N_("Faile
 COUNT = N_("{count} entries")
 NONE = N_("No entries match.")
 PAGE_OF = N_("Page {page} of {pages}")
-# The human name of the commonest actions; anything else is shown as recorded.
+# The human name of the commonest actions; the staff actions' own come from their declarations
+# (``core.dossiers.actions``); anything else is shown as recorded.
 AUDIT_ACTIONS = {
     "staff.dossier.open": N_("Opened an application (code or QR)"),
     "staff.dossier.view": N_("Viewed an application"),
     "staff.assist.find": N_("Looked a citizen up by ID number"),
     "staff.page": N_("Opened a staff page"),
-    "dossier.receive": N_("Received"),
-    "dossier.start_processing": N_("Started processing"),
-    "dossier.request_supplement": N_("Requested more information"),
-    "dossier.approve": N_("Approved"),
-    "dossier.reject": N_("Rejected"),
-    "dossier.refuse": N_("Refused at reception"),
-    "dossier.result_ready": N_("Marked the result ready"),
-    "dossier.return": N_("Handed the result over"),
-    "dossier.delay": N_("Moved an appointment"),
     "dossier.submit": N_("Submitted for a citizen"),
     "dossier.start": N_("Started an application for a citizen"),
     "attachment.add": N_("Added a file"),
     "attachment.remove": N_("Removed a file"),
 }
+
+
+def action_name(action: str, t: Translator) -> str:
+    wording = AUDIT_ACTIONS.get(action) or audit_wording(action)
+    return t.gettext(wording) if wording else action
 
 
 @dataclass
@@ -82,7 +80,7 @@ def entry_view(row: AuditRow, t: Translator) -> AuditEntryView:
         when=t.format_datetime(row.at),
         who=row.actor_name or str(row.actor_id or ""),
         role=t.gettext(ROLE_LABELS.get(row.actor_role, row.actor_role)) if row.actor_role else "",
-        action=t.gettext(AUDIT_ACTIONS[row.action]) if row.action in AUDIT_ACTIONS else row.action,
+        action=action_name(row.action, t),
         target=f"{row.target_type} {row.target_id}".strip(),
         outcome=t.gettext(OUTCOME_LABELS.get(row.outcome, row.outcome)),
         outcome_key=row.outcome,
@@ -143,7 +141,7 @@ class StaffAuditState(StaffState):
         self.officer_choices = [Choice("", t.gettext(EVERYONE)), *[Choice(str(o.user_id), o.name) for o in officers]]
         self.action_choices = [
             Choice("", t.gettext(ANY_ACTION)),
-            *[Choice(a, t.gettext(AUDIT_ACTIONS[a]) if a in AUDIT_ACTIONS else a) for a in actions],
+            *[Choice(a, action_name(a, t)) for a in actions],
         ]
         self.outcome_choices = [
             Choice("", t.gettext(ANY_OUTCOME)), *[Choice(k, t.gettext(v)) for k, v in OUTCOME_LABELS.items()]

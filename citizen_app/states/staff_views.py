@@ -1,12 +1,13 @@
 """View models of the staff pages: plain dataclasses and the wording that fills them, in the reader's language.
 
-States copy these into their vars; pages draw them. Nothing here decides what anyone may do:
-the lists of actions come from the core (``core.dossiers.staff_desk.desk_actions``).
+States copy these into their vars; pages draw them. Nothing here decides what anyone may do: the
+actions come from the core's read model (``core.dossiers.staff_desk.desk_view``) and their wording
+from their declarations (``core.dossiers.actions``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
@@ -16,58 +17,25 @@ from citizen_app.core import admin_units
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.catalog.labels import channel_label
 from citizen_app.core.dashboard import Dashboard, Group, Indicators
-from citizen_app.core.dossiers import status_label
+from citizen_app.core.dossiers.actions import event_wording
+from citizen_app.core.dossiers.results import ELECTRONIC
+from citizen_app.core.dossiers.staff_desk import DeskEvent, DeskFile, DeskView
 from citizen_app.core.dossiers.staff_queue import QueueRow
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.forms.conditions import visible_answers
 from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.statuses import status_label, tag_class
 from citizen_app.states.apply.views import display_lines, file_size
 
-# Lifecycle actions (DossierEvent.action) as the timeline says them.
-ACTION_LABELS: Mapping[str, str] = {
-    "start": N_("Application started"),
-    "migrate_form": N_("Answers moved to the updated form"),
-    "submit": N_("Application sent"),
-    "receive": N_("Received by the agency"),
-    "refuse": N_("Refused at reception"),
-    "start_processing": N_("Processing started"),
-    "request_supplement": N_("More information requested"),
-    "supply": N_("More information supplied"),
-    "approve": N_("Approved"),
-    "reject": N_("Rejected"),
-    "result_ready": N_("Result ready"),
-    "return": N_("Result handed over"),
-    "withdraw": N_("Withdrawn by the applicant"),
-    "delay": N_("Appointment moved, with an apology"),
-}
 ROLE_LABELS: Mapping[str, str] = {
     "citizen": N_("Applicant"),
     "counter_officer": N_("Counter officer"),
     "supervisor": N_("Supervisor"),
     "system": N_("System"),
 }
-# What the button that fires a plain step says.
-STEP_LABELS: Mapping[str, str] = {
-    "received": N_("Receive"),
-    "processing": N_("Start processing"),
-    "approved": N_("Approve"),
-    "rejected": N_("Reject"),
-    "result_ready": N_("Mark the result ready"),
-    "returned": N_("Mark the result handed over"),
-}
-DONE_LABELS: Mapping[str, str] = {
-    "received": N_("Received. The applicant has been told."),
-    "processing": N_("Processing started."),
-    "approved": N_("Approved. Attach the result document, then mark the result ready."),
-    "rejected": N_("Rejected. The applicant will see your reason."),
-    "result_ready": N_("The result is ready. The applicant has been told."),
-    "returned": N_("The result has been handed over."),
-    "supplement_requested": N_("More information requested. The applicant has been told what to supply."),
-    "delay": N_("The new appointment is set and the applicant has been told."),
-    "result_file": N_("The result document is attached."),
-    "result_file_removed": N_("The file has been removed."),
-}
 RESULT_DOCUMENT = N_("Result document")
+DELAYED_FROM = N_("first set for {date}")
+PICKUP_TEXT = N_("Paper result: collect it at {place}, {hours}")
 PROVINCE_CENTRE = N_("Province service centre")
 NO_VALUE = "—"
 PERCENT = N_("{value}%")
@@ -90,6 +58,7 @@ class QueueItemView:
     applicant: str = ""
     status: str = ""
     status_key: str = ""
+    status_class: str = "tag"
     channel: str = ""
     received: str = ""
     appointment: str = ""
@@ -122,12 +91,6 @@ class EventView:
     what: str = ""
     who: str = ""
     note: str = ""
-
-
-@dataclass
-class StepButton:
-    target: str = ""
-    label: str = ""
 
 
 @dataclass
@@ -170,6 +133,7 @@ def queue_item(row: QueueRow, t: Translator) -> QueueItemView:
         applicant=row.applicant_name,
         status=t.render(status_label(row.status)),
         status_key=row.status,
+        status_class=tag_class(row.status),
         channel=t.render(channel_label(row.channel)),
         received=day(row.received_at, t),
         appointment=when(row.appointment_at, t),
@@ -196,51 +160,50 @@ STAGE_LABELS: Mapping[str, str] = {
 }
 
 
-def file_views(attachments: Iterable[Any], form: FormSchema | None, t: Translator) -> list[FileView]:
+def file_views(files: Iterable[DeskFile], form: FormSchema | None, t: Translator) -> list[FileView]:
     views = []
-    for item in attachments:
+    for item in files:
         slot = form.attachment(item.slot_id) if form is not None else None
-        document = t.gettext(RESULT_DOCUMENT) if item.slot_id == "result" else (t.pick(slot.label) if slot else item.slot_id)
+        document = t.gettext(RESULT_DOCUMENT) if item.stage == "result" else (t.pick(slot.label) if slot else item.slot_id)
         views.append(
             FileView(
                 id=item.id,
-                name=item.original_name,
+                name=item.name,
                 document=document,
                 size=file_size(item.size_bytes, t),
                 stage=t.gettext(STAGE_LABELS.get(item.stage, item.stage)),
                 is_result=item.stage == "result",
-                thumbnail_url=f"/files/{item.id}/thumbnail" if item.thumbnail_name else "",
+                thumbnail_url=f"/files/{item.id}/thumbnail" if item.has_thumbnail else "",
                 file_url=f"/files/{item.id}",
             )
         )
     return views
 
 
-def event_views(events: Iterable[Any], names: Mapping[int, str], t: Translator) -> list[EventView]:
-    """Newest first, as a desk reads a history."""
+def event_views(events: Iterable[DeskEvent], t: Translator) -> list[EventView]:
+    """Newest first, as a desk reads a history; each event in its declared staff wording."""
     views = []
     for event in events:
         role = t.gettext(ROLE_LABELS.get(event.actor_role, event.actor_role))
-        person = names.get(event.actor_id) if event.actor_id is not None else None
-        what = t.gettext(ACTION_LABELS[event.action]) if event.action in ACTION_LABELS else event.action
+        wording = event_wording(event.action, "staff")
+        what = t.gettext(wording) if wording else event.action
+        note = event.note
         if event.action == "delay" and event.details.get("new_appointment"):
             moved = datetime.fromisoformat(event.details["new_appointment"])
             what = f"{what}: {t.format_datetime(moved)}"
+        pickup = event.details.get("pickup")
+        if isinstance(pickup, Mapping):
+            note = t.render(Msg(PICKUP_TEXT, {"place": pickup.get("place", ""), "hours": pickup.get("hours", "")}))
         views.append(
             EventView(
                 id=event.id,
                 when=t.format_datetime(event.at),
                 what=what,
-                who=f"{person} ({role})" if person else role,
-                note=event.note or "",
+                who=f"{event.actor_name} ({role})" if event.actor_name else role,
+                note=note,
             )
         )
     return list(reversed(views))
-
-
-def step_buttons(targets: Sequence[str], t: Translator) -> list[StepButton]:
-    """Plain steps drawn as buttons; a rejection has its own form (a reason is required)."""
-    return [StepButton(target=x, label=t.gettext(STEP_LABELS.get(x, x))) for x in targets if x != "rejected"]
 
 
 def supplement_choices(form: FormSchema | None, locked: Iterable[str], t: Translator) -> list[SupplementChoice]:
@@ -253,6 +216,96 @@ def supplement_choices(form: FormSchema | None, locked: Iterable[str], t: Transl
     ]
     choices += [SupplementChoice(id=s.id, label=t.pick(s.label), kind="document") for s in form.attachments]
     return choices
+
+
+@dataclass
+class DeskPage:
+    """Everything the workspace of one dossier shows, as text (``pages/staff/dossier.py``)."""
+
+    code: str = ""
+    procedure: str = ""
+    status: str = ""  # the status key: what every action sends back as the status the page showed
+    status_text: str = ""
+    status_class: str = "tag"
+    overdue: bool = False
+    channel: str = ""
+    sent: str = ""
+    appointment: str = ""
+    delayed_from: str = ""
+    receiving_unit: str = ""
+    fee: str = ""
+    applicant_name: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_address: str = ""
+    applicant_pid: str = ""
+    rejection_reason: str = ""
+    supplement_message: str = ""
+    supplement_items: list[str] = dc_field(default_factory=list)
+    answers: list[AnswerRow] = dc_field(default_factory=list)
+    files: list[FileView] = dc_field(default_factory=list)
+    events: list[EventView] = dc_field(default_factory=list)
+    # The keys of the declared actions this officer may take now (``core.dossiers.actions``).
+    actions: list[str] = dc_field(default_factory=list)
+    supplement_choices: list[SupplementChoice] = dc_field(default_factory=list)
+    result_file: bool = False
+    has_result_document: bool = False
+    # No result document and the applicant chose electronic delivery: the result cannot be ready yet.
+    electronic_only: bool = False
+    pickup_place: str = ""
+    pickup_hours: str = ""
+    receipt_href: str = ""
+
+
+def requested_items(form: FormSchema | None, request: Mapping[str, Any], t: Translator) -> list[str]:
+    """What an open supplement request asks for, by the form's labels."""
+    items = []
+    for field_id in request.get("fields", []):
+        field = form.field(field_id) if form else None
+        items.append(t.pick(field.label) if field else field_id)
+    for slot_id in request.get("attachments", []):
+        slot = form.attachment(slot_id) if form else None
+        items.append(t.pick(slot.label) if slot else slot_id)
+    return items
+
+
+def desk_page(view: DeskView, t: Translator) -> DeskPage:
+    person = view.applicant
+    receiving_unit = t.pick(view.receiving_unit) if view.receiving_unit else ""
+    return DeskPage(
+        code=view.code,
+        procedure=procedure_name(view.procedure_code, view.procedure_name, t),
+        status=view.status,
+        status_text=t.render(status_label(view.status)),
+        status_class=tag_class(view.status),
+        overdue=view.overdue,
+        channel=t.render(channel_label(view.channel)),
+        sent=when(view.received_at, t),
+        appointment=when(view.appointment_at, t),
+        delayed_from=t.render(Msg(DELAYED_FROM, {"date": day(view.delayed_from, t)})) if view.delayed_from else "",
+        receiving_unit=receiving_unit,
+        fee=t.format_money(view.fee_due_vnd) if view.fee_due_vnd else "",
+        applicant_name=person.full_name,
+        applicant_phone=person.phone,
+        applicant_email=person.email,
+        applicant_address=person.address,
+        applicant_pid=person.personal_id,
+        rejection_reason=view.rejection_reason,
+        supplement_message=str(view.supplement_request.get("message") or ""),
+        supplement_items=requested_items(view.form, view.supplement_request, t),
+        answers=answer_rows(view.form, view.answers, t),
+        files=file_views(view.files, view.form, t),
+        events=event_views(view.events, t),
+        actions=[action.key for action in view.actions],
+        supplement_choices=supplement_choices(view.form, view.locked, t),
+        result_file=view.result_file,
+        has_result_document=view.has_result_document,
+        electronic_only=view.delivery == ELECTRONIC and not view.has_result_document,
+        # The receiving unit is where most paper results are collected: offered, for the desk to correct.
+        pickup_place=view.pickup.place if view.pickup else receiving_unit,
+        pickup_hours=view.pickup.hours if view.pickup else "",
+        receipt_href=f"/{t.locale}/receipts/{view.code}" if view.code else "",
+    )
 
 
 # --- dashboard ----------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def _row(t: Translator, item: QueueItemView) -> rx.Component:
         ),
         rx.el.td(item.applicant, data_label=_("Applicant")),
         rx.el.td(item.procedure, data_label=_("Procedure")),
-        rx.el.td(status_tag(item.status, item.status_key), data_label=_("Status")),
+        rx.el.td(status_tag(item.status, item.status_class), data_label=_("Status")),
         rx.el.td(item.appointment, data_label=_("Appointment")),
         rx.el.td(item.channel, data_label=_("Channel")),
         class_name=rx.cond(item.overdue, "queue-row row-overdue", "queue-row"),

@@ -114,6 +114,8 @@ class DossierState(AppState):
     timeline: list[TimelineRow] = rx.field(default_factory=list)
     files: list[FileRow] = rx.field(default_factory=list)
     results: list[FileRow] = rx.field(default_factory=list)
+    # A paper result: where and when to collect it ({"place": "", "hours": ""} when there is none).
+    result_pickup: dict[str, str] = rx.field(default_factory=lambda: {"place": "", "hours": ""})
     receipt_href: str = ""
     notice: str = ""
     problem: str = ""
@@ -235,6 +237,7 @@ class DossierState(AppState):
         sent, result = split_files(listed, dossier.status)
         self.files = file_rows(sent, t)
         self.results = file_rows(result, t)
+        self.result_pickup = (dossiers.pickup_of(dossier) or dossiers.ResultPickup("", "")).as_record()
         self.receipt_href = f"/{t.locale}/receipts/{self.dossier_code}"
         self.can_withdraw = "withdrawn" in targets
         if not self.can_withdraw:
