@@ -125,7 +125,7 @@ class StaffDossierState(StaffState):
     notice: str = ""
     problem: str = ""
     # Errors shown next to the form they are about.
-    reject_error: str = ""
+    reason_error: str = ""
     supplement_error: str = ""
     delay_error: str = ""
     result_error: str = ""
@@ -167,7 +167,7 @@ class StaffDossierState(StaffState):
         self.problem = self._t().gettext(problem) if problem else ""
 
     def _clear_messages(self) -> None:
-        self.problem = self.reject_error = self.supplement_error = self.delay_error = ""
+        self.problem = self.reason_error = self.supplement_error = self.delay_error = ""
         self.result_error = self.confirm_error = ""
 
     def _refresh(self, user: AuthenticatedUser) -> None:
@@ -251,7 +251,7 @@ class StaffDossierState(StaffState):
         note = str(form_data.get("note") or "")
         problem = note_problem(declared, note)
         if problem is not None:
-            self.reject_error = self._render(problem)
+            self.reason_error = self._render(problem)
             return
         self.confirming, self.pending_note = declared.key, note.strip()
         self._pending_expected = str(form_data.get("expected") or "")

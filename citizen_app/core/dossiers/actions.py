@@ -53,6 +53,9 @@ class StaffAction:
     confirm: str | None = None  # the question asked before it is done; None: done at once
     confirm_button: str | None = None
     input: DeskInput = "none"
+    # An action with a form: the heading that opens it, and the name its controls' test ids start with.
+    form_title: str | None = None
+    form_id: str | None = None
     requires: tuple[Requirement, ...] = ()
     emphasis: Emphasis = "primary"
     # A step carrying data goes through its own core function, never the plain ``lifecycle.perform``.
@@ -133,6 +136,8 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         audit=N_("Requested more information"),
         note="required",
         input="supplement",
+        form_title=N_("Request more information"),
+        form_id="supplement",
         via="request_supplement",
     ),
     StaffAction(
@@ -144,6 +149,8 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         audit=N_("Moved an appointment"),
         note="required",
         input="delay",
+        form_title=N_("Move the appointment (delay)"),
+        form_id="delay",
         via="delay",
     ),
     # One refusal per stage: "refused at reception" before the agency has accepted it, "rejected" after.
@@ -158,6 +165,8 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         confirm=N_("Reject this application? The applicant will see your reason."),
         confirm_button=N_("Yes, reject"),
         input="reason",
+        form_title=N_("Reject the application"),
+        form_id="reject",
         emphasis="warning",
     ),
     StaffAction(
@@ -171,6 +180,8 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         confirm=N_("Reject this application? The applicant will see your reason."),
         confirm_button=N_("Yes, reject"),
         input="reason",
+        form_title=N_("Reject the application"),
+        form_id="reject",
         emphasis="warning",
     ),
 )

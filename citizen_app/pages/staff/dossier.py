@@ -20,7 +20,7 @@ from typing import Any
 import reflex as rx
 from reflex_components_core.el.elements.forms import Input
 
-from citizen_app.core.dossiers.actions import STAFF_ACTIONS, StaffAction
+from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
 from citizen_app.core.dossiers.results import MSG_ELECTRONIC_NEEDS_DOCUMENT
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
@@ -36,6 +36,7 @@ ACCEPT_FILES = {"image/*": [], "application/pdf": [".pdf"]}
 D = S.desk
 # A repeat tap on the same control within this long is dropped in the browser (the core would refuse it anyway).
 REPEAT_TAP_MS = 1500
+SUPPLEMENT, DELAY = BY_KEY["request_supplement"], BY_KEY["delay"]
 EMPHASIS = {"primary": "button", "secondary": "button button-secondary", "warning": "button button-warning"}
 
 
@@ -225,7 +226,7 @@ def _supplement_form(t: Translator) -> rx.Component:
         )
 
     return rx.el.details(
-        rx.el.summary(_("Request more information"), class_name="action-summary", data_testid="staff-supplement-open"),
+        rx.el.summary(_(str(SUPPLEMENT.form_title)), class_name="action-summary", data_testid="staff-supplement-open"),
         rx.el.form(
             _expected(),
             rx.el.fieldset(
@@ -238,8 +239,8 @@ def _supplement_form(t: Translator) -> rx.Component:
                            aria_describedby="supplement-error", class_name="textarea",
                            data_testid="staff-supplement-message"),
             _error(S.supplement_error, "staff-supplement-error", "supplement-error"),
-            rx.el.button(_("Send the request"), type="submit", disabled=S.busy, class_name="button",
-                         data_testid="staff-action-supplement_requested"),
+            rx.el.button(_(SUPPLEMENT.button), type="submit", disabled=S.busy, class_name="button",
+                         data_testid=f"staff-action-{SUPPLEMENT.testid}"),
             on_submit=S.request_supplement,
             class_name="stack action-form",
         ),
@@ -249,32 +250,34 @@ def _supplement_form(t: Translator) -> rx.Component:
 
 
 def _reason_form(t: Translator, action: StaffAction) -> rx.Component:
-    """A refusal: the reason first (the applicant will read it), then "yes?"."""
+    """An action with a reason (a refusal): the reason first (the applicant will read it), then "yes?"."""
     _ = t.gettext
+    name = action.form_id or action.key
     return rx.el.details(
-        rx.el.summary(_("Reject the application"), class_name="action-summary", data_testid="staff-reject-open"),
+        rx.el.summary(_(str(action.form_title or action.button)), class_name="action-summary",
+                      data_testid=f"staff-{name}-open"),
         rx.el.form(
             rx.el.input(type="hidden", name="action", value=action.key),
             _expected(),
-            rx.el.label(_("Reason (the applicant will see it)"), html_for="reject-reason", class_name="label"),
-            rx.el.textarea(id="reject-reason", name="note", rows=3, max_length=2000, default_value=S.pending_note,
-                           aria_describedby="reject-error", class_name="textarea",
-                           data_testid="staff-reject-reason"),
-            _error(S.reject_error, "staff-reject-error", "reject-error"),
+            rx.el.label(_("Reason (the applicant will see it)"), html_for=f"{name}-reason", class_name="label"),
+            rx.el.textarea(id=f"{name}-reason", name="note", rows=3, max_length=2000, default_value=S.pending_note,
+                           aria_describedby=f"{name}-error", class_name="textarea",
+                           data_testid=f"staff-{name}-reason"),
+            _error(S.reason_error, f"staff-{name}-error", f"{name}-error"),
             rx.el.button(_(action.button), type="submit", disabled=S.busy, class_name=EMPHASIS[action.emphasis],
                          data_testid=f"staff-action-{action.testid}"),
             on_submit=S.ask,
             class_name="stack action-form",
         ),
         class_name="action-box",
-        data_testid="staff-reject",
+        data_testid=f"staff-{name}",
     )
 
 
 def _delay_form(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.details(
-        rx.el.summary(_("Move the appointment (delay)"), class_name="action-summary", data_testid="staff-delay-open"),
+        rx.el.summary(_(str(DELAY.form_title)), class_name="action-summary", data_testid="staff-delay-open"),
         rx.el.form(
             _expected(),
             rx.el.label(_("New appointment date"), html_for="delay-date", class_name="label"),
@@ -286,8 +289,8 @@ def _delay_form(t: Translator) -> rx.Component:
                            aria_describedby="delay-error", class_name="textarea",
                            data_testid="staff-delay-apology"),
             _error(S.delay_error, "staff-delay-error", "delay-error"),
-            rx.el.button(_("Set the new date"), type="submit", disabled=S.busy, class_name="button",
-                         data_testid="staff-action-delay"),
+            rx.el.button(_(DELAY.button), type="submit", disabled=S.busy, class_name="button",
+                         data_testid=f"staff-action-{DELAY.testid}"),
             on_submit=S.delay,
             class_name="stack action-form",
         ),
@@ -381,8 +384,8 @@ def _action_area(t: Translator) -> rx.Component:
     return rx.el.div(
         _steps(t),
         rx.cond(D.result_file, _result(t)),
-        rx.cond(D.actions.contains("request_supplement"), _supplement_form(t)),
-        rx.cond(D.actions.contains("delay"), _delay_form(t)),
+        rx.cond(_offered(SUPPLEMENT), _supplement_form(t)),
+        rx.cond(_offered(DELAY), _delay_form(t)),
         *[rx.cond(_offered(action), _reason_form(t, action)) for action in reasons],
         rx.cond(
             (D.actions.length() == 0) & ~D.result_file,

@@ -169,7 +169,7 @@ def test_the_workspace_and_its_actions(engine: Engine) -> None:
     assert page.confirming == "" and status_of(dossier_id) == "processing"
     # A rejection's reason is checked before the question.
     StaffDossierState.ask.fn(page, {"action": "reject", "expected": "processing", "note": "   "})
-    assert page.reject_error and page.confirming == ""
+    assert page.reason_error and page.confirming == ""
     # A delay: its date, then its apology.
     run(StaffDossierState.delay.fn(page, {"new_date": "", "apology": "x", "expected": "processing"}))
     assert page.delay_error == "Nhập ngày hẹn trả mới."
