@@ -2,7 +2,7 @@
 
 Every loader and handler asks :class:`StaffState`'s guard first, then calls the core inside
 ``unit_of_work()``: the workspace is the core's read model (``desk_view``) turned into text
-(``staff_views.desk_page``), and every action is one ``act_at_desk`` call carrying the status
+(``ui.staff_view.desk_page``), and every action is one ``act_at_desk`` call carrying the status
 the page showed. What may be done, and whether it may be done now, is the core's to say.
 
 Taps cannot fire twice: a handler marks the page busy (the buttons disable) before the core is
@@ -48,7 +48,7 @@ from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
 from citizen_app.states.staff import StaffState
-from citizen_app.states.staff_views import DeskPage, desk_page, dossier_href
+from citizen_app.ui.staff_view import DeskPage, desk_page, dossier_href
 
 NO_SUCH_CODE = N_("No application has this code. Check the code on the receipt and try again.")
 OTHER_UNIT = N_("This application was received by another unit. You cannot open it.")

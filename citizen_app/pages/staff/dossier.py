@@ -25,11 +25,11 @@ from citizen_app.core.dossiers.results import MSG_ELECTRONIC_NEEDS_DOCUMENT
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
 from citizen_app.states.staff_desk import StaffDossierState as S
-from citizen_app.states.staff_views import AnswerRow, EventView, FileView, SupplementChoice
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
+from citizen_app.ui.staff_view import AnswerRow, EventView, FileView, SupplementChoice
 
 RESULT_UPLOAD = "staff-result-upload"
 ACCEPT_FILES = {"image/*": [], "application/pdf": [".pdf"]}

@@ -259,8 +259,8 @@ def test_the_supervisor_dashboard_and_audit_log(engine: Engine) -> None:
     _, raw = sign_in("tung.phan")
     board = state(StaffDashboardState, raw, "/vi/staff/dashboard?days=30&by=month")
     StaffDashboardState.load.fn(board)
-    assert board.loaded and board.area == "Thành phố Hà Nội" and board.granularity == "month"
-    assert board.received == "2" and board.online_share == "50%"
+    assert board.loaded and board.tiles.area == "Thành phố Hà Nội" and board.granularity == "month"
+    assert board.tiles.received == "2" and board.tiles.online_share == "50%" and board.period == "30"
     assert {row.key for row in board.by_commune} == {"00004", "00008"}
     StaffDashboardState.change_granularity.fn(board, "week")
     assert board.granularity == "week" and len(board.over_time) >= 5

@@ -8,7 +8,7 @@ from citizen_app.core.dossiers.actions import BY_KEY
 from citizen_app.core.dossiers.results import ResultPickup
 from citizen_app.core.dossiers.staff_desk import DeskApplicant, DeskEvent, DeskFile, DeskView
 from citizen_app.core.i18n import get_translator
-from citizen_app.states.staff_views import desk_page, event_views
+from citizen_app.ui.staff_view import desk_page, event_views
 from tests.unit.dossiers.forms_fixtures import form
 from tests.unit.dossiers.helpers import NOW
 

@@ -1,6 +1,6 @@
 """View models of the staff pages: plain dataclasses and the wording that fills them, in the reader's language.
 
-States copy these into their vars; pages draw them. Nothing here decides what anyone may do: the
+Plain Python (no Reflex), unit-tested like ``ui/catalog_view.py``. States copy these into their vars; pages draw them. Nothing here decides what anyone may do: the
 actions come from the core's read model (``core.dossiers.staff_desk.desk_view``) and their wording
 from their declarations (``core.dossiers.actions``).
 """
@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from citizen_app.core import admin_units
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.catalog.labels import channel_label
 from citizen_app.core.dashboard import Dashboard, Group, Indicators
-from citizen_app.core.dossiers.actions import event_wording
+from citizen_app.core.dossiers.actions import audit_wording, event_wording
 from citizen_app.core.dossiers.results import ELECTRONIC
 from citizen_app.core.dossiers.staff_desk import DeskEvent, DeskFile, DeskView
 from citizen_app.core.dossiers.staff_queue import QueueRow
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.forms.conditions import visible_answers
 from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.staff_audit import AuditRow
 from citizen_app.core.statuses import status_label, tag_class
 from citizen_app.states.apply.views import display_lines, file_size
 
@@ -41,7 +42,6 @@ NO_VALUE = "—"
 PERCENT = N_("{value}%")
 DAYS = N_("{value} days")
 SCORE = N_("{value} / 5")
-ONLINE_SHARE = N_("{share} online")
 
 
 @dataclass
@@ -308,6 +308,65 @@ def desk_page(view: DeskView, t: Translator) -> DeskPage:
     )
 
 
+# --- audit log ---------------------------------------------------------------------------------------
+
+OUTCOME_LABELS = {"ok": N_("Done"), "denied": N_("Refused"), "failed": N_("Failed")}
+# The human name of the commonest actions; the staff actions' own come from their declarations
+# (``core.dossiers.actions``); anything else is shown as recorded.
+AUDIT_ACTIONS = {
+    "staff.dossier.open": N_("Opened an application (code or QR)"),
+    "staff.dossier.view": N_("Viewed an application"),
+    "staff.assist.find": N_("Looked a citizen up by ID number"),
+    "staff.page": N_("Opened a staff page"),
+    "dossier.submit": N_("Submitted for a citizen"),
+    "dossier.start": N_("Started an application for a citizen"),
+    "attachment.add": N_("Added a file"),
+    "attachment.remove": N_("Removed a file"),
+}
+
+
+def action_name(action: str, t: Translator) -> str:
+    wording = AUDIT_ACTIONS.get(action) or audit_wording(action)
+    return t.gettext(wording) if wording else action
+
+
+@dataclass
+class AuditEntryView:
+    id: int = 0
+    when: str = ""
+    who: str = ""
+    role: str = ""
+    action: str = ""
+    target: str = ""
+    outcome: str = ""
+    outcome_key: str = ""
+    detail: str = ""
+
+
+def audit_detail(details: Mapping[str, Any]) -> str:
+    """A short, safe summary of the recorded details (codes, statuses, reasons; no personal data is stored)."""
+    parts = []
+    for key in ("code", "from", "to", "method", "reason", "required", "slot", "stage"):
+        value = details.get(key)
+        if value not in (None, "", [], {}):
+            parts.append(f"{key}: {value}")
+    return ", ".join(parts)
+
+
+def entry_view(row: AuditRow, t: Translator) -> AuditEntryView:
+    return AuditEntryView(
+        id=row.id,
+        when=t.format_datetime(row.at),
+        who=row.actor_name or str(row.actor_id or ""),
+        role=t.gettext(ROLE_LABELS.get(row.actor_role, row.actor_role)) if row.actor_role else "",
+        action=action_name(row.action, t),
+        target=f"{row.target_type} {row.target_id}".strip(),
+        outcome=t.gettext(OUTCOME_LABELS.get(row.outcome, row.outcome)),
+        outcome_key=row.outcome,
+        detail=audit_detail(row.details),
+    )
+
+
 # --- dashboard ----------------------------------------------------------------------------------------
 
 
@@ -383,6 +442,58 @@ def bucket_label(key: str, granularity: str, t: Translator) -> str:
     if granularity == "month":
         return f"{start:%m/%Y}"
     return t.format_date(start.date())
+
+
+PERIOD_TEXT = N_("{start} to {end}")
+RECEIVED_SPLIT = N_("{online} online, {counter} at the counter")
+RATED = N_("{count} ratings, mean {mean}")
+RESOLVED = N_("of {count} resolved")
+AREA_COMMUNE = N_("{commune}, {province}")
+
+
+@dataclass
+class DashboardTiles:
+    """The headline figures of the dashboard and what they cover, as text."""
+
+    area: str = ""
+    period_text: str = ""
+    received: str = ""
+    received_split: str = ""
+    online_share: str = ""
+    on_time: str = ""
+    on_time_note: str = ""
+    overdue: str = ""
+    average_days: str = ""
+    satisfaction: str = ""
+    satisfaction_note: str = ""
+
+
+def area_text(board: Dashboard, t: Translator) -> str:
+    province = admin_units.province_name(board.scope.province_code) or board.scope.province_code
+    if not board.scope.commune_code:
+        return province
+    commune = admin_units.commune_name(board.scope.commune_code) or board.scope.commune_code
+    return t.render(Msg(AREA_COMMUNE, {"commune": commune, "province": province}))
+
+
+def dashboard_tiles(board: Dashboard, t: Translator) -> DashboardTiles:
+    o = board.overall
+    last_day = board.end - timedelta(seconds=1)
+    return DashboardTiles(
+        area=area_text(board, t),
+        period_text=t.render(Msg(PERIOD_TEXT, {"start": t.format_date(board.start), "end": t.format_date(last_day)})),
+        received=t.format_number(o.received),
+        received_split=t.render(Msg(RECEIVED_SPLIT, {"online": t.format_number(o.received_online),
+                                                     "counter": t.format_number(o.received_counter)})),
+        online_share=percent(o.online_share, t),
+        on_time=percent(o.on_time_rate, t),
+        on_time_note=t.render(Msg(RESOLVED, {"count": t.format_number(o.resolved)})),
+        overdue=t.format_number(o.overdue_now),
+        average_days=days_text(o.average_processing_days, t),
+        satisfaction=percent(o.satisfaction_rate, t),
+        satisfaction_note=t.render(Msg(RATED, {"count": t.format_number(o.ratings),
+                                               "mean": score_text(o.mean_score, t)})),
+    )
 
 
 def dashboard_rows(board: Dashboard, t: Translator) -> tuple[list[IndicatorRow], list[IndicatorRow], list[IndicatorRow]]:
