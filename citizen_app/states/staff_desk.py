@@ -234,27 +234,30 @@ class StaffDossierState(StaffState):
 
     @rx.event
     def act(self, key: str, expected: str) -> Iterator[EventSpec | None]:
-        """An action that needs nothing more (receive, start processing, hand over), or one confirmed already."""
+        """An action that needs nothing more and no "yes?" (receive, start processing, hand over)."""
         declared = BY_KEY.get(key)
         if declared is None or declared.confirm is not None or declared.input != "none":
             return
         yield from self._busy(lambda: self._act(DeskRequest(key, str(expected))))
 
     @rx.event
-    def ask(self, form_data: dict[str, Any]) -> None:
+    def ask(self, form_data: dict[str, Any]) -> EventSpec | None:
         """The first tap of an action confirmed before it is done: show the question (a reason is checked first)."""
         declared = BY_KEY.get(str(form_data.get("action") or ""))
-        if declared is None or declared.confirm is None or self._officer(declared.key) is None:
-            return
+        if declared is None or declared.confirm is None:
+            return None
+        if self._officer(declared.key) is None:
+            return self._refusal()
         self._clear_messages()
         self.notice = ""
         note = str(form_data.get("note") or "")
         problem = note_problem(declared, note)
         if problem is not None:
             self.reason_error = self._render(problem)
-            return
+            return None
         self.confirming, self.pending_note = declared.key, note.strip()
         self._pending_expected = str(form_data.get("expected") or "")
+        return None
 
     @rx.event
     def cancel(self) -> None:

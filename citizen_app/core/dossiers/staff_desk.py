@@ -36,6 +36,7 @@ from citizen_app.core.dossiers.access import (
 from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition, ValidationFailed
 from citizen_app.core.dossiers.lifecycle import (
+    MAX_NOTE_LENGTH,
     delay_to_day,
     delayed_from,
     expect_status,
@@ -382,17 +383,27 @@ class DeskOutcome:
     repeated: bool = False
 
 
-def _just_did(db: Session, dossier: Dossier, actor: Actor, request: DeskRequest, now: datetime) -> bool:
+def _repeats_last(db: Session, dossier: Dossier, actor: Actor, declared: StaffAction, request: DeskRequest,
+                  now: datetime) -> bool:
+    """Whether ``request`` is the action this officer has just taken, sent again (a double tap, a resent event).
+
+    A status change is a repeat when the dossier left the status the request carries by that very
+    action; a delay (the status stays) when its apology is word for word the one just recorded.
+    """
     last = db.scalar(
         select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.id.desc()).limit(1)
     )
-    return (
-        last is not None
-        and last.action == request.action
-        and last.from_status == request.expected
-        and last.actor_id == actor.user_id
-        and now - last.at < REPEAT_WINDOW
-    )
+    if (
+        last is None
+        or last.action != declared.key
+        or last.actor_id != actor.user_id
+        or last.from_status != request.expected
+        or not now - last.at < REPEAT_WINDOW
+    ):
+        return False
+    if declared.changes_status:
+        return dossier.status != request.expected
+    return (last.note or "") == request.note.strip()[:MAX_NOTE_LENGTH]
 
 
 def act_at_desk(db: Session, actor: Actor, dossier_id: int, request: DeskRequest, *, now: datetime) -> DeskOutcome:
@@ -408,7 +419,7 @@ def act_at_desk(db: Session, actor: Actor, dossier_id: int, request: DeskRequest
         raise InvalidTransition(detail=f"no staff action {request.action!r}")
     dossier = load(db, dossier_id)
     require_read(db, actor, dossier, action=f"dossier.{declared.key}")
-    if dossier.status != request.expected and _just_did(db, dossier, actor, request, now):
+    if _repeats_last(db, dossier, actor, declared, request, now):
         return DeskOutcome(declared, repeated=True)
     expect_status(dossier, request.expected)
     if declared.input == "supplement":

@@ -14,6 +14,7 @@ from citizen_app.core.dossiers import (
     AccessDenied,
     Actor,
     DossierNotFound,
+    InvalidTransition,
     ResultPickup,
     ResultRequired,
     StatusMoved,
@@ -215,6 +216,23 @@ def test_a_double_tap_is_one_action_and_a_stale_page_is_refused(db_session: Sess
     db_session.rollback()
     assert events(db_session, dossier_id) == ["start", "submit", "receive"]
     assert db_session.get(Dossier, dossier_id).status == "received"
+
+
+def test_a_delay_sent_twice_moves_the_appointment_once(db_session: Session) -> None:
+    dossier_id, _ = helpers.submitted(db_session)
+    desk = officer(db_session, "00008")
+    db_session.commit()
+    day = db_session.get(Dossier, dossier_id).appointment_at.astimezone(VIETNAM_TZ).date() + timedelta(days=5)
+    request = DeskRequest("delay", "submitted", note=" Xin lỗi vì cần xác minh thêm ", new_day=day)
+    assert not act_at_desk(db_session, desk, dossier_id, request, now=LATER).repeated
+    db_session.commit()
+    assert act_at_desk(db_session, desk, dossier_id, request, now=LATER + timedelta(seconds=1)).repeated
+    db_session.commit()
+    assert events(db_session, dossier_id).count("delay") == 1
+    # Another apology is another delay (refused here: the date is not later than the one just set).
+    with pytest.raises(InvalidTransition):
+        act_at_desk(db_session, desk, dossier_id, DeskRequest("delay", "submitted", note="Xin lỗi lần nữa",
+                                                              new_day=day), now=LATER)
 
 
 def test_acting_through_the_desk_walks_a_dossier_to_its_result(db_session: Session) -> None:
