@@ -35,6 +35,7 @@ from citizen_app.core.i18n import (
     switch_locale_in_path,
 )
 from citizen_app.core.identity.csrf import form_token, form_token_valid
+from citizen_app.core.identity.landing import landing_page
 from citizen_app.core.identity.oidc import (
     LoginError,
     LoginFailure,
@@ -252,7 +253,7 @@ def build_routes(
                 details={"session": session.id, "assurance_level": user.assurance_level},
             )
         log.info("user %s signed in (session %s)", user.id, session.id)
-        response = _no_store(RedirectResponse(verified.next_path, status_code=303))
+        response = _no_store(RedirectResponse(landing_page(user.roles, verified.next_path, pending.locale), 303))
         response.set_cookie(value=raw, **session_cookie_options())
         response.delete_cookie(LOGIN_STATE_COOKIE, path="/auth")
         return response

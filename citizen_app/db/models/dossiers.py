@@ -75,6 +75,8 @@ class Dossier(Base):
     # {"fields": [...], "attachments": [...], "message": "..."} while a supplement is outstanding.
     supplement_request: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # {"place": "...", "hours": "..."}: where and when to collect a paper result (core/dossiers/results.py).
+    result_pickup: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
 
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", passive_deletes=True,
