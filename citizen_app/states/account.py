@@ -67,7 +67,7 @@ LEVEL_2_HOW = N_(
     "them to activate level 2 in the VNeID app. Then sign out and sign in here again."
 )
 LEVEL_LABEL = N_("Level {level}")
-REFRESHED_AT = N_("Updated from VNeID when you signed in at {time}.")
+REFRESHED_AT = N_("Updated from {provider} when you signed in at {time}.")
 SAVED = N_("Your details have been saved.")
 NOTHING_CHANGED = N_("Nothing was changed: these are already your details.")
 RESTORED = N_("We kept what you typed before your session ended. Check it, then save.")
@@ -178,6 +178,7 @@ class AccountState(AppState):
     level_explained: str = ""
     level_upgrade: str = ""  # empty at level 2
     refreshed_at: str = ""
+    verified_badge: str = ""  # "Verified by <the provider that verified this identity>"
 
     # Self-declared (the form). Text inputs are uncontrolled: ``form_version`` remounts them
     # with these values after loading and saving, never while the person is typing.
@@ -298,7 +299,7 @@ class AccountState(AppState):
         for name, value in (
             ("full_name", ""), ("personal_id", ""), ("date_of_birth", ""), ("sex", ""),
             ("place_of_origin", ""), ("permanent_address", ""), ("assurance_level", 0), ("level_label", ""),
-            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("phone", ""),
+            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("verified_badge", ""), ("phone", ""),
             ("email", ""), ("province_code", ""), ("commune_code", ""), ("street", ""),
             ("notify_email", False), ("changes", []), ("communes", []),
         ):
@@ -321,10 +322,13 @@ class AccountState(AppState):
         needs_upgrade = assurance_message(view.assurance_level, 2) is not None
         self.level_upgrade = " ".join((t.gettext(LEVEL_2_UNLOCKS), t.gettext(LEVEL_2_HOW))) if needs_upgrade else ""
         self.refreshed_at = (
-            t.render(Msg(REFRESHED_AT, {"time": t.format_datetime(view.identity_refreshed_at)}))
+            t.render(Msg(REFRESHED_AT, {
+                "time": t.format_datetime(view.identity_refreshed_at), "provider": view.verified_by,
+            }))
             if view.identity_refreshed_at
             else ""
         )
+        self.verified_badge = t.render(view.verified_label())
         current = view.current_address
         self.phone = view.phone or ""
         self.email = view.email or ""

@@ -15,11 +15,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
-from urllib.parse import quote
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from citizen_app.core.identity.providers import sign_in_url
 from citizen_app.core.identity.users import ROLE_CITIZEN, ROLE_SUPERVISOR, STAFF_ROLES, primary_role
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
@@ -92,8 +92,12 @@ def create_session(
     locale: str = "vi",
     id_token: str | None = None,
     settings: Settings | None = None,
+    provider: str = "citizen",
 ) -> tuple[str, AuthSession]:
-    """A new session for ``user``; returns the raw token (for the cookie only) and the row."""
+    """A new session for ``user``; returns the raw token (for the cookie only) and the row.
+
+    ``provider`` is the key of the identity provider that signed the person in (logout goes there).
+    """
     settings = settings or get_settings()
     raw = new_session_token()
     row = AuthSession(
@@ -105,6 +109,7 @@ def create_session(
         absolute_expires_at=now + timedelta(hours=settings.session_absolute_hours),
         locale=locale,
         id_token=id_token,
+        provider=provider,
     )
     db.add(row)
     db.flush()
@@ -189,8 +194,11 @@ def check_cookie_header(
 
 
 def login_url(next_path: str) -> str:
-    """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form)."""
-    return "/auth/login?next=" + quote(next_path, safe="/")
+    """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form).
+
+    Staff pages go to the staff sign-on when one is configured (``core.identity.providers``).
+    """
+    return sign_in_url(next_path)
 
 
 LOGOUT_URL = "/auth/logout"

@@ -172,6 +172,7 @@ class ApplyState(AppState):
     _version: int = 0
     _answers: dict[str, Any] = rx.field(default_factory=dict)
     _provenance: dict[str, str] = rx.field(default_factory=dict)
+    _labels: dict[str, str] = rx.field(default_factory=dict)
     _locked: list[str] = rx.field(default_factory=list)
     _files: list[AttachmentView] = rx.field(default_factory=list)
     _generation: int = 0
@@ -266,6 +267,7 @@ class ApplyState(AppState):
         self._version = view.form_version
         self._answers = dict(view.answers)
         self._provenance = dict(view.provenance)
+        self._labels = {field_id: self._render(label) for field_id, label in view.labels.items()}
         self._locked = sorted(view.locked)
         self._generation += 1
         self.procedure_name = t.pick(terms.name)
@@ -381,6 +383,7 @@ class ApplyState(AppState):
             provenance=self._provenance,
             locked=self._locked,
             generation=self._generation,
+            labels=self._labels,
         )
         self.error_links = error_summary(errors or {}, self._answers, t)
 
@@ -409,6 +412,7 @@ class ApplyState(AppState):
             provenance=self._provenance,
             locked=self._locked,
             attachments=self._files,
+            labels=self._labels,
         )
 
     def _show_send(self, terms: ProcedureTerms) -> None:
@@ -499,7 +503,7 @@ class ApplyState(AppState):
         old = {f.name: f.error for f in self.fields}
         views = question_views(
             form, step, self._answers, t=t, today=today_in_vietnam(),
-            provenance=self._provenance, locked=self._locked, generation=self._generation,
+            provenance=self._provenance, locked=self._locked, generation=self._generation, labels=self._labels,
         )
         for view in views:
             view.error = old.get(view.name, "")
