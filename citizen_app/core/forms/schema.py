@@ -531,6 +531,9 @@ class _Parser:
                 about = self.prefill_about(data["about"], join_path(path, "about"), own_id, earlier)
                 if about is None:
                     return none
+        if name is None:
+            self.error(binding_path, "missing")
+            return none
         sources = prefill_sources()
         found = sources.binding(name) if isinstance(name, str) else None
         if found is None:

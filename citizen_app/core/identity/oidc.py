@@ -166,6 +166,20 @@ class VerifiedLogin:
     provider: str = "citizen"
 
 
+@dataclass(frozen=True)
+class ProviderCheck:
+    """What ``oidc check`` found at one provider; ``ok`` when the app can sign people in there."""
+
+    provider: str
+    metadata: ProviderMetadata | None
+    key_count: int
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.metadata is not None and not self.problems
+
+
 @dataclass
 class _Caches:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -234,6 +248,23 @@ class OidcClient:
         with _caches.lock:
             _caches.jwks[metadata.jwks_uri] = (now, keyset)
         return keyset, True
+
+    def check(self) -> ProviderCheck:
+        """Discovery and keys fetched afresh, and what this app needs of them (``oidc check``)."""
+        try:
+            metadata = self.metadata(refresh=True)
+            keyset, _fresh = self._jwks(metadata, refresh=True)
+        except LoginError as error:
+            return ProviderCheck(self.provider.key, None, 0, (f"{error.reason.value}: {error.detail}",))
+        problems = []
+        if not keyset.keys:
+            problems.append("the JWKS has no RSA or EC signing key")
+        if metadata.code_challenge_methods_supported and "S256" not in metadata.code_challenge_methods_supported:
+            problems.append("PKCE S256 is not offered")
+        algorithms = metadata.id_token_signing_alg_values_supported
+        if algorithms and not set(algorithms) & set(ACCEPTED_ALGORITHMS):
+            problems.append("no asymmetric ID token signing algorithm is offered")
+        return ProviderCheck(self.provider.key, metadata, len(keyset.keys), tuple(problems))
 
     # --- step 1: send the browser to the provider --------------------------------------------------
 
