@@ -1,0 +1,126 @@
+"""Two identity providers at once, against the sandbox running as a separate process.
+
+By default the sandbox registers two clients of the app: the citizen provider (``OIDC_*``) and the
+staff sign-on (``OIDC_STAFF_*``, a second client of the same issuer). Each has its own sign-in
+route and callback; a session remembers which one signed it in.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_app import cli
+from citizen_app.core.identity.providers import identity_providers, sign_in_url
+from citizen_app.db.models.identity import AuthSession, User
+from tests.unit.identity.conftest import configure_app
+from tests.unit.identity.helpers import CLIENT_ID, Browser, query
+
+STAFF_CLIENT = "citizen-app-staff"
+
+
+def walk(authorize_url: str, login: str) -> str:
+    browser = Browser()
+    try:
+        return browser.sign_in(authorize_url, login)
+    finally:
+        browser.close()
+
+
+def test_a_citizen_and_an_officer_sign_in_at_once_each_with_their_own_provider(
+    make_app, idp, db_session: Session
+) -> None:
+    citizen, officer = make_app(), make_app()  # two browsers
+    start = citizen.get("/auth/login", params={"next": "/vi/account"})
+    assert query(start.headers["location"])["client_id"] == CLIENT_ID
+    staff_start = officer.get("/auth/staff/login", params={"next": "/vi/"})
+    asked = query(staff_start.headers["location"])
+    assert asked["client_id"] == STAFF_CLIENT and asked["redirect_uri"] == "http://testserver/auth/staff/callback"
+
+    citizen_back = walk(start.headers["location"], "an.nguyen")
+    officer_back = walk(staff_start.headers["location"], "mai.ngo")
+    assert citizen_back.startswith("http://testserver/auth/callback?")
+    assert officer_back.startswith("http://testserver/auth/staff/callback?")
+    done = citizen.get(citizen_back)
+    assert done.status_code == 303 and done.headers["location"] == "/vi/account"
+    at_work = officer.get(officer_back)
+    # Staff who signed in from the home page land on their workspace.
+    assert at_work.status_code == 303 and at_work.headers["location"] == "/vi/staff"
+
+    sessions = db_session.scalars(select(AuthSession)).all()
+    by_name = {db_session.get(User, s.user_id).display_name: s.provider for s in sessions}
+    assert by_name == {"Nguyễn Văn An": "citizen", "Ngô Thị Mai": "staff"}
+    # Logging out goes to the provider (and client) that signed this browser in.
+    bye = officer.get("/auth/logout", params={"next": "/vi/"})
+    assert bye.headers["location"].startswith(f"{idp.issuer}/end_session?")
+    assert query(bye.headers["location"])["client_id"] == STAFF_CLIENT
+
+
+def test_the_staff_sign_on_turns_away_someone_without_a_staff_role(make_app, db_session: Session) -> None:
+    browser = make_app()
+    start = browser.get("/auth/staff/login", params={"next": "/vi/staff"})
+    refused = browser.get(walk(start.headers["location"], "binh.tran"))
+    assert refused.status_code == 403
+    assert "Lối đăng nhập này dành cho cán bộ, công chức" in refused.text
+    assert 'href="/auth/login?next=/vi/"' in refused.text  # try again as a citizen
+    assert db_session.scalars(select(AuthSession)).all() == []
+
+
+def test_a_sign_in_started_with_one_provider_cannot_finish_at_another(make_app, db_session: Session) -> None:
+    browser = make_app()
+    start = browser.get("/auth/login", params={"next": "/vi/account"})
+    back = walk(start.headers["location"], "an.nguyen")
+    mixed_up = browser.get("/auth/staff/callback", params=query(back))
+    assert mixed_up.status_code == 400 and "state_mismatch" in mixed_up.text
+    assert db_session.scalars(select(AuthSession)).all() == []
+
+
+def test_staff_pages_send_people_to_the_staff_sign_on(make_app) -> None:
+    make_app()
+    assert sign_in_url("/vi/staff/queue?day=today") == "/auth/staff/login?next=/vi/staff/queue%3Fday%3Dtoday"
+    assert sign_in_url("/en/staff") == "/auth/staff/login?next=/en/staff"
+    assert sign_in_url("/vi/staffing") == "/auth/login?next=/vi/staffing"
+    assert sign_in_url("/vi/account") == "/auth/login?next=/vi/account"
+    registry = identity_providers()
+    assert [(p.key, p.purpose, p.callback_path) for p in registry] == [
+        ("citizen", "citizen", "/auth/callback"),
+        ("staff", "staff", "/auth/staff/callback"),
+    ]
+
+
+# --- python -m citizen_app oidc check -----------------------------------------------------------------
+
+
+def test_oidc_check_verifies_discovery_and_prints_the_addresses_to_register(
+    idp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_app(monkeypatch, idp.issuer)
+    assert cli.main(["oidc", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "citizen: VNeID (citizen sign-in, the default)" in out
+    assert "staff: Sandbox staff sign-on (staff sign-on)" in out
+    assert re.search(r"discovery +found: authorization, token, jwks, userinfo, end_session; \d+ signing key", out)
+    assert "    redirect URI            http://testserver/auth/callback\n" in out
+    assert "    redirect URI            http://testserver/auth/staff/callback\n" in out
+    assert out.count("    post-logout redirect    http://testserver/auth/logged-out\n") == 2
+    assert out.count("status                    OK") == 2
+
+    assert cli.main(["oidc", "check", "--provider", "staff"]) == 0
+    only_staff = capsys.readouterr().out
+    assert "staff:" in only_staff and "citizen:" not in only_staff
+    assert cli.main(["oidc", "check", "--provider", "nobody"]) == 2
+
+
+def test_oidc_check_fails_loudly_for_a_provider_it_cannot_reach(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_app(monkeypatch, "http://127.0.0.1:9", OIDC_PROVIDERS="", OIDC_TIMEOUT_SECONDS="1")
+    assert cli.main(["oidc", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "PROBLEM                   provider_unreachable: discovery: ConnectError" in out
+    # The addresses to register are printed all the same: they do not depend on the provider.
+    assert "    redirect URI            http://testserver/auth/callback\n" in out
+    assert "status                    FAILED" in out
