@@ -117,6 +117,7 @@ _PAGES: dict[LoginFailure, tuple[str, str, int]] = {
 
 Clock = Callable[[], datetime]
 ClientFactory = Callable[[IdentityProvider], OidcClient]
+STAFF_SIGN_IN = "staff"
 
 
 def safe_next(raw: str | None, locale: str) -> str:
@@ -297,6 +298,11 @@ def build_routes(
         if provider.is_default:
             routes.append(Route("/auth/login", login_with(provider), methods=["GET"]))
         routes.append(Route(provider.callback_path, callback_for(provider), methods=["GET"]))
+    if registry.find(STAFF_SIGN_IN) is None:
+        # The staff sign-in button's address works whatever the staff sign-on's key, or without one
+        # (staff then sign in with the citizen provider, whose roles claim says who is staff).
+        staff = registry.staff_sign_on or registry.default
+        routes.append(Route(f"/auth/{STAFF_SIGN_IN}/login", login_with(staff), methods=["GET"]))
     return [
         *routes,
         Route("/auth/logout", logout, methods=["GET", "POST"]),

@@ -124,3 +124,20 @@ def test_oidc_check_fails_loudly_for_a_provider_it_cannot_reach(
     # The addresses to register are printed all the same: they do not depend on the provider.
     assert "    redirect URI            http://testserver/auth/callback\n" in out
     assert "status                    FAILED" in out
+
+
+def test_the_staff_sign_in_button_works_with_or_without_a_staff_sign_on() -> None:
+    from citizen_app.core.identity.providers import build_registry
+    from citizen_app.settings import load_settings
+    from citizen_app.web.auth import build_routes
+
+    def paths(**env: str) -> list[str]:
+        settings = load_settings({"PUBLIC_BASE_URL": "https://portal.example", **env})
+        return [route.path for route in build_routes(providers=build_registry(settings))]  # type: ignore[attr-defined]
+
+    assert paths() == ["/auth/citizen/login", "/auth/login", "/auth/callback", "/auth/staff/login",
+                       "/auth/staff/callback", "/auth/logout", "/auth/logged-out", "/auth/error"]
+    # No staff sign-on: staff sign in with the citizen provider, from the same button.
+    assert "/auth/staff/login" in paths(OIDC_PROVIDERS="") and "/auth/staff/callback" not in paths(OIDC_PROVIDERS="")
+    assert paths(OIDC_PROVIDERS="sso", OIDC_SSO_PURPOSE="staff")[3:6] == [
+        "/auth/sso/login", "/auth/sso/callback", "/auth/staff/login"]
