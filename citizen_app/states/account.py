@@ -166,7 +166,7 @@ class AccountState(AppState):
     # loading | ready | signed_out (expired: the session notice shows instead)
     status: str = "loading"
 
-    # Verified by VNeID (read-only).
+    # Verified by the identity provider (read-only).
     full_name: str = ""
     personal_id: str = ""
     date_of_birth: str = ""

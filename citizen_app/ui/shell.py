@@ -168,11 +168,12 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
                 _("A prototype citizen service. The sign-in service is a sandbox: no real data."),
             ),
             rx.el.p(
-                # The staff sign-on's button: a server route (core/identity/providers.py), so a plain link.
-                rx.el.a(
+                # The staff sign-on's button: a server route (core/identity/providers.py), so a document navigation.
+                app_link(
                     _("Sign-in for public service staff"),
-                    href=f"/auth/staff/login?next=/{t.locale}/staff",
-                    data_testid="footer-staff-sign-in",
+                    to=f"/auth/staff/login?next=/{t.locale}/staff",
+                    reload_document=True,
+                    testid="footer-staff-sign-in",
                     style={"display": "inline-block", "min_height": "24px", "padding_top": "4px"},
                 ),
             ),
