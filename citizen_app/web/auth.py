@@ -46,7 +46,7 @@ from citizen_app.core.identity.oidc import (
 )
 from citizen_app.core.identity.providers import IdentityProvider, ProviderRegistry, identity_providers
 from citizen_app.core.identity.sessions import create_session, end_session, session_cookie_options
-from citizen_app.core.identity.users import STAFF_ROLES, primary_role, upsert_user
+from citizen_app.core.identity.users import primary_role, upsert_user
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
@@ -212,18 +212,11 @@ def build_routes(
             return _failure(request, failure, locale=locale, next_path=failure.next_path, provider=provider)
         try:
             verified = client_factory(provider).finish_login(pending, params, now=now)
-            identity = provider.identity(verified.claims)
         except LoginError as error:
-            return _failure(request, error, locale=pending.locale, next_path=pending.next_path, provider=provider)
-        except ValueError:
-            error = LoginError(LoginFailure.TOKEN_INVALID, "claims unusable")
-            return _failure(request, error, locale=pending.locale, next_path=pending.next_path, provider=provider)
-        if provider.is_staff_sign_on and not STAFF_ROLES.intersection(identity.roles):
-            error = LoginError(LoginFailure.NOT_STAFF, "no staff role at the staff sign-on")
-            return _failure(request, error, locale=pending.locale, next_path=f"/{pending.locale}/")
+            return _failure(request, error, locale=pending.locale, next_path=error.next_path, provider=provider)
 
         with unit_of_work() as db:
-            user = upsert_user(db, verified.issuer, identity, now)
+            user = upsert_user(db, verified.issuer, verified.identity, now)
             settings = get_settings()
             end_session(db, request.cookies.get(settings.session_cookie_name), now, reason="replaced")
             raw, session = create_session(

@@ -107,7 +107,7 @@ def prefill(
     """Ask every source the form's bindings need, for the rules that hold on ``answers``."""
     registry = registry or prefill_sources()
     answers = answers or {}
-    # (source, about) -> [(field, binding)]: one question per source and person.
+    # (source key, whom it is about) -> the fields to fill: one question per source and person.
     asks: dict[tuple[str, Any], list[Field]] = {}
     for item in form.prefilled_fields():
         if not rule_holds(form, item, answers):
@@ -119,7 +119,10 @@ def prefill(
         source = registry.source_of(item.prefill)
         asks.setdefault((source.key, _hashable(about)), []).append(item)
 
-    requests = {ask: PrefillRequest(profile, dict(answers), _about(fields[0], answers)) for ask, fields in asks.items()}
+    requests = {
+        ask: PrefillRequest(applicant=profile, answers=dict(answers), about=_about(fields[0], answers))
+        for ask, fields in asks.items()
+    }
     replies = _ask_all(registry, requests, asks)
 
     filled: dict[str, Any] = {}
@@ -127,7 +130,7 @@ def prefill(
     locked: set[str] = set()
     labels: dict[str, Msg] = {}
     asked: dict[str, list[str]] = {}
-    failures: dict[str, Status] = {}
+    failures: dict[str, tuple[Status, list[str]]] = {}
     for ask, fields in asks.items():
         key = ask[0]
         source = registry.source(key)
@@ -135,7 +138,7 @@ def prefill(
         status, values = replies[ask]
         asked.setdefault(key, []).extend(item.id for item in fields)
         if status != "used":
-            failures.setdefault(key, status)
+            failures.setdefault(key, (status, []))[1].extend(item.id for item in fields)
             continue
         for item in fields:
             assert item.prefill is not None
@@ -152,9 +155,13 @@ def prefill(
 
     outcomes = []
     for key in sorted(asked, key=lambda k: _order(registry, k)):
-        status: Status = failures.get(key) or ("used" if any(f in provenance for f in asked[key]) else "empty")
-        fields_of = asked[key] if status in ("unavailable", "timeout") else [f for f in asked[key] if f in provenance]
-        outcomes.append(SourceOutcome(key, status, tuple(fields_of)))
+        if key in failures:
+            # Its fields stay as they were (empty here; a draft keeps what it had).
+            status, not_filled = failures[key]
+            outcomes.append(SourceOutcome(key, status, tuple(not_filled)))
+            continue
+        filled_here = tuple(f for f in asked[key] if f in provenance)
+        outcomes.append(SourceOutcome(key, "used" if filled_here else "empty", filled_here))
     notices: list[Msg] = []
     for outcome in outcomes:
         failed_source = registry.source(outcome.key)

@@ -51,7 +51,9 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from citizen_app.core.identity.claims import IdentityClaims
 from citizen_app.core.identity.providers import IdentityProvider, identity_providers
+from citizen_app.core.identity.users import STAFF_ROLES
 from citizen_app.db.models.identity import LoginTransaction
 from citizen_app.settings import Settings, get_settings
 
@@ -155,7 +157,8 @@ class PendingLogin:
 
 @dataclass(frozen=True)
 class VerifiedLogin:
-    """A completed sign-in: validated ID token claims merged with userinfo."""
+    """A completed sign-in: validated ID token claims merged with userinfo, read through the
+    provider's claim and assurance mappings."""
 
     issuer: str
     subject: str
@@ -163,6 +166,7 @@ class VerifiedLogin:
     id_token: str
     next_path: str
     locale: str
+    identity: IdentityClaims
     provider: str = "citizen"
 
 
@@ -318,7 +322,7 @@ class OidcClient:
         try:
             return self._finish(pending, params, now)
         except LoginError as error:
-            error.next_path, error.locale = pending.next_path, pending.locale
+            error.next_path, error.locale = error.next_path or pending.next_path, pending.locale
             raise
 
     def _finish(self, pending: PendingLogin, params: Mapping[str, str], now: datetime) -> VerifiedLogin:
@@ -353,8 +357,22 @@ class OidcClient:
             id_token=id_token,
             next_path=pending.next_path,
             locale=pending.locale,
+            identity=self._identity(claims, pending),
             provider=self.provider.key,
         )
+
+    def _identity(self, claims: Mapping[str, Any], pending: PendingLogin) -> IdentityClaims:
+        """The person, read the way this provider declares; a staff sign-on admits staff only."""
+        try:
+            identity = self.provider.identity(claims)
+        except ValueError:
+            raise LoginError(LoginFailure.TOKEN_INVALID, "claims unusable") from None
+        if self.provider.is_staff_sign_on and not STAFF_ROLES.intersection(identity.roles):
+            # Home, not the staff page they asked for: they are offered the citizen sign-in there.
+            raise LoginError(
+                LoginFailure.NOT_STAFF, "no staff role at the staff sign-on", next_path=f"/{pending.locale}/"
+            )
+        return identity
 
     def _redeem(self, metadata: ProviderMetadata, code: str, pending: PendingLogin) -> dict[str, Any]:
         body = prepare_token_request(
