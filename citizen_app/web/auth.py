@@ -1,6 +1,7 @@
 """Sign-in, callback and sign-out over plain HTTP (the Reflex app mounts these routes).
 
-    GET  /auth/login?next=/vi/...   start OpenID Connect sign-in with the default (citizen) provider
+    GET  /auth/login?next=/vi/...   start OpenID Connect sign-in with the default (citizen) provider,
+                                    or the staff sign-on when ``next`` is a staff page
     GET  /auth/<key>/login?next=…   the same with another configured provider (e.g. staff sign-on)
     GET  /auth/callback             the default provider's redirect: validate, start a session, go on
     GET  /auth/<key>/callback       another provider's (the path of its registered redirect URI)
@@ -154,18 +155,21 @@ def build_routes(
     """
     registry = providers or identity_providers()
 
-    def login_with(provider: IdentityProvider) -> Callable[[Request], Response]:
+    def login_with(provider: IdentityProvider | None) -> Callable[[Request], Response]:
+        """``None``: the provider for where the person is going (staff pages: the staff sign-on)."""
+
         def login(request: Request) -> Response:
             requested = request.query_params.get("next")
             locale = locale_of(requested, request)
             next_path = safe_next(requested, locale)
-            client = client_factory(provider)
+            chosen = provider or registry.for_next_path(next_path)
+            client = client_factory(chosen)
             try:
                 client.metadata()  # the network first, outside the database transaction
                 with unit_of_work() as db:
                     url = client.begin_login(db, next_path=next_path, locale=locale, now=clock())
             except LoginError as error:
-                return _failure(request, error, locale=locale, next_path=next_path, provider=provider)
+                return _failure(request, error, locale=locale, next_path=next_path, provider=chosen)
             state = _query_value(url, "state")
             response = _no_store(RedirectResponse(url, status_code=303))
             # Binds the sign-in to this browser: a callback URL planted in another browser fails here.
@@ -289,7 +293,7 @@ def build_routes(
     for provider in registry:
         routes.append(Route(f"/auth/{provider.key}/login", login_with(provider), methods=["GET"]))
         if provider.is_default:
-            routes.append(Route("/auth/login", login_with(provider), methods=["GET"]))
+            routes.append(Route("/auth/login", login_with(None), methods=["GET"]))
         routes.append(Route(provider.callback_path, callback_for(provider), methods=["GET"]))
     if registry.find(STAFF_SIGN_IN) is None:
         # The staff sign-in button's address works whatever the staff sign-on's key, or without one

@@ -183,8 +183,3 @@ def _registry_for(settings: Settings) -> ProviderRegistry:
 def identity_providers(settings: Settings | None = None) -> ProviderRegistry:
     """The registry for these Settings (the process's by default); built once per Settings."""
     return _registry_for(settings or get_settings())
-
-
-def sign_in_url(next_path: str, settings: Settings | None = None) -> str:
-    """Where to send someone who must sign in to reach ``next_path`` (staff pages: the staff sign-on)."""
-    return identity_providers(settings).for_next_path(next_path).login_url(next_path)

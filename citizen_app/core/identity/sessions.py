@@ -15,11 +15,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from citizen_app.core.identity.providers import sign_in_url
 from citizen_app.core.identity.users import ROLE_CITIZEN, ROLE_SUPERVISOR, STAFF_ROLES, primary_role
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
@@ -196,9 +196,10 @@ def check_cookie_header(
 def login_url(next_path: str) -> str:
     """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form).
 
-    Staff pages go to the staff sign-on when one is configured (``core.identity.providers``).
+    The route picks the provider: staff pages go to the staff sign-on when one is configured
+    (``core.identity.providers.ProviderRegistry.for_next_path``).
     """
-    return sign_in_url(next_path)
+    return "/auth/login?next=" + quote(next_path, safe="/")
 
 
 LOGOUT_URL = "/auth/logout"

@@ -110,8 +110,7 @@ def test_nobody_signed_in_is_sent_to_sign_in_without_an_audit_row(engine: Engine
     state = staff_state(None, "/vi/staff")
     event = StaffState.guard.fn(state)
     assert state.access == "signed_out"
-    # Staff pages send people to the staff sign-on (the sandbox's staff client by default).
-    assert "/auth/staff/login?next=/vi/staff" in str(event)
+    assert "/auth/login?next=/vi/staff" in str(event)  # the route picks the staff sign-on
     assert denials() == []
 
 
@@ -174,7 +173,7 @@ def test_http_citizen_gets_a_403_in_their_language_and_it_is_audited(client: Tes
 def test_http_nobody_is_sent_to_sign_in_and_back(client: TestClient) -> None:
     response = client.get("/en/staff/queue?day=today")
     assert response.status_code == 303
-    assert response.headers["location"] == "/auth/staff/login?next=/en/staff/queue%3Fday%3Dtoday"
+    assert response.headers["location"] == "/auth/login?next=/en/staff/queue%3Fday%3Dtoday"
     forged = client.get("/vi/staff", headers=session_cookie("x" * 43))
     assert forged.status_code == 303
     assert denials() == []

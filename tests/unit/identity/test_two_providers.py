@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app import cli
-from citizen_app.core.identity.providers import identity_providers, sign_in_url
+from citizen_app.core.identity.providers import identity_providers
 from citizen_app.db.models.identity import AuthSession, User
 from tests.unit.identity.conftest import configure_app
 from tests.unit.identity.helpers import CLIENT_ID, Browser, query
@@ -78,12 +78,19 @@ def test_a_sign_in_started_with_one_provider_cannot_finish_at_another(make_app, 
     assert db_session.scalars(select(AuthSession)).all() == []
 
 
-def test_staff_pages_send_people_to_the_staff_sign_on(make_app) -> None:
-    make_app()
-    assert sign_in_url("/vi/staff/queue?day=today") == "/auth/staff/login?next=/vi/staff/queue%3Fday%3Dtoday"
-    assert sign_in_url("/en/staff") == "/auth/staff/login?next=/en/staff"
-    assert sign_in_url("/vi/staffing") == "/auth/login?next=/vi/staffing"
-    assert sign_in_url("/vi/account") == "/auth/login?next=/vi/account"
+def test_signing_in_for_a_staff_page_goes_to_the_staff_sign_on(make_app) -> None:
+    browser = make_app()
+
+    def client_for(next_path: str) -> str:
+        start = browser.get("/auth/login", params={"next": next_path})
+        return query(start.headers["location"])["client_id"]
+
+    assert client_for("/vi/staff/queue?day=today") == STAFF_CLIENT
+    assert client_for("/en/staff") == STAFF_CLIENT
+    assert client_for("/vi/staffing") == CLIENT_ID
+    assert client_for("/vi/account") == CLIENT_ID
+    assert query(browser.get("/auth/citizen/login", params={"next": "/vi/staff"}).headers["location"])[
+        "client_id"] == CLIENT_ID  # asked for by name
     registry = identity_providers()
     assert [(p.key, p.purpose, p.callback_path) for p in registry] == [
         ("citizen", "citizen", "/auth/callback"),
