@@ -174,7 +174,8 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
                     to=f"/auth/staff/login?next=/{t.locale}/staff",
                     reload_document=True,
                     testid="footer-staff-sign-in",
-                    style={"display": "inline-block", "min_height": "24px", "padding_top": "4px"},
+                    # A touch target like every other (44 px), without a class of its own in app.css.
+                    style={"display": "inline-flex", "align_items": "center", "min_height": "var(--touch)"},
                 ),
             ),
             class_name="site-footer",
