@@ -7,6 +7,7 @@ Every knob an operator may turn lives here, so the rest of the code never reads
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -111,6 +112,36 @@ class Settings:
         """One upload request may carry at most a whole dossier's files, plus the multipart framing."""
         return self.max_dossier_mb * 1024 * 1024 + 256 * 1024
 
+    # --- identity providers (docs/identity.md, "Several providers") ---------------------------------
+    # The citizen provider is the OIDC_* variables above plus these; others come from OIDC_PROVIDERS.
+    oidc_display_name: str = "VNeID"
+    oidc_claims: str = "vneid"  # claim preset: vneid | standard
+    oidc_claim_map: tuple[tuple[str, str], ...] = ()  # overrides: (app attribute, claim name or "-")
+    oidc_acr_levels: tuple[tuple[str, int], ...] = ()  # (acr value, identity level)
+    oidc_extra_providers: tuple[OidcProviderSettings, ...] = ()
+
+    @property
+    def oidc_providers(self) -> tuple[OidcProviderSettings, ...]:
+        """Every configured provider, the citizen provider (from the plain OIDC_* variables) first."""
+        citizen = OidcProviderSettings(
+            key=CITIZEN_PROVIDER,
+            issuer=self.oidc_issuer,
+            client_id=self.oidc_client_id,
+            client_secret=self.oidc_client_secret,
+            client_auth_method=self.oidc_client_auth_method,
+            private_key_path=self.oidc_private_key_path,
+            scopes=self.oidc_scopes,
+            redirect_uri=self.oidc_redirect_uri,
+            post_logout_redirect_uri=self.oidc_post_logout_redirect_uri,
+            display_name=self.oidc_display_name,
+            purpose="citizen",
+            claims=self.oidc_claims,
+            claim_map=self.oidc_claim_map,
+            acr_levels=self.oidc_acr_levels,
+            timeout_seconds=self.oidc_timeout_seconds,
+        )
+        return (citizen, *self.oidc_extra_providers)
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -126,6 +157,115 @@ class Settings:
 
 def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part for part in env.get(name, "").replace(",", " ").split() if part)
+
+
+# --- identity providers ------------------------------------------------------------------------------
+
+CITIZEN_PROVIDER = "citizen"
+PROVIDER_PURPOSES = ("citizen", "staff")
+CLAIM_PRESETS = ("vneid", "standard")
+_PROVIDER_KEY = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+
+
+@dataclass(frozen=True)
+class OidcProviderSettings:
+    """One OpenID provider people sign in with. The citizen provider is built from the plain
+    ``OIDC_*`` variables; every key listed in ``OIDC_PROVIDERS`` reads ``OIDC_<KEY>_*``."""
+
+    key: str  # in routes (/auth/<key>/login) and stored with each session
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    client_auth_method: str
+    private_key_path: Path | None
+    scopes: str
+    redirect_uri: str
+    post_logout_redirect_uri: str
+    display_name: str  # on its sign-in button and in "verified by …"
+    purpose: str  # citizen | staff (a staff provider signs in staff only)
+    claims: str  # preset of claim names: vneid | standard
+    claim_map: tuple[tuple[str, str], ...] = ()
+    acr_levels: tuple[tuple[str, int], ...] = ()
+    timeout_seconds: float = 5.0
+
+
+def _pairs(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """``"a=b c=d"`` → ``(("a", "b"), ("c", "d"))``; anything without ``=`` is a mistake worth stopping for."""
+    pairs = []
+    for word in _words(env, name):
+        left, sep, right = word.partition("=")
+        if not sep or not left or not right:
+            raise ValueError(f"{name}: expected name=value pairs, got {word!r}")
+        pairs.append((left, right))
+    return tuple(pairs)
+
+
+def _acr_levels(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    levels = []
+    for acr, level in _pairs(env, name):
+        if level not in ("1", "2"):
+            raise ValueError(f"{name}: identity level for {acr!r} must be 1 or 2, got {level!r}")
+        levels.append((acr, int(level)))
+    return tuple(levels)
+
+
+def _claim_preset(env: Mapping[str, str], name: str, default: str) -> str:
+    preset = env.get(name, "").strip().lower() or default
+    if preset not in CLAIM_PRESETS:
+        raise ValueError(f"{name}={preset!r}: expected one of {', '.join(CLAIM_PRESETS)}")
+    return preset
+
+
+def _extra_providers(
+    env: Mapping[str, str], *, public_base_url: str, citizen_issuer: str, sandbox: bool
+) -> tuple[OidcProviderSettings, ...]:
+    """``OIDC_PROVIDERS="staff"`` → the providers ``OIDC_STAFF_*`` describe.
+
+    With the sandbox on and ``OIDC_PROVIDERS`` unset, a staff sign-on at the sandbox (a second
+    client of the same issuer) is configured, so ``make run`` shows two providers at once.
+    """
+    raw = env.get("OIDC_PROVIDERS")
+    keys = _words(env, "OIDC_PROVIDERS") if raw is not None else (("staff",) if sandbox else ())
+    providers = []
+    for key in dict.fromkeys(keys):
+        if not _PROVIDER_KEY.match(key) or key == CITIZEN_PROVIDER:
+            raise ValueError(f"OIDC_PROVIDERS: {key!r} must be a lower-case word other than 'citizen'")
+        prefix = f"OIDC_{key.upper()}_"
+
+        def value(name: str, default: str = "", prefix: str = prefix) -> str:
+            return env.get(prefix + name, "").strip() or default
+
+        issuer = value("ISSUER", citizen_issuer if sandbox else "").rstrip("/")
+        if not issuer:
+            raise ValueError(f"{prefix}ISSUER is required for the provider {key!r}")
+        at_sandbox = sandbox and issuer == citizen_issuer
+        purpose = value("PURPOSE", "staff" if key == "staff" else "citizen").lower()
+        if purpose not in PROVIDER_PURPOSES:
+            raise ValueError(f"{prefix}PURPOSE={purpose!r}: expected citizen or staff")
+        key_path = value("PRIVATE_KEY_PATH")
+        providers.append(
+            OidcProviderSettings(
+                key=key,
+                issuer=issuer,
+                client_id=value("CLIENT_ID", f"citizen-app-{key}" if at_sandbox else ""),
+                client_secret=env.get(prefix + "CLIENT_SECRET", f"sandbox-{key}-secret" if at_sandbox else ""),
+                client_auth_method=value("CLIENT_AUTH_METHOD", "client_secret_basic"),
+                private_key_path=Path(key_path) if key_path else None,
+                scopes=value("SCOPES", "openid profile vneid_identity phone email" if at_sandbox
+                             else "openid profile email phone address"),
+                redirect_uri=value("REDIRECT_URI", f"{public_base_url}/auth/{key}/callback"),
+                post_logout_redirect_uri=value("POST_LOGOUT_REDIRECT_URI", f"{public_base_url}/auth/logged-out"),
+                display_name=value("DISPLAY_NAME", "Sandbox staff sign-on" if at_sandbox else key.title()),
+                purpose=purpose,
+                claims=_claim_preset(env, prefix + "CLAIMS", "vneid" if at_sandbox else "standard"),
+                claim_map=_pairs(env, prefix + "CLAIM_MAP"),
+                acr_levels=_acr_levels(env, prefix + "ACR_LEVELS"),
+                timeout_seconds=float(value("TIMEOUT_SECONDS") or env.get("OIDC_TIMEOUT_SECONDS", "") or 5.0),
+            )
+        )
+        if not providers[-1].client_id:
+            raise ValueError(f"{prefix}CLIENT_ID is required for the provider {key!r}")
+    return tuple(providers)
 
 
 SMTP_SECURITY_PORTS = {"none": 25, "starttls": 587, "tls": 465}
@@ -191,7 +331,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_sandbox_in_production=_bool(env, "ALLOW_SANDBOX_IN_PRODUCTION", False),
         lookup_rate_limit_per_code_per_hour=_int(env, "LOOKUP_RATE_LIMIT_PER_CODE_PER_HOUR", 20),
         denial_audit_limit_per_minute=_int(env, "DENIAL_AUDIT_LIMIT_PER_MINUTE", 20),
+        **_identity_provider_settings(env, public_base_url),
     )
+
+
+def _identity_provider_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    citizen_issuer = env.get("OIDC_ISSUER", f"{public_base_url}/idp").rstrip("/")
+    return {
+        "oidc_display_name": env.get("OIDC_DISPLAY_NAME", "").strip() or "VNeID",
+        "oidc_claims": _claim_preset(env, "OIDC_CLAIMS", "vneid"),
+        "oidc_claim_map": _pairs(env, "OIDC_CLAIM_MAP"),
+        "oidc_acr_levels": _acr_levels(env, "OIDC_ACR_LEVELS"),
+        "oidc_extra_providers": _extra_providers(
+            env,
+            public_base_url=public_base_url,
+            citizen_issuer=citizen_issuer,
+            sandbox=_bool(env, "SANDBOX_IDP", True),
+        ),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -43,7 +43,7 @@ class AccountState(AppState):
     # loading | ready | signed_out (expired: the session notice shows instead)
     status: str = "loading"
 
-    # Verified by VNeID (read-only).
+    # Verified by the identity provider (read-only).
     full_name: str = ""
     personal_id: str = ""
     date_of_birth: str = ""
@@ -55,6 +55,7 @@ class AccountState(AppState):
     level_explained: str = ""
     level_upgrade: str = ""  # empty at level 2
     refreshed_at: str = ""
+    verified_badge: str = ""  # "Verified by <the provider that verified this identity>"
 
     # Self-declared (the form). Text inputs are uncontrolled: ``form_version`` remounts them
     # with these values after loading and saving, never while the person is typing.
@@ -178,7 +179,7 @@ class AccountState(AppState):
         for name, value in (
             ("full_name", ""), ("personal_id", ""), ("date_of_birth", ""), ("sex", ""),
             ("place_of_origin", ""), ("permanent_address", ""), ("assurance_level", 0), ("level_label", ""),
-            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("phone", ""),
+            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("verified_badge", ""), ("phone", ""),
             ("email", ""), ("province_code", ""), ("commune_code", ""), ("street", ""), ("sign_out_token", ""),
             ("notify_email", False), ("changes", []), ("communes", []),
         ):

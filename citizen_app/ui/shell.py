@@ -189,6 +189,17 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
             rx.el.p(
                 _("A prototype citizen service. The sign-in service is a sandbox: no real data."),
             ),
+            rx.el.p(
+                # The staff sign-on's button: a server route (core/identity/providers.py), so a document navigation.
+                app_link(
+                    _("Sign-in for public service staff"),
+                    to=f"/auth/staff/login?next=/{t.locale}/staff",
+                    reload_document=True,
+                    testid="footer-staff-sign-in",
+                    # A touch target like every other (44 px), without a class of its own in app.css.
+                    style={"display": "inline-flex", "align_items": "center", "min_height": "var(--touch)"},
+                ),
+            ),
             class_name="site-footer",
         ),
         _nav_links(t, active, "bottom-nav"),

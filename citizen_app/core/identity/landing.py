@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-STAFF_ROLES: frozenset[str] = frozenset({"counter_officer", "supervisor"})
+from citizen_app.core.identity.claims import ROLE_COUNTER_OFFICER, ROLE_SUPERVISOR
+
+_STAFF_ROLES = frozenset({ROLE_COUNTER_OFFICER, ROLE_SUPERVISOR})
 
 
-def landing_page(roles: Iterable[str], next_path: str, locale: str) -> str:
-    """``next_path`` as asked for, except that staff sent to the bare home page go to ``/{locale}/staff``."""
+def landing_path(next_path: str, *, roles: Iterable[str], locale: str) -> str:
+    """``next_path``, except that staff who were only on the home page go to their workspace.
+
+    A sign-in started from a particular page (mid-form, a staff queue link) returns there.
+    Staff signing in from the home page came to work, not to apply for a service.
+    """
     path = next_path.split("?", 1)[0].split("#", 1)[0]
-    home = {f"/{locale}", f"/{locale}/", "/"}
-    if path in home and STAFF_ROLES & set(roles):
+    if path in {"/", f"/{locale}", f"/{locale}/"} and _STAFF_ROLES.intersection(roles):
         return f"/{locale}/staff"
     return next_path

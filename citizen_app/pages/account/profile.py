@@ -119,7 +119,7 @@ def _verified(t: Translator) -> rx.Component:
             rx.el.h2(_("Your identity"), id="identity-title"),
             rx.el.span(
                 rx.icon("shield-check", size=18, aria_hidden="true"),
-                _("Verified by VNeID"),
+                S.verified_badge,
                 class_name="badge-verified",
                 data_testid="account-verified-badge",
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citizen_app.core.identity.landing import landing_page
+from citizen_app.core.identity.landing import landing_path
 
 
 @pytest.mark.parametrize(
@@ -23,4 +23,4 @@ from citizen_app.core.identity.landing import landing_page
     ],
 )
 def test_landing_page(roles: tuple[str, ...], next_path: str, locale: str, landing: str) -> None:
-    assert landing_page(roles, next_path, locale) == landing
+    assert landing_path(next_path, roles=roles, locale=locale) == landing
