@@ -6,11 +6,12 @@
   is an empty file, an image Pillow cannot decode, and anything over the limits
   in Settings (per file, per dossier, files per dossier) or the slot's
   ``max_files``.
-* Bytes go to ``Settings.attachments_dir/<aa>/<random>`` with a random name and
-  no extension; the original name is kept in the database, sanitised for
-  display. Images get a 256 px JPEG thumbnail beside them; PDFs show an icon.
+* Bytes go to the storage (core/storage: ``DATA_DIR/files`` or an S3 bucket) under
+  ``<aa>/<random>`` with a random name and no extension; the original name is kept
+  in the database, sanitised for display. Images get a 256 px JPEG thumbnail
+  beside them; PDFs show an icon.
 * Files follow the transaction: a file written for a row that is rolled back
-  is deleted, and a file whose row is deleted is unlinked only once that
+  is deleted, and a file whose row is deleted is removed only once that
   deletion commits (session hooks below).
 * :func:`open_attachment` checks the reader (the applicant, or staff of the
   receiving agency) and writes every refusal to the audit trail.
@@ -21,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import re
 import secrets
 import unicodedata
@@ -39,6 +39,7 @@ from citizen_app.core import audit
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.storage import FileMissing, get_storage, key_for
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
 
@@ -88,9 +89,9 @@ class AttachmentRejected(DossierError):
 
 @dataclass(frozen=True)
 class Download:
-    """What a route needs to send the file: read ``path`` and send it as ``filename``."""
+    """What a route needs to send the file: the storage ``key``, sent as ``filename``."""
 
-    path: Path
+    key: str
     filename: str
     content_type: str
     size_bytes: int
@@ -174,22 +175,9 @@ def _check_image(data: bytes, display: str) -> None:
 # --- storage ---------------------------------------------------------------------------------------------
 
 
-def _path(settings: Settings, stored_name: str) -> Path:
-    # Two-character fan-out keeps directories small when there are millions of files.
-    return settings.attachments_dir / stored_name[:2] / stored_name
-
-
-def stored_path(stored_name: str, settings: Settings | None = None) -> Path:
-    return _path(settings or get_settings(), stored_name)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
+def stored_key(stored_name: str) -> str:
+    """The storage key of a stored file (or thumbnail) name."""
+    return key_for(stored_name)
 
 
 def _thumbnail(data: bytes) -> bytes:
@@ -209,21 +197,26 @@ _PENDING_DELETE = "citizen_app.attachments.delete_on_commit"
 _WRITTEN = "citizen_app.attachments.written"
 
 
-def delete_on_commit(db: Session, paths: Iterable[Path]) -> None:
-    """Unlink these files once (and only if) the session's transaction commits."""
-    db.info.setdefault(_PENDING_DELETE, []).extend(paths)
+def delete_on_commit(db: Session, keys: Iterable[str]) -> None:
+    """Delete these stored files once (and only if) the session's transaction commits."""
+    db.info.setdefault(_PENDING_DELETE, []).extend(keys)
 
 
-def _remember_written(db: Session, paths: Iterable[Path]) -> None:
-    db.info.setdefault(_WRITTEN, []).extend(paths)
+def _remember_written(db: Session, keys: Iterable[str]) -> None:
+    db.info.setdefault(_WRITTEN, []).extend(keys)
 
 
-def _unlink(paths: Iterable[Path]) -> None:
-    for path in paths:
+def _unlink(keys: Iterable[str]) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    storage = get_storage()
+    for key in keys:
         try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not delete %s", path)
+            storage.delete(key)
+        except Exception:
+            # An orphan file costs space, never correctness: the row that named it is gone.
+            log.exception("could not delete stored file %s", key)
 
 
 @event.listens_for(Session, "after_commit")
@@ -245,14 +238,14 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     _unlink(session.info.pop(_WRITTEN, []))
 
 
-def files_of(attachments: Iterable[DossierAttachment], settings: Settings | None = None) -> list[Path]:
-    settings = settings or get_settings()
-    paths: list[Path] = []
+def files_of(attachments: Iterable[DossierAttachment]) -> list[str]:
+    """The storage keys of these attachments and their thumbnails."""
+    keys: list[str] = []
     for item in attachments:
-        paths.append(_path(settings, item.stored_name))
+        keys.append(key_for(item.stored_name))
         if item.thumbnail_name:
-            paths.append(_path(settings, item.thumbnail_name))
-    return paths
+            keys.append(key_for(item.thumbnail_name))
+    return keys
 
 
 # --- operations on a dossier ------------------------------------------------------------------------------
@@ -340,10 +333,10 @@ def add_attachment(
         if slot_max_files is not None and in_slot + 1 > slot_max_files:
             raise AttachmentRejected(Msg(MSG_SLOT_FULL, {"count": slot_max_files}))
 
+    storage = get_storage(settings)
     stored_name = secrets.token_hex(16)
-    written = [_path(settings, stored_name)]
-    _remember_written(db, written)
-    _write_private(written[0], data)
+    _remember_written(db, [key_for(stored_name)])
+    storage.put(key_for(stored_name), data)
     thumbnail_name = None
     if content_type != "application/pdf":
         try:
@@ -352,9 +345,8 @@ def add_attachment(
             log.warning("no thumbnail for %s", stored_name, exc_info=True)
         else:
             thumbnail_name = f"{stored_name}.thumb.jpg"
-            thumb_path = _path(settings, thumbnail_name)
-            _remember_written(db, [thumb_path])
-            _write_private(thumb_path, thumbnail)
+            _remember_written(db, [key_for(thumbnail_name)])
+            storage.put(key_for(thumbnail_name), thumbnail)
 
     attachment = DossierAttachment(
         dossier_id=dossier.id,
@@ -476,20 +468,16 @@ def open_attachment(
     if thumbnail:
         if not attachment.thumbnail_name:
             raise DossierNotFound(detail=f"attachment {attachment_id} has no thumbnail")
-        path = _path(settings, attachment.thumbnail_name)
+        key = key_for(attachment.thumbnail_name)
         data_type, name = "image/jpeg", f"{Path(attachment.original_name).stem}-thumbnail.jpg"
     else:
-        path = _path(settings, attachment.stored_name)
+        key = key_for(attachment.stored_name)
         data_type, name = attachment.content_type, attachment.original_name
-    if not path.exists():
-        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing")
-    return Download(
-        path=path,
-        filename=name,
-        content_type=data_type,
-        size_bytes=path.stat().st_size,
-        sha256=attachment.sha256,
-    )
+    try:
+        size = get_storage(settings).size(key)
+    except FileMissing:
+        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing") from None
+    return Download(key=key, filename=name, content_type=data_type, size_bytes=size, sha256=attachment.sha256)
 
 
 def icon_for(attachment: DossierAttachment) -> str:
