@@ -17,6 +17,7 @@ from citizen_app.core.jobs.queue import (
     purge_finished,
     release_stale,
     retry,
+    retry_as_supervisor,
     run_due,
 )
 from citizen_app.core.jobs.registry import Task, get_task, registered, task
@@ -35,6 +36,7 @@ __all__ = [
     "registered",
     "release_stale",
     "retry",
+    "retry_as_supervisor",
     "run_due",
     "task",
 ]

@@ -247,3 +247,20 @@ def purge_finished(db: Session, now: datetime, *, keep_days: int = 7) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+def retry_as_supervisor(db: Session, job_id: int, *, actor_id: str, actor_role: str, now: datetime) -> bool:
+    """A supervisor sends a failed job round again; the decision goes to the audit trail."""
+    from citizen_app.core import audit
+
+    retried = retry(db, job_id, now)
+    audit.record(
+        db,
+        action="job.retry",
+        target_type="job",
+        target_id=str(job_id),
+        actor_id=actor_id,
+        actor_role=actor_role,
+        details={"retried": retried},
+    )
+    return retried

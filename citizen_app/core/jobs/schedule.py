@@ -43,13 +43,12 @@ def schedule_due(engine: Engine, now: datetime, periodic: tuple[Periodic, ...] =
     added: list[str] = []
     for item in periodic:
         key = item.key(now)
-        with Session(engine) as db:
-            if db.scalar(select(Job.id).where(Job.dedupe_key == key)) is not None:
-                continue
-            try:
-                with db.begin():
-                    enqueue(db, item.task, {}, dedupe_key=key)
-            except IntegrityError:
-                continue  # another runner was first
+        try:
+            with Session(engine) as db, db.begin():
+                if db.scalar(select(Job.id).where(Job.dedupe_key == key)) is not None:
+                    continue
+                enqueue(db, item.task, {}, dedupe_key=key)
+        except IntegrityError:
+            continue  # another runner was first
         added.append(key)
     return added
