@@ -67,13 +67,14 @@ def unaccented(text: str) -> str:
 
 
 class HttpJsonProvider:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
         self.url = settings.sms_api_url
         self.key = settings.sms_api_key
+        self.client = client
 
     def send(self, message: TextMessage) -> str:
         try:
-            response = httpx.post(
+            response = (self.client or httpx).post(
                 self.url,
                 json={"from": message.sender, "to": message.to, "text": message.text},
                 headers={"Authorization": f"Bearer {self.key}"},

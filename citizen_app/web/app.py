@@ -19,6 +19,7 @@ from citizen_app.settings import get_settings
 from citizen_app.web import auth, files, ops, pwa, receipts, staff_jobs
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.page_paths import PagePathMiddleware
+from citizen_app.web.service_codes import UnknownServiceMiddleware
 from citizen_app.web.staff_guard import StaffGuardMiddleware
 from citizen_app.web.templating import render
 
@@ -98,5 +99,7 @@ def build_http_app() -> Starlette:
         Middleware(StaffGuardMiddleware),
         # Prerendered pages at their shared address, with no redirect to a trailing slash.
         Middleware(PagePathMiddleware),
+        # /vi/services/<a code nobody knows> is the same page, answered with 404.
+        Middleware(UnknownServiceMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware)
