@@ -288,7 +288,7 @@ def test_a_supplement_request_sends_a_text_message_the_sandbox_shows(
     user_id = make_user(db_session)
     db_session.add(UserProfile(user_id=user_id, phone="0912345678", preferred_locale="vi"))
     db_session.commit()
-    dossier_id, citizen = submitted(db_session, Actor.citizen(user_id))
+    dossier_id, _citizen = submitted(db_session, Actor.citizen(user_id))
     staff = desk(db_session)
     dossiers.fire(db_session, dossier_id, "received", staff, now=NOW)
     dossiers.fire(db_session, dossier_id, "processing", staff, now=NOW)
@@ -303,7 +303,7 @@ def test_a_supplement_request_sends_a_text_message_the_sandbox_shows(
 
     shown = client.get("/sandbox/sms/")
     assert shown.status_code == 200 and 'data-testid="sms-sandbox-banner"' in shown.text
-    assert "SANDBOX" in shown.text and "0912345678" in shown.text
+    assert "THỬ NGHIỆM" in shown.text and "0912345678" in shown.text
     assert "Cần bổ sung" not in shown.text  # sent without diacritics (one SMS segment holds 160 characters)
     assert "/vi/applications/" in shown.text
     assert "SANDBOX" in client.get("/sandbox/sms/?lang=en").text
