@@ -96,8 +96,15 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
+def _any(engine: Engine, *conditions: Any) -> bool:
+    with Session(engine) as db:
+        return db.scalar(select(Job.id).where(*conditions).limit(1)) is not None
+
+
 def claim(engine: Engine, now: datetime, *, limit: int = 20, worker: str | None = None) -> list[int]:
     """Take up to ``limit`` due jobs for this runner (own transaction); returns their ids."""
+    if not _any(engine, Job.status == "queued", Job.run_after <= now):
+        return []  # a read, not a write: an idle runner never takes SQLite's one write lock
     due = (
         select(Job.id)
         .where(Job.status == "queued", Job.run_after <= now)
@@ -119,6 +126,8 @@ def claim(engine: Engine, now: datetime, *, limit: int = 20, worker: str | None 
 
 def release_stale(engine: Engine, now: datetime, lease: timedelta = LEASE) -> int:
     """Queue again the jobs whose runner died (claimed longer ago than the lease); returns how many."""
+    if not _any(engine, Job.status == "running", Job.locked_at < now - lease):
+        return 0
     with Session(engine) as db, db.begin():
         result = db.execute(
             update(Job)
