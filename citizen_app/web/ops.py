@@ -46,6 +46,7 @@ AREAS = {
     "metrics": "ops",
     "_next": "static",
     "css": "static",
+    "js": "static",
     "fonts": "static",
     "icons": "static",
     "assets": "static",
