@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app import metrics
 from citizen_app.core import transaction_hooks
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
+from citizen_app.logs import configure_logging
 from citizen_app.pages import all_pages, not_found
 from citizen_app.ui.code_routes import allow_procedure_codes_in_routes
 from citizen_app.ui.head import global_head, page_head
@@ -23,6 +25,12 @@ from citizen_app.web.security import event_exception_handler, secure
 
 # Attachment files and notification emails follow each transaction's commit or rollback.
 transaction_hooks.install()
+
+# JSON lines with a request id and no personal data (LOG_FORMAT); websocket events and jobs are timed.
+configure_logging()
+metrics.instrument_reflex_events()
+metrics.watch_jobs()
+
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
 get_catalog()
@@ -42,7 +50,7 @@ app = rx.App(
     # Refused events on one line, real errors with a (throttled) traceback, no toast.
     backend_exception_handler=event_exception_handler,
 )
-# Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
+# The durable job queue (emails, SMS, draft purge, roll-ups) runs here unless a separate worker does (JOBS_IN_APP).
 app.register_lifespan_task(housekeeping_loop)
 
 # The prerendered service pages live at /{locale}/services/{national code}.

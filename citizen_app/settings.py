@@ -105,7 +105,8 @@ class Settings:
     @property
     def enabled_sandboxes(self) -> tuple[str, ...]:
         """Every sandbox mounted on the app's server (each shows the red SANDBOX banner)."""
-        return ("idp",) if self.sandbox_idp_enabled else ()
+        mounted = {"idp": self.sandbox_idp_enabled, "sms": self.sandbox_sms_enabled}
+        return tuple(name for name, on in mounted.items() if on)
 
     @property
     def max_upload_body_bytes(self) -> int:
@@ -142,6 +143,41 @@ class Settings:
         )
         return (citizen, *self.oidc_extra_providers)
 
+    # --- production profile, storage, jobs, SMS (docs/operations.md) ---
+    # The one port the app serves on (frontend and backend).
+    port: int = 3000
+    # Reflex keeps tab states in Redis when set: several workers, several machines behind a load balancer.
+    redis_url: str = ""
+    # Serving processes on this machine; more than one needs Redis (each would keep its own tab states).
+    web_workers: int = 1
+    # A tab's state is dropped after this long without an event (phones come and go; drafts are in the database).
+    state_idle_minutes: int = 30
+    log_format: str = "text"  # text | json
+    log_level: str = "INFO"
+    # Optional bearer token for /metrics; empty leaves it open (keep it on an internal network then).
+    metrics_token: str = field(default="", repr=False)
+    storage_backend: str = "local"  # local | s3
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = field(default="", repr=False)
+    # How files reach the browser: stream (through the app) | presigned (a short-lived URL to the S3 server).
+    file_downloads: str = "stream"
+    presigned_url_seconds: int = 60
+    # Run queued jobs inside the web process too (make run); `make prod` runs a separate worker instead.
+    jobs_in_app: bool = True
+    job_poll_seconds: float = 2.0
+    # Text messages go to the provider plugin named here (core/sms.py registry); empty: no SMS at all.
+    sms_provider: str = "http-json"
+    sms_api_url: str = ""
+    sms_api_key: str = field(default="", repr=False)
+    sms_sender: str = "DICHVUCONG"
+    # Mount the sandbox SMS gateway (shows what was sent) at /sandbox/sms.
+    sandbox_sms_enabled: bool = True
+    backup_passphrase: str = field(default="", repr=False)
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -149,6 +185,10 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def metrics_dir(self) -> Path:
+        return self.data_dir / "metrics"
 
     @property
     def uses_https(self) -> bool:
@@ -282,6 +322,62 @@ def _smtp_security(env: Mapping[str, str]) -> str:
     return security
 
 
+STORAGE_BACKENDS = ("local", "s3")
+FILE_DOWNLOAD_MODES = ("stream", "presigned")
+LOG_FORMATS = ("text", "json")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
+def _production(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    """The production profile's settings, checked together: a bad combination stops the app at start."""
+    redis_url = env.get("REDIS_URL", "").strip()
+    workers = _int(env, "WEB_WORKERS", 2 if redis_url else 1)
+    if workers < 1:
+        raise ValueError("WEB_WORKERS must be at least 1")
+    if workers > 1 and not redis_url:
+        # Without Redis each worker would keep its own tab states and phones would lose theirs.
+        raise ValueError("WEB_WORKERS > 1 needs REDIS_URL (tab states shared in Redis)")
+    storage = _choice(env, "STORAGE_BACKEND", STORAGE_BACKENDS)
+    bucket = env.get("S3_BUCKET", "").strip()
+    if storage == "s3" and not bucket:
+        raise ValueError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+    downloads = _choice(env, "FILE_DOWNLOADS", FILE_DOWNLOAD_MODES)
+    if downloads == "presigned" and storage != "s3":
+        raise ValueError("FILE_DOWNLOADS=presigned needs STORAGE_BACKEND=s3")
+    return {
+        "port": _int(env, "PORT", 3000),
+        "redis_url": redis_url,
+        "web_workers": workers,
+        "state_idle_minutes": _int(env, "STATE_IDLE_MINUTES", 30),
+        "log_format": _choice(env, "LOG_FORMAT", LOG_FORMATS),
+        "log_level": env.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        "metrics_token": env.get("METRICS_TOKEN", "").strip(),
+        "storage_backend": storage,
+        "s3_endpoint_url": env.get("S3_ENDPOINT_URL", "").strip(),
+        "s3_bucket": bucket,
+        "s3_region": env.get("S3_REGION", "").strip() or "us-east-1",
+        "s3_prefix": env.get("S3_PREFIX", "").strip().strip("/"),
+        "s3_access_key_id": env.get("S3_ACCESS_KEY_ID", "").strip(),
+        "s3_secret_access_key": env.get("S3_SECRET_ACCESS_KEY", ""),
+        "file_downloads": downloads,
+        "presigned_url_seconds": _int(env, "PRESIGNED_URL_SECONDS", 60),
+        "jobs_in_app": _bool(env, "JOBS_IN_APP", True),
+        "job_poll_seconds": float(env.get("JOB_POLL_SECONDS", "") or 2.0),
+        "sms_provider": env.get("SMS_PROVIDER", "http-json").strip().lower(),
+        "sms_api_url": env.get("SMS_API_URL", "").strip() or f"{public_base_url}/sandbox/sms/api/messages",
+        "sms_api_key": env.get("SMS_API_KEY", "") or "sandbox-sms-key",
+        "sms_sender": env.get("SMS_SENDER", "").strip() or "DICHVUCONG",
+        "sandbox_sms_enabled": _bool(env, "SANDBOX_SMS", True),
+        "backup_passphrase": env.get("BACKUP_PASSPHRASE", ""),
+    }
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     smtp_security = _smtp_security(env)
@@ -332,6 +428,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lookup_rate_limit_per_code_per_hour=_int(env, "LOOKUP_RATE_LIMIT_PER_CODE_PER_HOUR", 20),
         denial_audit_limit_per_minute=_int(env, "DENIAL_AUDIT_LIMIT_PER_MINUTE", 20),
         **_identity_provider_settings(env, public_base_url),
+        **_production(env, public_base_url),  # type: ignore[arg-type]
     )
 
 

@@ -13,11 +13,12 @@
   ``/AA``, launch, form submission) is refused, as is one pypdf cannot read.
   Names lose control characters, bidi overrides and zero-width characters, so
   ``invoice\u202efdp.exe`` cannot pose as a PDF.
-* Bytes go to ``Settings.attachments_dir/<aa>/<random>`` with a random name and
-  no extension; the original name is kept in the database, sanitised for
-  display. Images get a 256 px JPEG thumbnail beside them; PDFs show an icon.
+* Bytes go to the storage (core/storage: ``DATA_DIR/files`` or an S3 bucket) under
+  ``<aa>/<random>`` with a random name and no extension; the original name is kept
+  in the database, sanitised for display. Images get a 256 px JPEG thumbnail
+  beside them; PDFs show an icon.
 * Files follow the transaction: a file written for a row that is rolled back
-  is deleted, and a file whose row is deleted is unlinked only once that
+  is deleted, and a file whose row is deleted is removed only once that
   deletion commits (:mod:`citizen_app.core.attachment_store`, below the
   dossiers package, which also uses it).
 * :func:`open_attachment` checks the reader (the applicant, or staff of the
@@ -46,12 +47,11 @@ from citizen_app.core.attachment_store import (
     delete_on_commit,
     files_of,
     remember_written,
-    stored_path,
-    write_private,
 )
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.storage import FileMissing, get_storage, key_for
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
 
@@ -107,9 +107,9 @@ class AttachmentRejected(DossierError):
 
 @dataclass(frozen=True)
 class Download:
-    """What a route needs to send the file: read ``path`` and send it as ``filename``."""
+    """What a route needs to send the file: the storage ``key``, sent as ``filename``."""
 
-    path: Path
+    key: str
     filename: str
     content_type: str
     size_bytes: int
@@ -300,8 +300,12 @@ def _check_pdf(data: bytes, display: str) -> None:
         raise AttachmentRejected(Msg(MSG_PDF_UNREADABLE, {"name": display}), detail=str(problem)) from problem
 
 
+# --- storage (core.storage; files follow the transaction: core.attachment_store) ------------------------------------------------------------------
 
-# --- storage (core.attachment_store) ------------------------------------------------------------------
+
+def stored_key(stored_name: str) -> str:
+    """The storage key of a stored file (or thumbnail) name."""
+    return key_for(stored_name)
 
 
 def _thumbnail(data: bytes) -> bytes:
@@ -402,10 +406,10 @@ def add_attachment(
         if slot_max_files is not None and in_slot + 1 > slot_max_files:
             raise AttachmentRejected(Msg(MSG_SLOT_FULL, {"count": slot_max_files}))
 
+    storage = get_storage(settings)
     stored_name = secrets.token_hex(16)
-    written = [stored_path(stored_name, settings)]
-    remember_written(db, written)
-    write_private(written[0], data)
+    remember_written(db, [key_for(stored_name)])
+    storage.put(key_for(stored_name), data)
     thumbnail_name = None
     if content_type != "application/pdf":
         try:
@@ -414,9 +418,8 @@ def add_attachment(
             log.warning("no thumbnail for %s", stored_name, exc_info=True)
         else:
             thumbnail_name = f"{stored_name}.thumb.jpg"
-            thumb_path = stored_path(thumbnail_name, settings)
-            remember_written(db, [thumb_path])
-            write_private(thumb_path, thumbnail)
+            remember_written(db, [key_for(thumbnail_name)])
+            storage.put(key_for(thumbnail_name), thumbnail)
 
     attachment = DossierAttachment(
         dossier_id=dossier.id,
@@ -528,20 +531,16 @@ def open_attachment(
     if thumbnail:
         if not attachment.thumbnail_name:
             raise DossierNotFound(detail=f"attachment {attachment_id} has no thumbnail")
-        path = stored_path(attachment.thumbnail_name, settings)
+        key = key_for(attachment.thumbnail_name)
         data_type, name = "image/jpeg", f"{Path(attachment.original_name).stem}-thumbnail.jpg"
     else:
-        path = stored_path(attachment.stored_name, settings)
+        key = key_for(attachment.stored_name)
         data_type, name = attachment.content_type, attachment.original_name
-    if not path.exists():
-        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing")
-    return Download(
-        path=path,
-        filename=name,
-        content_type=data_type,
-        size_bytes=path.stat().st_size,
-        sha256=attachment.sha256,
-    )
+    try:
+        size = get_storage(settings).size(key)
+    except FileMissing:
+        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing") from None
+    return Download(key=key, filename=name, content_type=data_type, size_bytes=size, sha256=attachment.sha256)
 
 
 def icon_for(attachment: DossierAttachment) -> str:

@@ -89,6 +89,10 @@ class SandboxInProductionError(RuntimeError):
     """A sandbox (e.g. the identity provider with its published staff accounts) on a public address."""
 
 
+# The variable that turns each sandbox off.
+SANDBOX_SWITCHES = {"idp": "SANDBOX_IDP=false", "sms": "SANDBOX_SMS=false"}
+
+
 def refuse_sandbox_in_production(settings: Settings) -> None:
     """Refuse to start with an https ``PUBLIC_BASE_URL`` while any sandbox is mounted, unless forced."""
     if not settings.uses_https or not settings.enabled_sandboxes:
@@ -98,10 +102,12 @@ def refuse_sandbox_in_production(settings: Settings) -> None:
         log.warning("sandbox (%s) served at %s on purpose (ALLOW_SANDBOX_IN_PRODUCTION)", names,
                     settings.public_base_url)
         return
+    switches = ", ".join(SANDBOX_SWITCHES.get(name, name) for name in settings.enabled_sandboxes)
     raise SandboxInProductionError(
-        f"the sandbox ({names}) would be served at {settings.public_base_url}: its public page lists staff "
-        "and supervisor accounts and their password. Set SANDBOX_IDP=false and point OIDC_* at the real "
-        "provider, or set ALLOW_SANDBOX_IN_PRODUCTION=true if this https server is a test system."
+        f"the sandbox ({names}) would be served at {settings.public_base_url}: the identity sandbox's public "
+        "page lists staff and supervisor accounts and their password, and the others accept anything. "
+        f"Set {switches} and point the providers at the real systems, or set "
+        "ALLOW_SANDBOX_IN_PRODUCTION=true if this https server is a test system."
     )
 
 

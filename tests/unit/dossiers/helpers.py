@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -147,3 +148,12 @@ def submitted(db: Session, citizen: Actor | None = None) -> tuple[int, Actor]:
     result = submit(db, draft_id, citizen)
     db.commit()
     return result.dossier.id, citizen
+
+
+def stored_files(items: object) -> list[Path]:
+    """Where the local storage keeps these attachments' files (and thumbnails)."""
+    from citizen_app.core.attachments import files_of
+    from citizen_app.core.storage import get_storage
+
+    storage = get_storage()
+    return [storage.local_path(key) for key in files_of(items)]  # type: ignore[arg-type,misc]

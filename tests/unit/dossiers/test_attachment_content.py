@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from citizen_app.core import attachments
 from citizen_app.core.attachments import AttachmentRejected
+from citizen_app.core.storage import get_storage, key_for
 from tests.unit.dossiers.helpers import PDF, jpeg, png
 
 
@@ -157,7 +158,7 @@ def test_the_stored_file_is_the_re_encoded_one(db_session: Session) -> None:
         db_session, draft_id, actor, slot_id="proof_of_residence", filename="ảnh\u202egpj.jpg", data=original,
         slot_max_files=2, now=NOW,
     )
-    stored = attachments.stored_path(attachment.stored_name).read_bytes()
+    stored = get_storage().read(key_for(attachment.stored_name))
     assert stored != original and b"PhoneMaker" not in stored
     row = db_session.get(DossierAttachment, attachment.id)
     assert row.sha256 == hashlib.sha256(stored).hexdigest() and row.size_bytes == len(stored)

@@ -223,7 +223,11 @@ def test_a_sandbox_on_a_public_https_address_stops_the_app() -> None:
     refuse_sandbox_in_production(
         settings(PUBLIC_BASE_URL="https://test.example.vn", ALLOW_SANDBOX_IN_PRODUCTION="true")
     )
-    refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false"))
+    with pytest.raises(SandboxInProductionError, match="SANDBOX_SMS=false"):
+        refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false"))
+    refuse_sandbox_in_production(
+        settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false")
+    )
     refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="http://localhost:3000"))
 
 
