@@ -1,52 +1,61 @@
-"""Ranked, accent-insensitive search over the catalogue, held in memory.
+"""Ranked search over the catalogue that understands how citizens write, held in memory.
 
-The index is built once per catalogue (per process) and only read afterwards. Everything is
-folded (:mod:`citizen_app.core.text`), so "Đăng ký khai sinh", "dang ky khai sinh" and
-"DANG KY KHAI SINH" are the same query.
+The index is built once per catalogue (per process) and only read afterwards. The question is
+first understood (:mod:`citizen_app.core.search_query`): accents, case, i/y spelling and English
+endings do not matter; stop words and purpose clauses go; curated synonyms and former names
+("sổ đỏ", "hộ khẩu", "bằng lái") widen what a word may match; a question that only describes a
+life event ("bố tôi vừa mất") is answered by that event's answers.
 
-Matching: every query word must match a word of the procedure, as a whole word or as its
-beginning ("dang ky kh" finds "đăng ký khai sinh"), in any order. A one-letter word matches
-only as a whole word unless it is the last one typed, which keeps "a b c d…" cheap.
+Matching: every thing asked (a *concept*: a word, or a synonym phrase with its alternatives)
+must match the entry, as whole words, in any order. Each step below is tried only when the one
+before matches nothing:
 
-Ranking, best first (:class:`MatchTier`):
-  1. exact: the query is the name (Vietnamese or English, with or without the leading
-     "Thủ tục"), or the procedure code;
-  2. name prefix: the name or code starts with the query ("1.0011", "đăng ký kh");
-  3. every query word is in the name (any order);
-  4. every query word is somewhere in the entry (summary, field, agency, results…);
-  5. only when nothing matches every word (even without filler words such as "how to",
-     "như thế nào"): entries matching the most query words, if at least half of them.
-Within a tier: curated before information-only; entries holding every word whole before those
-where a word only begins a longer one ("tạm trú" before "tạm … trước"); names holding the query
-as typed, as a phrase, first; then fewer words in the name (the shorter, more general procedure
-first), then the home page's popularity, then name length and code.
-Everyday abbreviations are expanded first (cccd → căn cước, gplx → giấy phép lái xe, bhxh…).
+1. the last word may be unfinished ("dang ky kh");
+2. any word may be unfinished ("dang k khai sinh");
+3. typing mistakes: a word no entry holds is also tried as the known words one edit away
+   ("khia" → "khai"), and any word as its regional spellings ("chú" → "trú", "s"/"x", "l"/"n")
+   and known words one edit away ("hông" → "hôn");
+4. the entries matching the most concepts, if at least half, weighted by how rare each is.
+Typing mistakes of words no entry holds are tried from step 1 on.
+
+Ranking, best first (:class:`MatchTier`): the life event's answers; the query is a name (or the
+procedure code); a name starts with the query; every concept in the name; every concept
+somewhere in the entry; most concepts. Within a tier: names holding the query's words next to
+each other as typed ("thường trú", not "bồi thường … trú"); entries for the person's audience
+(citizens by default: an organisation-only procedure never outranks a citizen's one of the same
+standing); then the static order: curated popular first, curated, the nearest level (commune,
+province, other agency, ministry), fewer words in the name, shorter name, code. Curated entries
+only win ties: they never beat a better match.
 
 Empty query (blank or whitespace): the browse list, every entry passing the filters in browse
 order (curated popular first), with tier ``BROWSE``; so a filter-only search works. A query
 with no searchable characters at all (emoji, punctuation) matches nothing.
 
-Data structures (target: p95 ≤ 5 ms at 10,000 entries): documents are numbered in tie-break
-order, so sorting a tier is sorting small ints; word → posting sets for names and for all text;
-sorted vocabularies with bisect for prefixes (short-prefix unions cached, bounded); a sorted
-list of folded names for the name-prefix tier; per-filter sets intersected in C.
+Data structures (target: p95 ≤ 5 ms at 10,000 entries, docs/performance.md): documents are
+numbered in the static order, so ranking is sorting small ints; word → posting sets for names
+and for all text; sorted vocabularies with bisect for prefixes (short-prefix unions cached,
+bounded); a sorted list of name keys for the name-prefix tier; per-filter sets intersected in C;
+one-deletion neighbourhoods of the vocabulary for typing mistakes.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 import threading
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any, Literal
 
-from citizen_app.core.catalog.model import Procedure
+from citizen_app.core.catalog.model import Audience, Procedure
 from citizen_app.core.catalog.registry import Catalog, get_catalog
-from citizen_app.core.text import fold, folded_key, tokenize
+from citizen_app.core.catalog.vocabulary import EMPTY_VOCABULARY
+from citizen_app.core.search_query import AnalysedQuery, QueryAnalyser
+from citizen_app.core.text import fold, search_key, search_tokens
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
@@ -55,36 +64,23 @@ MAX_LIMIT = 100
 _NAME_PREFIXES = ("thu tuc ",)  # "Thủ tục đăng ký khai sinh" is exactly "đăng ký khai sinh"
 _END = "\U0010ffff"
 _EMPTY: frozenset[int] = frozenset()
+# Phrase checks cost a substring search per document: not worth it for huge groups.
+_PHRASE_CHECK_LIMIT = 2500
+_LEVEL_RANK = {"commune": 0, "province": 1, "other": 2, "ministry": 3}
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
 Postings = frozenset[int] | tuple[int]
+Phrase = tuple[str, ...]
 
-# Words people wrap around what they want: "how to register a birth", "làm hộ chiếu như thế nào",
-# "xin cấp giấy phép". Dropped only when the whole query matches nothing, because several are
-# also Vietnamese syllables once folded ("the" = thẻ, "can" = căn, "me" = mẹ, "to" = tờ).
-_FILLER_WORDS = frozenset(
-    {
-        # English
-        "a", "an", "the", "to", "of", "for", "in", "on", "at", "by", "and", "or", "my", "i", "how",
-        "do", "does", "can", "could", "what", "which", "is", "are", "get", "with", "me", "want",
-        "need", "please", "where", "when", "procedure", "procedures", "apply",
-        # Vietnamese, folded: cách, làm, như thế nào, ở đâu, tôi, muốn, cần, xin, thủ tục, gì, sao
-        "cach", "lam", "nhu", "nao", "o", "dau", "toi", "muon", "xin", "thu", "tuc", "gi", "sao",
-    }
+# A folded Vietnamese syllable: onset, medial, vowel(s), final. Generous (folding merges vowels),
+# but "honn", "kys", "dumg", "chiue" are no syllable: typing mistakes, not words.
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[ou]?"
+    r"(ia|ie|ye|ua|uo|ue|uy|a|e|i|o|u|y)(ch|ng|nh|[cmnptiyou])?$"
 )
-# Abbreviations in everyday use, expanded before matching ("làm cccd", "đổi gplx").
-_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "cccd": ("can", "cuoc"),
-    "cmnd": ("can", "cuoc"),
-    "gplx": ("giay", "phep", "lai", "xe"),
-    "bhxh": ("bao", "hiem", "xa", "hoi"),
-    "bhyt": ("bao", "hiem", "y", "te"),
-    "hkd": ("ho", "kinh", "doanh"),
-    "gpxd": ("giay", "phep", "xay", "dung"),
-    "lltp": ("ly", "lich", "tu", "phap"),
-    "qsdd": ("quyen", "su", "dung", "dat"),
-    "gks": ("giay", "khai", "sinh"),
-}
+# Regional spellings people mix up when they type as they speak (initials and finals).
+_ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi", "r", "v"), ("l", "n"))
+_CODAS = (("ng", "n"), ("c", "t"))
 
 SortOrder = Literal["relevance", "name", "processing_time", "fee"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "name", "processing_time", "fee")
@@ -92,11 +88,12 @@ SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "name", "processing_time", "f
 
 class MatchTier(IntEnum):
     BROWSE = 0
-    EXACT = 1
-    NAME_PREFIX = 2
-    NAME_ALL_WORDS = 3
-    OTHER_TEXT = 4
-    SOME_WORDS = 5
+    EVENT = 1
+    EXACT = 2
+    NAME_PREFIX = 3
+    NAME_ALL_WORDS = 4
+    OTHER_TEXT = 5
+    SOME_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -129,6 +126,7 @@ class SearchResults:
     hits: tuple[SearchHit, ...]
     offset: int
     limit: int
+    events: tuple[str, ...] = ()  # slugs of the life events the question describes
 
     @property
     def codes(self) -> list[str]:
@@ -146,12 +144,13 @@ def _stripped(key: str) -> str:
     return key
 
 
-def _static_key(procedure: Procedure) -> tuple[bool, int, float, int, str]:
-    core_name = _stripped(folded_key(procedure.name.vi))
+def _static_key(procedure: Procedure) -> tuple[bool, float, int, int, int, str]:
+    core_name = _stripped(search_key(procedure.name.vi))
     return (
         procedure.information_only,
-        core_name.count(" ") + 1,
         procedure.popular if procedure.popular is not None else math.inf,
+        _LEVEL_RANK.get(procedure.level, 2),
+        core_name.count(" ") + 1,
         len(core_name),
         procedure.code,
     )
@@ -165,33 +164,62 @@ def _ranks(count: int, key: Callable[[int], Any]) -> list[int]:
     return ranks
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """A concept as matched in one step: its alternatives, and whether its last word may be unfinished."""
+
+    alternatives: tuple[Phrase, ...]
+    prefix: bool
+
+    @property
+    def words(self) -> int:
+        return max(len(alternative) for alternative in self.alternatives)
+
+
 class SearchIndex:
     """An immutable index over some procedures (normally the whole catalogue)."""
 
     def __init__(self, procedures: Iterable[Procedure], catalog: Catalog | None = None) -> None:
         self._catalog = catalog
+        taxonomy = catalog.taxonomy if catalog is not None else None
+        vocabulary = taxonomy.vocabulary if taxonomy is not None else EMPTY_VOCABULARY
         docs = sorted(procedures, key=_static_key)
         self._docs: tuple[Procedure, ...] = tuple(docs)
         # Folding is most of the build time: fold each name once.
-        vi_keys = [folded_key(p.name.vi) for p in docs]
-        en_keys = [folded_key(p.name.en) for p in docs]
+        vi_keys = [search_key(p.name.vi) for p in docs]
+        en_keys = [search_key(p.name.en) if p.name.en != p.name.vi else "" for p in docs]
         # For the phrase check inside a tier; the newline keeps a phrase from spanning both names.
         self._padded_names = [f" {vi} \n {en} " for vi, en in zip(vi_keys, en_keys, strict=True)]
+        self._audiences = [p.audience for p in docs]
+        # English names' small words ("the", "to", "an") are Vietnamese syllables once folded
+        # (thẻ, tờ, an): they are not indexed, so they never match a Vietnamese question.
+        english_small = {p[0] for p in vocabulary.stop_phrases.get("en", ()) if len(p) == 1}
         name_postings: dict[str, set[int]] = {}
         all_postings: dict[str, set[int]] = {}
         exact: dict[str, set[int]] = {}
         prefix_pairs: list[tuple[str, int]] = []
+        vi_words: set[str] = set()
+        en_words: set[str] = set()
+        bigrams: set[str] = set()
         for doc, procedure in enumerate(docs):
-            keys = self._name_keys(procedure, vi_keys[doc], en_keys[doc])
-            for key in keys:
+            for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc]):
                 exact.setdefault(key, set()).add(doc)
                 prefix_pairs.append((key, doc))
-                for token in key.split(" "):
-                    name_postings.setdefault(token, set()).add(doc)
+            vi_tokens = vi_keys[doc].split(" ")
+            en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
+            vi_words.update(vi_tokens)
+            en_words.update(en_tokens)
+            for tokens in (vi_tokens, en_keys[doc].split(" ")):
+                bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+            for token in (*vi_tokens, *en_tokens, *self._code_tokens(procedure)):
+                name_postings.setdefault(token, set()).add(doc)
             for token in self._other_tokens(procedure):
                 all_postings.setdefault(token, set()).add(doc)
         for token, docs_with in name_postings.items():
             all_postings.setdefault(token, set()).update(docs_with)
+        # Word pairs next to each other in some name: a phrase of several words is looked for
+        # only when every pair of it occurs ("sổ đỏ" is in no name: no use matching "số … do").
+        self._bigrams = frozenset(bigrams)
         self._exact = {k: _postings(v) for k, v in exact.items()}
         prefix_pairs.sort()
         self._prefix_keys = [k for k, _ in prefix_pairs]
@@ -201,6 +229,13 @@ class SearchIndex:
         self._name_vocab = sorted(self._name_postings)
         self._all_vocab = sorted(self._all_postings)
         self._prefix_union = lru_cache(maxsize=4096)(self._prefix_union_uncached)
+        self._deletions = _deletion_neighbourhoods(self._all_postings)
+        self._corrections = lru_cache(maxsize=4096)(self._corrections_uncached)
+        self._regional = lru_cache(maxsize=4096)(self._regional_uncached)
+        events = list(taxonomy.life_events.values()) if taxonomy is not None else []
+        self._analyser = QueryAnalyser(vocabulary, events, vi_words, en_words)
+        doc_of = {p.code: doc for doc, p in enumerate(docs)}
+        self._event_answers = {e.slug: [doc_of[c] for c in e.answers if c in doc_of] for e in events}
 
         self._filters: dict[tuple[str, str | bool], frozenset[int]] = {}
         for doc, procedure in enumerate(docs):
@@ -227,7 +262,7 @@ class SearchIndex:
         # Ties keep relevance order: document numbers are the static ranking.
         self._sort_ranks: dict[str, list[int]] = {
             "name:vi": _ranks(len(docs), lambda d: (vi_keys[d], d)),
-            "name:en": _ranks(len(docs), lambda d: (en_keys[d], d)),
+            "name:en": _ranks(len(docs), lambda d: (en_keys[d] or vi_keys[d], d)),
             "processing_time": _ranks(len(docs), lambda d: (_or(docs[d].fastest_working_days, unknown), d)),
             "fee": _ranks(len(docs), lambda d: (_or(docs[d].lowest_fee_vnd, unknown), d)),
         }
@@ -239,19 +274,27 @@ class SearchIndex:
     def catalog(self) -> Catalog | None:
         return self._catalog
 
+    @property
+    def analyser(self) -> QueryAnalyser:
+        return self._analyser
+
     # --- building ------------------------------------------------------------------------------
 
     @staticmethod
-    def _name_keys(procedure: Procedure, *folded_names: str) -> set[str]:
+    def _name_keys(procedure: Procedure, *names: str) -> set[str]:
         keys: set[str] = set()
-        for key in folded_names:
+        for key in names:
             if key:
                 keys.add(key)
                 keys.add(_stripped(key))
-        code = fold(procedure.code)
-        keys.add(code)
-        keys.add(code.split(".", 1)[-1])  # "001193": the part people copy from a letter
+        keys.update(SearchIndex._code_tokens(procedure))
         return keys
+
+    @staticmethod
+    def _code_tokens(procedure: Procedure) -> tuple[str, str]:
+        code = fold(procedure.code)
+        # "001193" (canonical "1193"): the part people copy from a letter
+        return code, search_key(code.split(".", 1)[-1])
 
     def _other_tokens(self, procedure: Procedure) -> set[str]:
         texts: list[str] = list(procedure.keywords)
@@ -269,9 +312,9 @@ class SearchIndex:
                 event = self._catalog.life_event(slug)
                 if event is not None:
                     texts.extend((event.name.vi, event.name.en))
-        return {token for text in texts for token in tokenize(text)}
+        return {token for text in texts for token in search_tokens(text)}
 
-    # --- matching ------------------------------------------------------------------------------
+    # --- words ---------------------------------------------------------------------------------
 
     def _prefix_union_uncached(self, which: str, prefix: str) -> Postings:
         if which == "name":
@@ -289,6 +332,27 @@ class SearchIndex:
             return self._prefix_union(which, token)
         postings = self._name_postings if which == "name" else self._all_postings
         return postings.get(token, _EMPTY)
+
+    def _known(self, token: str, as_prefix: bool) -> bool:
+        return bool(self._word_docs("all", token, as_prefix))
+
+    def _corrections_uncached(self, token: str, regional: bool) -> tuple[str, ...]:
+        """Known words one edit away (and, with ``regional``, the word's regional spellings too)."""
+        if len(token) < 3 or not token.isalpha() or not token.isascii():
+            return ()
+        found: set[str] = set()
+        for deleted in (token, *_deletions(token)):
+            if deleted in self._all_postings:
+                found.add(deleted)
+            found.update(self._deletions.get(deleted, ()))
+        found = {word for word in found if word != token and _one_edit(token, word)}
+        if regional:
+            found.update(v for v in _regional_spellings(token) if v in self._all_postings)
+        found.discard(token)
+        # The most common first; a handful is plenty (each is OR-ed into the query).
+        return tuple(sorted(found, key=lambda w: (-len(self._all_postings[w]), w))[:6])
+
+    # --- matching ------------------------------------------------------------------------------
 
     def _name_prefix_docs(self, key: str) -> frozenset[int]:
         low = bisect_left(self._prefix_keys, key)
@@ -314,63 +378,88 @@ class SearchIndex:
         wanted.sort(key=len)
         return wanted[0].intersection(*wanted[1:])
 
-    def _match(self, tokens: list[str], allowed: frozenset[int] | None) -> list[tuple[MatchTier, set[int]]]:
-        """Each step only when the one before matches nothing:
+    def _asks(self, query: AnalysedQuery, step: int) -> list[_Ask]:
+        """The concepts as matched in step 1, 2 or 3 (see the module doc)."""
+        asks: list[_Ask] = []
+        concepts = query.concepts[:MAX_QUERY_WORDS]
+        # Unknown words may be left out only while they are at most half of the question:
+        # "khai sinh xyzzy" is about birth registration, "xyzzy qwerty khai" about nothing.
+        unknown = sum(1 for c in concepts if c.single_word is not None and not self._known(c.single_word, True))
+        may_skip = step < 3 and len(concepts) > 1 and unknown * 2 <= len(concepts)
+        for position, concept in enumerate(concepts):
+            last = position == len(concepts) - 1
+            word = concept.single_word
+            prefix = word is not None and ((last and query.last_unfinished) or (step >= 2 and len(word) > 1))
+            alternatives = [a for a in concept.alternatives if self._may_occur(a)] or list(concept.alternatives)
+            if word is not None:
+                if not self._known(word, prefix):
+                    # A word no entry holds: a typing mistake ("honn"), or a real word the
+                    # catalogue does not use ("trọ", "bé"). Mistakes are read as the known words
+                    # one edit away; real words say nothing about which procedure: the others decide.
+                    corrections = self._corrections(word, False)
+                    looks_mistyped = (query.language == "vi" and not _SYLLABLE.match(word)) or len(word) >= 5
+                    if not (corrections and looks_mistyped) and may_skip:
+                        continue
+                    alternatives.extend((w,) for w in corrections)
+                elif step >= 3:
+                    alternatives.extend((w,) for w in self._corrections(word, False))
+                if query.language == "vi":
+                    alternatives.extend((w,) for w in self._regional(word))
+            asks.append(_Ask(tuple(dict.fromkeys(alternatives)), prefix))
+        return asks or [_Ask(concept.alternatives, False) for concept in concepts]
 
-        1. every word, the last one possibly unfinished ("cấp hộ ch");
-        2. every word, any of them possibly unfinished ("dang k khai sinh");
-        3. the same without filler words ("how to …", "… như thế nào");
-        4. the most words (:meth:`_some_words`).
-        Finished words matched whole keep result sets small and relevant: "cấp hộ ch" must not
-        also match every "hoạt động … chính".
-        """
-        content = [t for t in tokens if t not in _FILLER_WORDS]
-        attempts = [(tokens, False), (tokens, True)]
-        if content and len(content) < len(tokens):
-            attempts += [(content, False), (content, True)]
-        for words, prefix_all in attempts:
-            if prefix_all and all(len(w) < 2 for w in words[:-1]):
-                continue  # the same as the strict attempt
-            tiers = self._tiers(words, allowed, prefix_all=prefix_all)
-            if tiers:
-                return tiers
-        return self._some_words(content or tokens, allowed)
+    def _may_occur(self, phrase: Phrase) -> bool:
+        return all(f"{a} {b}" in self._bigrams for a, b in itertools.pairwise(phrase))
 
-    @staticmethod
-    def _prefix_flags(words: list[str], last: str, prefix_all: bool) -> list[bool]:
-        # One-letter words other than the last are always whole: as prefixes they match everything.
-        return [w == last or (prefix_all and len(w) > 1) for w in words]
+    def _regional_uncached(self, word: str) -> tuple[str, ...]:
+        if not word.isalpha() or not word.isascii() or len(word) < 2:
+            return ()
+        return tuple(sorted(v for v in _regional_spellings(word) if v in self._all_postings))
 
-    def _words(self, tokens: list[str], prefix_all: bool) -> tuple[list[str], list[bool], list[Postings]]:
-        """Distinct words (at most MAX_QUERY_WORDS), whether each may be a prefix, and their documents."""
-        words = list(dict.fromkeys(tokens))[:MAX_QUERY_WORDS]
-        prefix_ok = self._prefix_flags(words, tokens[-1], prefix_all)
-        return words, prefix_ok, [self._word_docs("all", w, p) for w, p in zip(words, prefix_ok, strict=True)]
+    def _ask_docs(self, ask: _Ask, which: str) -> set[int]:
+        docs: set[int] = set()
+        for alternative in ask.alternatives:
+            last = len(alternative) - 1
+            postings = [
+                self._word_docs(which, word, ask.prefix and i == last and alternative is ask.alternatives[0])
+                for i, word in enumerate(alternative)
+            ]
+            postings.sort(key=len)
+            if postings and postings[0]:
+                docs.update(
+                    set(postings[0]).intersection(*postings[1:]) if len(postings) > 1 else postings[0]
+                )
+        return docs
 
     def _tiers(
-        self, tokens: list[str], allowed: frozenset[int] | None, *, prefix_all: bool = False
+        self, query: AnalysedQuery, asks: list[_Ask], allowed: frozenset[int] | None
     ) -> list[tuple[MatchTier, set[int]]]:
-        """Documents matching every word, grouped by tier, best first, each in one tier only."""
-        words, prefix_ok, everywhere = self._words(tokens, prefix_all)
-        ordered = sorted(everywhere, key=len)
-        matched = set(ordered[0]).intersection(*ordered[1:])
+        """Documents matching every concept, grouped by tier, best first, each in one tier only."""
+        everywhere = sorted((self._ask_docs(ask, "all") for ask in asks), key=len)
+        matched = everywhere[0].intersection(*everywhere[1:])
         if allowed is not None:
             matched &= allowed
         if not matched:
             return []
-        in_name = [self._word_docs("name", w, p) for w, p in zip(words, prefix_ok, strict=True)]
-        all_in_name = matched.intersection(*in_name)
-        key = " ".join(tokens)
-        exact = matched.intersection(self._exact.get(key, _EMPTY))
-        name_prefix = (matched & self._name_prefix_docs(key)) - exact
-        all_in_name -= exact
-        all_in_name -= name_prefix
-        matched -= exact
-        matched -= name_prefix
-        matched -= all_in_name
+        all_in_name = set(matched)
+        for ask in asks:
+            all_in_name &= self._ask_docs(ask, "name")
+            if not all_in_name:
+                break
+        exact: set[int] = set()
+        name_prefix: set[int] = set()
+        for key in dict.fromkeys((query.typed_key, query.content_key)):
+            exact |= matched.intersection(self._exact.get(key, _EMPTY))
+            name_prefix |= matched & self._name_prefix_docs(key)
+        name_prefix -= exact
+        all_in_name -= exact | name_prefix
+        matched -= exact | name_prefix | all_in_name
         # Within a tier, entries holding every word whole ("tạm trú") come before those where a
         # word only starts another ("tạm … trước"): prefixes are for words still being typed.
-        whole = (matched | all_in_name).intersection(*(self._all_postings.get(w, _EMPTY) for w in words))
+        whole_asks = [_Ask(ask.alternatives, False) for ask in asks if ask.prefix]
+        whole = set(matched | all_in_name)
+        for ask in whole_asks:
+            whole &= self._ask_docs(ask, "all")
         return [
             (MatchTier.EXACT, exact),
             (MatchTier.NAME_PREFIX, name_prefix),
@@ -381,28 +470,58 @@ class SearchIndex:
         ]
 
     def _some_words(
-        self, tokens: list[str], allowed: frozenset[int] | None
-    ) -> list[tuple[MatchTier, set[int]]]:
-        """Entries matching the most words, if that is at least half of them.
+        self, asks: list[_Ask], allowed: frozenset[int] | None
+    ) -> tuple[set[int], dict[int, float]]:
+        """Entries matching the most concepts, if at least half of them; each scored by rarity.
 
         One-letter words do not count here: as a prefix "x" matches half the catalogue, which
         would turn junk such as "drop table x" into hundreds of meaningless hits.
         """
-        words, _prefix_ok, everywhere = self._words(tokens, prefix_all=True)
-        if len(words) < 2:
-            return []
-        counts: Counter[int] = Counter()
-        for word, docs in zip(words, everywhere, strict=True):
-            if len(word) > 1 or word.isdigit():
-                counts.update(docs if allowed is None else allowed.intersection(docs))
+        counted = [ask for ask in asks if ask.words > 1 or len(ask.alternatives[0][0]) > 1]
+        if len(asks) < 2 or not counted:
+            return set(), {}
+        total = len(self._docs) or 1
+        counts: dict[int, int] = {}
+        scores: dict[int, float] = {}
+        for ask in counted:
+            docs = self._ask_docs(ask, "all")
+            if allowed is not None:
+                docs &= allowed
+            if not docs:
+                continue
+            weight = math.log(1 + total / len(docs))
+            in_name = self._ask_docs(ask, "name")
+            for doc in docs:
+                counts[doc] = counts.get(doc, 0) + 1
+                scores[doc] = scores.get(doc, 0.0) + (weight if doc in in_name else weight / 2)
         if not counts:
-            return []
+            return set(), {}
         best = max(counts.values())
-        if best * 2 < len(words):
-            return []
-        return [(MatchTier.SOME_WORDS, {doc for doc, count in counts.items() if count == best})]
+        if best * 2 < len(asks):
+            return set(), {}
+        keep = {doc for doc, count in counts.items() if count * 2 >= len(asks)}
+        # Most concepts matched first; among equals, the rarer (more telling) words.
+        return keep, {doc: counts[doc] * 1000 + scores[doc] for doc in keep}
+
+    def _match(
+        self, query: AnalysedQuery, allowed: frozenset[int] | None
+    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], dict[int, float]]:
+        for step in (1, 2, 3):
+            if step == 2 and all(len(c.typed[-1]) < 2 for c in query.concepts[:-1]):
+                continue  # the same as step 1
+            asks = self._asks(query, step)
+            tiers = self._tiers(query, asks, allowed)
+            if tiers:
+                return tiers, asks, {}
+        asks = self._asks(query, 3)
+        docs, scores = self._some_words(asks, allowed)
+        return ([(MatchTier.SOME_WORDS, docs)] if docs else []), asks, scores
 
     # --- the public entry point ----------------------------------------------------------------
+
+    def analyse(self, query: str | None, locale: str = "vi") -> AnalysedQuery:
+        text = (query if isinstance(query, str) else "").lstrip()[:MAX_QUERY_LENGTH]
+        return self._analyser.analyse(text, locale)
 
     def search(
         self,
@@ -413,9 +532,11 @@ class SearchIndex:
         locale: str = "vi",
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
+        audience: Audience | None = "citizen",
     ) -> SearchResults:
         """Never raises on any query text; see the module doc for matching and ranking."""
-        text = (query if isinstance(query, str) else "").strip()[:MAX_QUERY_LENGTH]
+        raw = query if isinstance(query, str) else ""
+        text = raw.strip()[:MAX_QUERY_LENGTH]
         limit = min(max(int(limit), 0), MAX_LIMIT)
         offset = max(int(offset), 0)
         filters = filters or SearchFilters()
@@ -433,10 +554,18 @@ class SearchIndex:
                 window = sorted(docs, key=self._sort_rank(sort, locale).__getitem__)[offset : offset + limit]
             return self._results(text, len(docs), [(d, MatchTier.BROWSE) for d in window], offset, limit)
 
-        tokens = [word for token in tokenize(text) for word in _ABBREVIATIONS.get(token, (token,))]
-        if not tokens:
+        # Unstripped at the end: a space after the last word says it is finished.
+        analysed = self._analyser.analyse(raw.lstrip()[:MAX_QUERY_LENGTH], locale)
+        if not analysed.tokens:
             return self._results(text, 0, [], offset, limit)
-        tiers = self._match(tokens, allowed)
+        scores: dict[int, float] = {}
+        asks: list[_Ask] = []
+        if analysed.only_event:
+            tiers = self._event_tiers(analysed.events, allowed)
+        else:
+            tiers, asks, scores = self._match(analysed, allowed)
+            if not tiers and analysed.events:
+                tiers = self._event_tiers(analysed.events, allowed)
         total = sum(len(docs) for _, docs in tiers)
         end = offset + limit
         chosen: list[tuple[int, MatchTier]] = []
@@ -446,27 +575,67 @@ class SearchIndex:
                 if seen >= end:
                     break
                 if seen + len(docs) > offset:
-                    ranked = self._rank_group(tier, docs, " " + " ".join(tokens))
+                    ranked = self._rank_group(tier, docs, asks, scores, audience)
                     chosen.extend((doc, tier) for doc in ranked[max(offset - seen, 0) : end - seen])
                 seen += len(docs)
         else:
-            tier_of = {doc: tier for tier, docs in tiers for doc in docs}
+            tier_of = {doc: tier for tier, docs in reversed(tiers) for doc in docs}
             rank = self._sort_rank(sort, locale)
             chosen = [(doc, tier_of[doc]) for doc in sorted(tier_of, key=rank.__getitem__)[offset:end]]
-        return self._results(text, total, chosen, offset, limit)
+        return self._results(text, total, chosen, offset, limit, analysed.events)
 
-    def _rank_group(self, tier: MatchTier, docs: set[int], phrase: str) -> list[int]:
-        """Documents of one group in order: names holding the query as typed come first.
+    def _event_tiers(
+        self, events: tuple[str, ...], allowed: frozenset[int] | None
+    ) -> list[tuple[MatchTier, set[int]]]:
+        """A question about a life event: its answers first, then the rest of the event's procedures."""
+        answers: list[int] = []
+        for slug in events:
+            answers.extend(doc for doc in self._event_answers.get(slug, ()) if doc not in answers)
+        members: set[int] = set()
+        for slug in events:
+            members |= self._filters.get(("life_event", slug), _EMPTY)
+        if allowed is not None:
+            answers = [doc for doc in answers if doc in allowed]
+            members &= allowed
+        members -= set(answers)
+        # Answers keep their curated order: each is its own group.
+        tiers: list[tuple[MatchTier, set[int]]] = [(MatchTier.EVENT, {doc}) for doc in answers]
+        if members:
+            tiers.append((MatchTier.EVENT, members))
+        return tiers
 
-        "thường trú" should list "Đăng ký thường trú" before "Khấu trừ … bồi thường": both hold
-        the two words, only one as typed. Checked only for groups that reach the page asked for,
-        and not for huge groups (one-letter queries) where it would cost more than it tells.
-        """
-        if tier not in (MatchTier.NAME_ALL_WORDS, MatchTier.OTHER_TEXT) or len(docs) > 3000:
-            return sorted(docs)
-        names, docs_ = self._padded_names, self._docs
-        # Curated entries still come first: the phrase only reorders within each half.
-        return sorted(docs, key=lambda d: (docs_[d].information_only, phrase not in names[d], d))
+    def _rank_group(
+        self,
+        tier: MatchTier,
+        docs: set[int],
+        asks: list[_Ask],
+        scores: dict[int, float],
+        audience: Audience | None,
+    ) -> list[int]:
+        """Documents of one group in order: see the module doc (phrase, wording, audience, static order)."""
+        if len(docs) == 1:
+            return list(docs)
+        other = {"citizen": "organisation", "organisation": "citizen"}.get(audience or "")
+        audiences = self._audiences
+        if tier in (MatchTier.EXACT, MatchTier.EVENT) or len(docs) > _PHRASE_CHECK_LIMIT or not asks:
+            return sorted(docs, key=lambda d: (audiences[d] == other, d))
+        pairs = _pair_checks(asks)
+        wordings = [_wordings(ask) for ask in asks if len(ask.alternatives) > 1]
+        names = self._padded_names
+
+        def fit(doc: int) -> tuple[int, int]:
+            """Query words apart that are together in the query; and how far down each concept's
+            list of wordings (best first) the name's wording is."""
+            name = names[doc]
+            apart = sum(1 for options in pairs if not any(option in name for option in options))
+            wording = 0
+            for options in wordings:
+                wording += next((i for i, option in enumerate(options) if option in name), len(options))
+            return apart, wording
+
+        if scores:
+            return sorted(docs, key=lambda d: (-round(scores[d], 6), *fit(d), audiences[d] == other, d))
+        return sorted(docs, key=lambda d: (*fit(d), audiences[d] == other, d))
 
     def _sort_rank(self, sort: SortOrder, locale: str) -> list[int]:
         if sort == "name":
@@ -474,10 +643,90 @@ class SearchIndex:
         return self._sort_ranks[sort]
 
     def _results(
-        self, text: str, total: int, chosen: list[tuple[int, MatchTier]], offset: int, limit: int
+        self,
+        text: str,
+        total: int,
+        chosen: list[tuple[int, MatchTier]],
+        offset: int,
+        limit: int,
+        events: tuple[str, ...] = (),
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
-        return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit)
+        return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
+
+
+def _pair_checks(asks: list[_Ask]) -> list[tuple[str, ...]]:
+    """Each pair of concepts next to each other in the query as a two-word phrase, and each
+    concept of several words (in every wording) as a phrase: what a name holding the query "as
+    typed" contains."""
+    checks: list[tuple[str, ...]] = []
+    for ask in asks:
+        if all(len(alternative) > 1 for alternative in ask.alternatives):
+            checks.append(tuple(f" {' '.join(a)} " for a in ask.alternatives))
+    for before, after in itertools.pairwise(asks):
+        end = "" if after.prefix else " "
+        checks.append(
+            tuple(
+                dict.fromkeys(
+                    f" {a[-1]} {b[0]}{end}" for a in before.alternatives for b in after.alternatives
+                )
+            )
+        )
+    return checks
+
+
+def _wordings(ask: _Ask) -> tuple[str, ...]:
+    """The concept's alternatives as they would appear in a name, best first."""
+    end = "" if ask.prefix else " "
+    return tuple(f" {' '.join(alternative)}{end}" for alternative in ask.alternatives)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_neighbourhoods(postings: dict[str, Postings]) -> dict[str, tuple[str, ...]]:
+    """One-letter deletions of every known word → the words: finds words one edit from a typo."""
+    neighbours: dict[str, list[str]] = {}
+    for word in postings:
+        if len(word) >= 3 and word.isalpha() and word.isascii():
+            for deleted in _deletions(word):
+                neighbours.setdefault(deleted, []).append(word)
+    return {k: tuple(v) for k, v in neighbours.items()}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours turns ``a`` into ``b``."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _regional_spellings(word: str) -> set[str]:
+    """ "chu" → "tru", "xa" → "sa", "dan" → "gian", "ran", "van"; "thuon" → "thuong": spellings
+    that sound alike in some region, so people type one for the other."""
+    variants: set[str] = set()
+    for group in _ONSETS:
+        onset = next((o for o in sorted(group, key=len, reverse=True) if word.startswith(o)), None)
+        if onset is not None and not (onset == "n" and word[1:2] in ("g", "h")):
+            variants.update(other + word[len(onset) :] for other in group if other != onset)
+    for group in _CODAS:
+        coda = next((c for c in group if word.endswith(c)), None)
+        if coda is not None:
+            variants.update(word[: -len(coda)] + other for other in group if other != coda)
+    variants.discard(word)
+    return variants
 
 
 def _postings(docs: set[int]) -> Postings:
@@ -519,6 +768,9 @@ def search(
     locale: str = "vi",
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
+    audience: Audience | None = "citizen",
 ) -> SearchResults:
     """Search the app's catalogue (see :class:`SearchIndex`)."""
-    return get_index().search(query, filters=filters, sort=sort, locale=locale, limit=limit, offset=offset)
+    return get_index().search(
+        query, filters=filters, sort=sort, locale=locale, limit=limit, offset=offset, audience=audience
+    )

@@ -78,6 +78,49 @@ def folded_key(text: str) -> str:
     return " ".join(tokenize(text))
 
 
+# A consonant onset followed by a final "y" is the same syllable as with "i": people write "đăng kí"
+# and "đăng ký", "lí lịch" and "lý lịch", "qui định" and "quy định".
+_Y_FINAL = re.compile(r"^(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
+
+
+@lru_cache(maxsize=65536)
+def canonical(token: str) -> str:
+    """A folded word in the form search compares: one spelling of i/y, English endings removed.
+
+    English endings (plural "-s", "-ing", "-ed", a final silent "e") are cut only where no
+    Vietnamese syllable can end that way, so a folded Vietnamese word is never changed by them:
+    "cards" → "card", "replacing" and "replace" → "replac", "closing" and "close" → "clos".
+    """
+    if token.isdigit():
+        return token.lstrip("0") or "0"  # "mức độ 02" is "mức độ 2"
+    token = _Y_FINAL.sub(r"\1i", token)
+    if not token.isalpha() or not token.isascii():
+        return token
+    if len(token) > 4 and token.endswith("ies"):
+        token = token[:-3] + "y"
+    elif token.endswith("sses"):
+        token = token[:-2]
+    elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    if len(token) > 5 and token.endswith("ing"):
+        token = token[:-3]
+    elif len(token) > 4 and token.endswith("ed"):
+        token = token[:-2]
+    if len(token) >= 5 and token.endswith("e") and token[-2] not in "aeiouy":
+        token = token[:-1]
+    return token
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words search compares: :func:`tokenize`, then :func:`canonical` (``"Đăng kí"`` → ``dang ki``)."""
+    return [canonical(token) for token in tokenize(text)]
+
+
+def search_key(text: str) -> str:
+    """The search words joined by single spaces: names and queries are compared in this form."""
+    return " ".join(search_tokens(text))
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     """``"Thi đua – Khen thưởng"`` → ``"thi-dua-khen-thuong"``; cut at a hyphen when too long."""
     slug = _SLUG_JUNK.sub("-", fold(text)).strip("-")
