@@ -40,6 +40,7 @@ one-deletion neighbourhoods of the vocabulary for typing mistakes.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -55,7 +56,7 @@ from citizen_app.core.catalog.model import Audience, Procedure
 from citizen_app.core.catalog.registry import Catalog, get_catalog
 from citizen_app.core.catalog.vocabulary import EMPTY_VOCABULARY
 from citizen_app.core.search_query import AnalysedQuery, QueryAnalyser
-from citizen_app.core.text import fold, search_key, search_tokens
+from citizen_app.core.text import accented_tokens, fold, search_key, search_tokens
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
@@ -64,8 +65,6 @@ MAX_LIMIT = 100
 _NAME_PREFIXES = ("thu tuc ",)  # "Thủ tục đăng ký khai sinh" is exactly "đăng ký khai sinh"
 _END = "\U0010ffff"
 _EMPTY: frozenset[int] = frozenset()
-# Phrase checks cost a substring search per document: not worth it for huge groups.
-_PHRASE_CHECK_LIMIT = 2500
 _LEVEL_RANK = {"commune": 0, "province": 1, "other": 2, "ministry": 3}
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
@@ -78,6 +77,7 @@ _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[ou]?"
     r"(ia|ie|ye|ua|uo|ue|uy|a|e|i|o|u|y)(ch|ng|nh|[cmnptiyou])?$"
 )
+_CLAUSE_BREAK = re.compile(r"[,;:()/\[\]]|\s[-–]\s")
 # Regional spellings people mix up when they type as they speak (initials and finals).
 _ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi", "r", "v"), ("l", "n"))
 _CODAS = (("ng", "n"), ("c", "t"))
@@ -188,38 +188,46 @@ class SearchIndex:
         # Folding is most of the build time: fold each name once.
         vi_keys = [search_key(p.name.vi) for p in docs]
         en_keys = [search_key(p.name.en) if p.name.en != p.name.vi else "" for p in docs]
-        # For the phrase check inside a tier; the newline keeps a phrase from spanning both names.
-        self._padded_names = [f" {vi} \n {en} " for vi, en in zip(vi_keys, en_keys, strict=True)]
         self._audiences = [p.audience for p in docs]
         # English names' small words ("the", "to", "an") are Vietnamese syllables once folded
         # (thẻ, tờ, an): they are not indexed, so they never match a Vietnamese question.
-        english_small = {p[0] for p in vocabulary.stop_phrases.get("en", ()) if len(p) == 1}
+        english_small = vocabulary.single_stop_words("en")
+        accents: dict[str, dict[str, int]] = {}  # folded word → its accented forms → names holding each
         name_postings: dict[str, set[int]] = {}
         all_postings: dict[str, set[int]] = {}
         exact: dict[str, set[int]] = {}
         prefix_pairs: list[tuple[str, int]] = []
         vi_words: set[str] = set()
         en_words: set[str] = set()
-        bigrams: set[str] = set()
+        bigrams: dict[str, set[int]] = {}
         for doc, procedure in enumerate(docs):
             for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc]):
                 exact.setdefault(key, set()).add(doc)
                 prefix_pairs.append((key, doc))
             vi_tokens = vi_keys[doc].split(" ")
+            accented = accented_tokens(procedure.name.vi)
+            if len(accented) == len(vi_tokens):
+                for folded, with_accents in set(zip(vi_tokens, accented, strict=True)):
+                    forms = accents.setdefault(folded, {})
+                    forms[with_accents] = forms.get(with_accents, 0) + 1
             en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
             vi_words.update(vi_tokens)
             en_words.update(en_tokens)
-            for tokens in (vi_tokens, en_keys[doc].split(" ")):
-                bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+            for name in (procedure.name.vi, procedure.name.en if en_keys[doc] else ""):
+                # Words on both sides of a comma are not together: "khai sinh, đăng ký …".
+                for part in _CLAUSE_BREAK.split(name):
+                    for bigram in map(" ".join, itertools.pairwise(search_tokens(part))):
+                        bigrams.setdefault(bigram, set()).add(doc)
             for token in (*vi_tokens, *en_tokens, *self._code_tokens(procedure)):
                 name_postings.setdefault(token, set()).add(doc)
             for token in self._other_tokens(procedure):
                 all_postings.setdefault(token, set()).add(doc)
         for token, docs_with in name_postings.items():
             all_postings.setdefault(token, set()).update(docs_with)
-        # Word pairs next to each other in some name: a phrase of several words is looked for
-        # only when every pair of it occurs ("sổ đỏ" is in no name: no use matching "số … do").
-        self._bigrams = frozenset(bigrams)
+        # Word pairs next to each other in a name → the names: ranks names holding the query's
+        # words together; and a phrase of several words is looked for only when every pair of it
+        # occurs somewhere ("sổ đỏ" is in no name: no use matching "số … do").
+        self._bigrams = {k: _postings(v) for k, v in bigrams.items()}
         self._exact = {k: _postings(v) for k, v in exact.items()}
         prefix_pairs.sort()
         self._prefix_keys = [k for k, _ in prefix_pairs]
@@ -232,8 +240,16 @@ class SearchIndex:
         self._deletions = _deletion_neighbourhoods(self._all_postings)
         self._corrections = lru_cache(maxsize=4096)(self._corrections_uncached)
         self._regional = lru_cache(maxsize=4096)(self._regional_uncached)
+        # Phrases of several words are intersections worth keeping; bounded like the prefix cache.
+        self._phrase_docs = lru_cache(maxsize=1024)(self._phrase_docs_uncached)
         events = list(taxonomy.life_events.values()) if taxonomy is not None else []
-        self._analyser = QueryAnalyser(vocabulary, events, vi_words, en_words)
+        # An accented form is common when 2% of the names (at least 20) hold it.
+        common = max(20, len(docs) // 50)
+        common_accents = {
+            folded: frozenset(form for form, count in forms.items() if count >= common)
+            for folded, forms in accents.items()
+        }
+        self._analyser = QueryAnalyser(vocabulary, events, vi_words, en_words, common_accents)
         doc_of = {p.code: doc for doc, p in enumerate(docs)}
         self._event_answers = {e.slug: [doc_of[c] for c in e.answers if c in doc_of] for e in events}
 
@@ -389,7 +405,7 @@ class SearchIndex:
         for position, concept in enumerate(concepts):
             last = position == len(concepts) - 1
             word = concept.single_word
-            prefix = word is not None and ((last and query.last_unfinished) or (step >= 2 and len(word) > 1))
+            prefix = word is not None and ((last and query.last_unfinished) or (step == 2 and len(word) > 1))
             alternatives = [a for a in concept.alternatives if self._may_occur(a)] or list(concept.alternatives)
             if word is not None:
                 if not self._known(word, prefix):
@@ -403,7 +419,8 @@ class SearchIndex:
                     alternatives.extend((w,) for w in corrections)
                 elif step >= 3:
                     alternatives.extend((w,) for w in self._corrections(word, False))
-                if query.language == "vi":
+                if query.language == "vi" and (step >= 3 or (last and query.last_unfinished)):
+                    # The last word typed is where "tạm chú" for "tạm trú" shows; others in step 3.
                     alternatives.extend((w,) for w in self._regional(word))
             asks.append(_Ask(tuple(dict.fromkeys(alternatives)), prefix))
         return asks or [_Ask(concept.alternatives, False) for concept in concepts]
@@ -419,17 +436,18 @@ class SearchIndex:
     def _ask_docs(self, ask: _Ask, which: str) -> set[int]:
         docs: set[int] = set()
         for alternative in ask.alternatives:
-            last = len(alternative) - 1
-            postings = [
-                self._word_docs(which, word, ask.prefix and i == last and alternative is ask.alternatives[0])
-                for i, word in enumerate(alternative)
-            ]
-            postings.sort(key=len)
-            if postings and postings[0]:
-                docs.update(
-                    set(postings[0]).intersection(*postings[1:]) if len(postings) > 1 else postings[0]
-                )
+            docs.update(self._phrase_docs(which, alternative, ask.prefix and alternative is ask.alternatives[0]))
         return docs
+
+    def _phrase_docs_uncached(self, which: str, phrase: Phrase, prefix_last: bool) -> Postings:
+        """Documents holding every word of ``phrase`` (the last possibly unfinished)."""
+        last = len(phrase) - 1
+        postings = sorted(
+            (self._word_docs(which, word, prefix_last and i == last) for i, word in enumerate(phrase)), key=len
+        )
+        if len(postings) == 1 or not postings[0]:
+            return postings[0]
+        return frozenset(postings[0]).intersection(*postings[1:])
 
     def _tiers(
         self, query: AnalysedQuery, asks: list[_Ask], allowed: frozenset[int] | None
@@ -506,16 +524,39 @@ class SearchIndex:
     def _match(
         self, query: AnalysedQuery, allowed: frozenset[int] | None
     ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], dict[int, float]]:
-        for step in (1, 2, 3):
+        found: tuple[list[tuple[MatchTier, set[int]]], list[_Ask]] | None = None
+        for step in (1, 2):
             if step == 2 and all(len(c.typed[-1]) < 2 for c in query.concepts[:-1]):
                 continue  # the same as step 1
             asks = self._asks(query, step)
             tiers = self._tiers(query, asks, allowed)
             if tiers:
-                return tiers, asks, {}
-        asks = self._asks(query, 3)
+                found = (tiers, asks)
+                break
+        if found is not None and not self._only_as_prefix(query, found[0]):
+            return found[0], found[1], {}
+        # Typing mistakes. Also when the last word is a whole word that only matched as the start
+        # of others ("tạm chú": "chú" starts "chứng"): "chú" may be "trú" mistyped.
+        retry = dataclasses.replace(query, last_unfinished=False) if found is not None else query
+        asks = self._asks(retry, 3)
+        tiers = self._tiers(retry, asks, allowed)
+        if found is not None:
+            if not tiers:
+                return found[0], found[1], {}
+            seen = set().union(*(docs for _, docs in tiers))
+            return [*tiers, *((tier, docs - seen) for tier, docs in found[0])], asks, {}
+        if tiers:
+            return tiers, asks, {}
         docs, scores = self._some_words(asks, allowed)
         return ([(MatchTier.SOME_WORDS, docs)] if docs else []), asks, scores
+
+    def _only_as_prefix(self, query: AnalysedQuery, tiers: list[tuple[MatchTier, set[int]]]) -> bool:
+        """The last word is a whole known word, yet every hit only has it as the start of another."""
+        word = query.concepts[-1].single_word if query.concepts else None
+        if not query.last_unfinished or word is None or word not in self._all_postings or len(word) < 2:
+            return False
+        # _tiers: exact, name prefix, then (whole, only as a prefix) for names and for other text.
+        return not any(docs for position, (_, docs) in enumerate(tiers) if position in (0, 1, 2, 4))
 
     # --- the public entry point ----------------------------------------------------------------
 
@@ -617,25 +658,63 @@ class SearchIndex:
             return list(docs)
         other = {"citizen": "organisation", "organisation": "citizen"}.get(audience or "")
         audiences = self._audiences
-        if tier in (MatchTier.EXACT, MatchTier.EVENT) or len(docs) > _PHRASE_CHECK_LIMIT or not asks:
+        if tier in (MatchTier.EXACT, MatchTier.EVENT) or not asks:
             return sorted(docs, key=lambda d: (audiences[d] == other, d))
-        pairs = _pair_checks(asks)
-        wordings = [_wordings(ask) for ask in asks if len(ask.alternatives) > 1]
-        names = self._padded_names
-
-        def fit(doc: int) -> tuple[int, int]:
-            """Query words apart that are together in the query; and how far down each concept's
-            list of wordings (best first) the name's wording is."""
-            name = names[doc]
-            apart = sum(1 for options in pairs if not any(option in name for option in options))
-            wording = 0
-            for options in wordings:
-                wording += next((i for i, option in enumerate(options) if option in name), len(options))
-            return apart, wording
-
+        apart, wording = self._fit(docs, asks)
         if scores:
-            return sorted(docs, key=lambda d: (-round(scores[d], 6), *fit(d), audiences[d] == other, d))
-        return sorted(docs, key=lambda d: (*fit(d), audiences[d] == other, d))
+            return sorted(
+                docs, key=lambda d: (-scores[d], apart.get(d, 0), wording.get(d, 0), audiences[d] == other, d)
+            )
+        return sorted(docs, key=lambda d: (apart.get(d, 0), wording.get(d, 0), audiences[d] == other, d))
+
+    def _fit(self, docs: set[int], asks: list[_Ask]) -> tuple[dict[int, int], dict[int, int]]:
+        """Per document: how many of the query's pairs of neighbouring concepts its name holds
+        apart (and concepts of several words not as a phrase); and how far down each concept's
+        list of wordings (best first) its name's wording is. Computed from the pair postings, so
+        the cost follows the number of hits, not of documents times checks."""
+        checks: list[set[int]] = []
+        for before, after in itertools.pairwise(asks):
+            # A word still being typed counts as together only when whole ("thường tr…" → "trú").
+            together: set[int] = set()
+            for a in before.alternatives:
+                for b in after.alternatives:
+                    together.update(self._bigrams.get(f"{a[-1]} {b[0]}", _EMPTY))
+            checks.append(together)
+        for ask in asks:
+            if all(len(alternative) > 1 for alternative in ask.alternatives):
+                together = set()
+                for alternative in ask.alternatives:
+                    together.update(self._in_name_together(alternative))
+                checks.append(together)
+        apart: dict[int, int] = {}
+        for together in checks:
+            for doc in docs.difference(together):
+                apart[doc] = apart.get(doc, 0) + 1
+        wording: dict[int, int] = {}
+        for ask in asks:
+            if len(ask.alternatives) < 2:
+                continue
+            left = set(docs)
+            for rank, alternative in enumerate(ask.alternatives):
+                named = left.intersection(self._in_name_together(alternative))
+                for doc in named:
+                    if rank:
+                        wording[doc] = wording.get(doc, 0) + rank
+                left -= named
+                if not left:
+                    break
+            for doc in left:
+                wording[doc] = wording.get(doc, 0) + len(ask.alternatives)
+        return apart, wording
+
+    def _in_name_together(self, phrase: Phrase) -> Postings:
+        """Names holding every pair of neighbouring words of ``phrase`` (a word: names holding it)."""
+        if len(phrase) == 1:
+            return self._name_postings.get(phrase[0], _EMPTY)
+        pairs = sorted((self._bigrams.get(f"{a} {b}", _EMPTY) for a, b in itertools.pairwise(phrase)), key=len)
+        if len(pairs) == 1 or not pairs[0]:
+            return pairs[0]
+        return frozenset(pairs[0]).intersection(*pairs[1:])
 
     def _sort_rank(self, sort: SortOrder, locale: str) -> list[int]:
         if sort == "name":
@@ -653,32 +732,6 @@ class SearchIndex:
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
         return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
-
-
-def _pair_checks(asks: list[_Ask]) -> list[tuple[str, ...]]:
-    """Each pair of concepts next to each other in the query as a two-word phrase, and each
-    concept of several words (in every wording) as a phrase: what a name holding the query "as
-    typed" contains."""
-    checks: list[tuple[str, ...]] = []
-    for ask in asks:
-        if all(len(alternative) > 1 for alternative in ask.alternatives):
-            checks.append(tuple(f" {' '.join(a)} " for a in ask.alternatives))
-    for before, after in itertools.pairwise(asks):
-        end = "" if after.prefix else " "
-        checks.append(
-            tuple(
-                dict.fromkeys(
-                    f" {a[-1]} {b[0]}{end}" for a in before.alternatives for b in after.alternatives
-                )
-            )
-        )
-    return checks
-
-
-def _wordings(ask: _Ask) -> tuple[str, ...]:
-    """The concept's alternatives as they would appear in a name, best first."""
-    end = "" if ask.prefix else " "
-    return tuple(f" {' '.join(alternative)}{end}" for alternative in ask.alternatives)
 
 
 def _deletions(word: str) -> set[str]:

@@ -68,6 +68,11 @@ def fold(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().lower()
 
 
+def has_accented_letters(text: str) -> bool:
+    """Whether ``text`` holds a Latin letter with a mark (Vietnamese: "đ", "ă", "ế" …)."""
+    return not text.isascii() and text.translate(_LATIN) != text
+
+
 def tokenize(text: str) -> list[str]:
     """Folded words of ``text`` in order: ``"Đăng ký (lần 2) 1.001193"`` → ``dang ky lan 2 1.001193``."""
     return _TOKEN.findall(fold(text))
@@ -111,9 +116,37 @@ def canonical(token: str) -> str:
     return token
 
 
+_TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+_Y_FINAL_ACCENTED = re.compile(r"^(b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
+
+
+@lru_cache(maxsize=16384)
+def accent_key(word: str) -> str:
+    """A word with its accents, in one spelling: ``"Hoá"`` and ``"hóa"`` → ``"hoa1"``, ``"lí"`` and
+    ``"Lý"`` → ``"li1"``. Keeps apart what folding merges: "đăng"/"đang", "cơ"/"có", "bố"/"bộ"."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return _Y_FINAL_ACCENTED.sub(r"\1i", lowered)
+    decomposed = unicodedata.normalize("NFD", lowered)
+    tone = next((_TONE_MARKS[ch] for ch in decomposed if ch in _TONE_MARKS), "")
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    return _Y_FINAL_ACCENTED.sub(r"\1i", base) + tone
+
+
+def accented_tokens(text: str) -> list[str]:
+    """The words of ``text`` as :func:`accent_key` writes them, one per :func:`search_tokens` word."""
+    return [accent_key(token) for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower())]
+
+
 def search_tokens(text: str) -> list[str]:
     """The words search compares: :func:`tokenize`, then :func:`canonical` (``"Đăng kí"`` → ``dang ki``)."""
-    return [canonical(token) for token in tokenize(text)]
+    if not text:
+        return []
+    if not text.isascii():  # fold() without the whitespace clean-up: the tokens do not need it
+        text = text.translate(_LATIN)
+        if not text.isascii():
+            text = _fold_other_scripts(text)
+    return [canonical(token) for token in _TOKEN.findall(text.lower())]
 
 
 def search_key(text: str) -> str:

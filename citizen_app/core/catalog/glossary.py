@@ -30,11 +30,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
 from citizen_app.core.catalog.validate import Reader
 from citizen_app.core.schema_errors import SchemaError, join_path
+from citizen_app.core.text import accent_key
 
 TermKind = Literal["action", "noun", "modifier", "link", "phrase", "drop"]
 SECTIONS: dict[str, TermKind] = {
@@ -57,24 +57,11 @@ MAX_TERM_WORDS = 24
 # A number or a legal reference (14/2020/NĐ-CP, 01/7/2025, 09.1); a word, possibly hyphenated
 # (các-bon); or one punctuation mark.
 _TOKEN = re.compile(r"\d[\w./-]*|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]")
-_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
-# A consonant onset followed by a final "y" is the same syllable as with "i": lý/lí, kỹ/kĩ.
-_Y_FINAL = re.compile(r"^(b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
 # Punctuation that sticks to the word before it, and to the word after it.
 _CLOSING = {",", ";", ":", ")", ".", "”", "?", "!"}
 _OPENING = {"(", "“"}
-
-
-@lru_cache(maxsize=8192)
-def word_key(word: str) -> str:
-    """``"Hoá"`` and ``"hóa"`` → ``"hoa1"``; ``"lí"`` and ``"Lý"`` → ``"li1"``; other words lowercased."""
-    lowered = word.lower()
-    if lowered.isascii():
-        return _Y_FINAL.sub(r"\1i", lowered)
-    decomposed = unicodedata.normalize("NFD", lowered)
-    tone = next((_TONES[ch] for ch in decomposed if ch in _TONES), "")
-    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
-    return _Y_FINAL.sub(r"\1i", base) + tone
+# Keys ignore case, where the tone mark sits and i/y spelling (citizen_app.core.text.accent_key).
+word_key = accent_key
 
 
 def _token_key(token: str) -> str:
@@ -129,8 +116,15 @@ class Glossary:
     names: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def longest(self) -> int:
-        return max((len(key) for key in self.terms), default=1)
+    def longest(self) -> dict[str, int]:
+        """First word of a key → the most words a key starting with it has (computed once)."""
+        cached: dict[str, int] | None = self.__dict__.get("_longest")
+        if cached is None:
+            cached = {}
+            for key in (*self.terms, *self.drop):
+                cached[key[0]] = max(cached.get(key[0], 0), len(key))
+            object.__setattr__(self, "_longest", cached)  # frozen: derived data, never changes
+        return cached
 
     # --- naming an entry ------------------------------------------------------------------------
 
@@ -174,7 +168,7 @@ class Glossary:
                 position += 1
                 continue
             matched = False
-            for length in range(min(longest, len(tokens) - position), 0, -1):
+            for length in range(min(longest.get(keys[position], 0), len(tokens) - position), 0, -1):
                 key = tuple(keys[position : position + length])
                 term = self.terms.get(key)
                 if term is not None or key in self.drop:

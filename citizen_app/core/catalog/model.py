@@ -168,8 +168,8 @@ class LifeEvent:
     slug: str
     name: Localized
     summary: Localized | None = None
-    # How people say it happened: each cue is a tuple of parts, each part the folded phrases
-    # of which one must be in the question ("bố|mẹ + mất|qua đời").
+    # How people say it happened: each cue is a tuple of parts, each part the phrases of which
+    # one must be in the question ("bố|mẹ + mất|qua đời").
     cues: tuple[tuple[tuple[str, ...], ...], ...] = ()
     # What answers a question about it, best first: procedure codes today; a linked group of
     # procedures ("group:<id>") once groups exist.

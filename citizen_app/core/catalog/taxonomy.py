@@ -154,11 +154,11 @@ def _parse_life_event(reader: Reader, slug: object, entry: Any) -> LifeEvent | N
     return LifeEvent(slug=str(slug), name=name, summary=summary, cues=cues, answers=tuple(answers))
 
 
-def _cue(reader: Reader, text: str, path: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+def _cue(reader: Reader, text: str, path: str) -> tuple[tuple[str, ...], ...]:
     """``"bố|mẹ + mất|qua đời"`` → each part (split at "+") a tuple of phrases (split at "|")."""
-    parts: list[tuple[tuple[str, ...], ...]] = []
+    parts: list[tuple[str, ...]] = []
     for part in text.split("+"):
-        phrases = tuple(p for p in (phrase(word) for word in part.split("|")) if p)
+        phrases = tuple(p.strip().lower() for p in part.split("|") if phrase(p))
         if not phrases:
             reader.error(path, f"{text!r} has an empty part")
             return ()

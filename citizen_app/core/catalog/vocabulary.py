@@ -8,8 +8,9 @@
   abbreviations ("cccd"), and English words for the English names. A query holding a
   ``say`` phrase matches an entry holding that phrase or any ``means`` phrase.
 
-Every phrase is kept in the form search compares (:func:`citizen_app.core.text.search_tokens`),
-so "đăng kí", "dang ky" and "ĐĂNG KÝ" are one entry.
+Every phrase is kept in two forms (:class:`Wording`): folded, for questions typed without
+accents ("dang ki", "DANG KY"); and with its accents, for questions typed with them, so that
+"đang" (a stop word) never swallows "đăng" and "bộ" (ministry) never reads as "bố" (father).
 """
 
 from __future__ import annotations
@@ -19,28 +20,36 @@ from dataclasses import dataclass, field
 
 from citizen_app.core.catalog.validate import Reader
 from citizen_app.core.schema_errors import SchemaError, join_path
-from citizen_app.core.text import search_tokens
+from citizen_app.core.text import accented_tokens, search_tokens
 
 Phrase = tuple[str, ...]
 LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
+class Wording:
+    """A phrase of the data in the two forms a question is compared in: folded (what an
+    unaccented question holds) and with its accents (what an accented one holds, so "đang"
+    never matches "đăng")."""
+
+    folded: Phrase
+    accented: Phrase
+
+    @classmethod
+    def of(cls, text: str) -> Wording:
+        return cls(tuple(search_tokens(text)), tuple(accented_tokens(text)))
+
+
+@dataclass(frozen=True)
 class SearchVocabulary:
-    # language → stop phrases (one or more words each)
-    stop_phrases: Mapping[str, frozenset[Phrase]] = field(default_factory=dict)
-    # a phrase people say → every phrase that answers it, best first (the phrase itself last
-    # unless ``means`` lists it)
-    synonyms: Mapping[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
-    # language → words that start a purpose clause ("… để mua nhà"), dropped with what follows
-    purpose_phrases: Mapping[str, frozenset[Phrase]] = field(default_factory=dict)
+    stop_words: Mapping[str, tuple[Wording, ...]] = field(default_factory=dict)  # per language
+    purpose_words: Mapping[str, tuple[Wording, ...]] = field(default_factory=dict)
+    # What people say → every phrase (folded) that answers it, best first: the curated order of
+    # ``means``, then the phrase as said unless ``means`` lists it.
+    synonyms: tuple[tuple[Wording, tuple[Phrase, ...]], ...] = ()
 
-    @property
-    def longest_synonym(self) -> int:
-        return max((len(phrase) for phrase in self.synonyms), default=0)
-
-    def longest_stop(self, language: str) -> int:
-        return max((len(phrase) for phrase in self.stop_phrases.get(language, ())), default=0)
+    def single_stop_words(self, language: str) -> frozenset[str]:
+        return frozenset(w.folded[0] for w in self.stop_words.get(language, ()) if len(w.folded) == 1)
 
 
 EMPTY_VOCABULARY = SearchVocabulary()
@@ -57,49 +66,43 @@ def parse_vocabulary(raw: object) -> tuple[SearchVocabulary, list[SchemaError]]:
         return EMPTY_VOCABULARY, reader.errors
     stops = _per_language(reader, data.get("stop_words"), "stop_words")
     purposes = _per_language(reader, data.get("purpose_words"), "purpose_words")
-    synonyms: dict[Phrase, list[Phrase]] = {}
+    answers_of: dict[Phrase, list[Phrase]] = {}
+    wordings: dict[Wording, Phrase] = {}
     entries = reader.items(data.get("synonyms", []), "synonyms", lambda item, where: (item, where)) or []
     for item, where in entries:
         entry = reader.mapping(item, where, required=("say", "means"))
         if entry is None:
             continue
-        said = _phrases(reader, entry.get("say"), join_path(where, "say"))
-        meant = _phrases(reader, entry.get("means"), join_path(where, "means"))
+        said = _wordings(reader, entry.get("say"), join_path(where, "say"))
+        meant = [w.folded for w in _wordings(reader, entry.get("means"), join_path(where, "means"))]
         for say in said:
-            # Best first: the curated order of ``means``; the phrase as said last unless listed.
-            answers = synonyms.setdefault(say, [])
+            answers = answers_of.setdefault(say.folded, [])
             answers.extend(m for m in meant if m not in answers)
-    for say, answers in synonyms.items():
+            wordings.setdefault(say, say.folded)
+    for say, answers in answers_of.items():
         if say not in answers:
             answers.append(say)
-    return (
-        SearchVocabulary(
-            stop_phrases=stops,
-            synonyms={k: tuple(v) for k, v in synonyms.items()},
-            purpose_phrases=purposes,
-        ),
-        reader.errors,
-    )
+    synonyms = tuple((wording, tuple(answers_of[folded])) for wording, folded in wordings.items())
+    return SearchVocabulary(stop_words=stops, purpose_words=purposes, synonyms=synonyms), reader.errors
 
 
-def _per_language(reader: Reader, raw: object, path: str) -> dict[str, frozenset[Phrase]]:
-    found: dict[str, frozenset[Phrase]] = {}
+def _per_language(reader: Reader, raw: object, path: str) -> dict[str, tuple[Wording, ...]]:
+    found: dict[str, tuple[Wording, ...]] = {}
     if raw is None or reader.mapping(raw, path, optional=LANGUAGES) is None:
         return found
     assert isinstance(raw, Mapping)
     for language in LANGUAGES:
-        words = reader.items(raw.get(language, []), join_path(path, language), reader.string) or []
-        found[language] = frozenset(p for p in (phrase(word) for word in words) if p)
+        found[language] = tuple(_wordings(reader, raw.get(language, []), join_path(path, language)))
     return found
 
 
-def _phrases(reader: Reader, raw: object, path: str) -> list[Phrase]:
+def _wordings(reader: Reader, raw: object, path: str) -> list[Wording]:
     texts = reader.items(raw, path, reader.string) or []
-    found: list[Phrase] = []
+    found: list[Wording] = []
     for position, text in enumerate(texts):
-        words = phrase(text)
-        if not words:
+        wording = Wording.of(text)
+        if not wording.folded or len(wording.folded) != len(wording.accented):
             reader.error(join_path(path, position), f"{text!r} has no searchable words")
-        elif words not in found:
-            found.append(words)
+        elif wording not in found:
+            found.append(wording)
     return found
