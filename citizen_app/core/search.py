@@ -20,12 +20,14 @@ Typing mistakes of words no entry holds are tried from step 1 on.
 
 Ranking, best first (:class:`MatchTier`): the life event's answers; the query is a name (or the
 procedure code); a name starts with the query; every concept in the name; every concept
-somewhere in the entry; most concepts. Within a tier: names holding the query's words next to
-each other as typed ("thường trú", not "bồi thường … trú"); entries for the person's audience
-(citizens by default: an organisation-only procedure never outranks a citizen's one of the same
-standing); then the static order: curated popular first, curated, the nearest level (commune,
-province, other agency, ministry), fewer words in the name, shorter name, code. Curated entries
-only win ties: they never beat a better match.
+somewhere in the entry; most concepts (by how many, then how rare). Within a tier: entries for
+the person's audience (citizens by default: an organisation-only procedure never outranks a
+citizen's one of the same standing); names holding the query's words next to each other as
+typed ("thường trú", not "bồi thường … trú"); names worded as the synonym's best wording
+("giấy chứng nhận quyền sử dụng đất" before a bare "giấy chứng nhận" for "sổ đỏ"); then the
+static order: curated popular first, curated, the nearest level (commune, province, other
+agency, ministry), fewer words in the name, shorter name, code. Curated entries only win ties:
+they never beat a better match.
 
 Empty query (blank or whitespace): the browse list, every entry passing the filters in browse
 order (curated popular first), with tier ``BROWSE``; so a filter-only search works. A query
@@ -213,10 +215,12 @@ class SearchIndex:
             en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
             vi_words.update(vi_tokens)
             en_words.update(en_tokens)
-            for name in (procedure.name.vi, procedure.name.en if en_keys[doc] else ""):
-                # Words on both sides of a comma are not together: "khai sinh, đăng ký …".
+            for name, small in ((procedure.name.vi, ()), (procedure.name.en if en_keys[doc] else "", english_small)):
+                # Words on both sides of a comma are not together: "khai sinh, đăng ký …"; and
+                # English small words are left out, as in the postings: "Register a vehicle".
                 for part in _CLAUSE_BREAK.split(name):
-                    for bigram in map(" ".join, itertools.pairwise(search_tokens(part))):
+                    tokens = [t for t in search_tokens(part) if t not in small]
+                    for bigram in map(" ".join, itertools.pairwise(tokens)):
                         bigrams.setdefault(bigram, set()).add(doc)
             for token in (*vi_tokens, *en_tokens, *self._code_tokens(procedure)):
                 name_postings.setdefault(token, set()).add(doc)
@@ -653,7 +657,7 @@ class SearchIndex:
         scores: dict[int, float],
         audience: Audience | None,
     ) -> list[int]:
-        """Documents of one group in order: see the module doc (phrase, wording, audience, static order)."""
+        """Documents of one group in order: see the module doc (audience, phrase, wording, static order)."""
         if len(docs) == 1:
             return list(docs)
         other = {"citizen": "organisation", "organisation": "citizen"}.get(audience or "")
@@ -663,9 +667,9 @@ class SearchIndex:
         apart, wording = self._fit(docs, asks)
         if scores:
             return sorted(
-                docs, key=lambda d: (-scores[d], apart.get(d, 0), wording.get(d, 0), audiences[d] == other, d)
+                docs, key=lambda d: (-scores[d], audiences[d] == other, apart.get(d, 0), wording.get(d, 0), d)
             )
-        return sorted(docs, key=lambda d: (apart.get(d, 0), wording.get(d, 0), audiences[d] == other, d))
+        return sorted(docs, key=lambda d: (audiences[d] == other, apart.get(d, 0), wording.get(d, 0), d))
 
     def _fit(self, docs: set[int], asks: list[_Ask]) -> tuple[dict[int, int], dict[int, int]]:
         """Per document: how many of the query's pairs of neighbouring concepts its name holds

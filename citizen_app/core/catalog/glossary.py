@@ -57,6 +57,14 @@ MAX_TERM_WORDS = 24
 # A number or a legal reference (14/2020/NĐ-CP, 01/7/2025, 09.1); a word, possibly hyphenated
 # (các-bon); or one punctuation mark.
 _TOKEN = re.compile(r"\d[\w./-]*|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]")
+# "ngày 01 tháng 7 năm 2004" is written "01/7/2004" in English too: it passes through unchanged.
+_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def _numeric_date(match: re.Match[str]) -> str:
+    return "/".join(match.groups())
+
+
 # Punctuation that sticks to the word before it, and to the word after it.
 _CLOSING = {",", ";", ":", ")", ".", "”", "?", "!"}
 _OPENING = {"(", "“"}
@@ -139,7 +147,7 @@ class Glossary:
 
     def translate(self, vietnamese: str) -> str | None:
         """The name in English, or None when a word of it is not in the glossary."""
-        pieces = self.pieces(vietnamese)
+        pieces = self.pieces(_DATE.sub(_numeric_date, vietnamese))
         if pieces is None:
             return None
         return _compose(pieces)
