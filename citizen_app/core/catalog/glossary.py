@@ -246,7 +246,9 @@ def _noun_run(run: list[_Piece], *, verbal: bool) -> tuple[str, bool]:
     # numbered part stays where it is: "khoản 2 Điều 12" is "clause 2 Article 12".
     units: list[tuple[str, bool]] = []
     for position, piece in enumerate(items):
-        if piece.kind == "token":
+        if piece.kind == "token" and len(piece.text) > 1 and piece.text.isalpha():
+            units.append((piece.text, False))  # an acronym qualifies like a word: "thẻ ABTC" is an "ABTC card"
+        elif piece.kind == "token":
             if units and not units[-1][1]:
                 units[-1] = (f"{units[-1][0]} {piece.text}", True)
             else:
