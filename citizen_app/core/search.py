@@ -15,7 +15,7 @@ before matches nothing:
 3. typing mistakes: a word no entry holds is also tried as the known words one edit away
    ("khia" → "khai"), and any word as its regional spellings ("chú" → "trú", "s"/"x", "l"/"n")
    and known words one edit away ("hông" → "hôn");
-4. the entries matching the most concepts, if at least half, weighted by how rare each is.
+4. the entries matching the most concepts (as typed), if at least half, then by how rare each is.
 Typing mistakes of words no entry holds are tried from step 1 on.
 
 Ranking, best first (:class:`MatchTier`): the life event's answers; the query is a name (or the
@@ -48,6 +48,7 @@ import math
 import re
 import threading
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -58,7 +59,14 @@ from citizen_app.core.catalog.model import Audience, Procedure
 from citizen_app.core.catalog.registry import Catalog, get_catalog
 from citizen_app.core.catalog.vocabulary import EMPTY_VOCABULARY
 from citizen_app.core.search_query import AnalysedQuery, QueryAnalyser
-from citizen_app.core.text import accented_tokens, fold, search_key, search_tokens
+from citizen_app.core.text import (
+    CLAUSE_BREAK,
+    accented_tokens,
+    fold,
+    search_key,
+    search_tokens,
+    search_tokens_with_breaks,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
@@ -68,6 +76,8 @@ _NAME_PREFIXES = ("thu tuc ",)  # "Thủ tục đăng ký khai sinh" is exactly 
 _END = "\U0010ffff"
 _EMPTY: frozenset[int] = frozenset()
 _LEVEL_RANK = {"commune": 0, "province": 1, "other": 2, "ministry": 3}
+# Groups larger than this are ranked by phrase only where it pays: see SearchIndex._rank_group.
+_FULL_RANK_LIMIT = 1500
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
 Postings = frozenset[int] | tuple[int]
@@ -79,7 +89,6 @@ _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[ou]?"
     r"(ia|ie|ye|ua|uo|ue|uy|a|e|i|o|u|y)(ch|ng|nh|[cmnptiyou])?$"
 )
-_CLAUSE_BREAK = re.compile(r"[,;:()/\[\]]|\s[-–]\s")
 # Regional spellings people mix up when they type as they speak (initials and finals).
 _ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi", "r", "v"), ("l", "n"))
 _CODAS = (("ng", "n"), ("c", "t"))
@@ -146,8 +155,8 @@ def _stripped(key: str) -> str:
     return key
 
 
-def _static_key(procedure: Procedure) -> tuple[bool, float, int, int, int, str]:
-    core_name = _stripped(search_key(procedure.name.vi))
+def _static_key(procedure: Procedure, name_key: str) -> tuple[bool, float, int, int, int, str]:
+    core_name = _stripped(name_key)
     return (
         procedure.information_only,
         procedure.popular if procedure.popular is not None else math.inf,
@@ -185,11 +194,15 @@ class SearchIndex:
         self._catalog = catalog
         taxonomy = catalog.taxonomy if catalog is not None else None
         vocabulary = taxonomy.vocabulary if taxonomy is not None else EMPTY_VOCABULARY
-        docs = sorted(procedures, key=_static_key)
+        # Folding is most of the build time: fold each name once, keeping where its clauses break.
+        procedures = list(procedures)
+        vi_cut = {p.code: search_tokens_with_breaks(p.name.vi) for p in procedures}
+        en_cut = {p.code: search_tokens_with_breaks(p.name.en) if p.name.en != p.name.vi else [] for p in procedures}
+        vi_key_of = {code: " ".join(t for t in cut if t != CLAUSE_BREAK) for code, cut in vi_cut.items()}
+        docs = sorted(procedures, key=lambda p: _static_key(p, vi_key_of[p.code]))
         self._docs: tuple[Procedure, ...] = tuple(docs)
-        # Folding is most of the build time: fold each name once.
-        vi_keys = [search_key(p.name.vi) for p in docs]
-        en_keys = [search_key(p.name.en) if p.name.en != p.name.vi else "" for p in docs]
+        vi_keys = [vi_key_of[p.code] for p in docs]
+        en_keys = [" ".join(t for t in en_cut[p.code] if t != CLAUSE_BREAK) for p in docs]
         self._audiences = [p.audience for p in docs]
         # English names' small words ("the", "to", "an") are Vietnamese syllables once folded
         # (thẻ, tờ, an): they are not indexed, so they never match a Vietnamese question.
@@ -202,6 +215,8 @@ class SearchIndex:
         vi_words: set[str] = set()
         en_words: set[str] = set()
         bigrams: dict[str, set[int]] = {}
+        # Agencies, fields, life events and results repeat across entries: tokenise each text once.
+        tokens_of = lru_cache(maxsize=None)(lambda text: frozenset(search_tokens(text)))
         for doc, procedure in enumerate(docs):
             for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc]):
                 exact.setdefault(key, set()).add(doc)
@@ -215,16 +230,16 @@ class SearchIndex:
             en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
             vi_words.update(vi_tokens)
             en_words.update(en_tokens)
-            for name, small in ((procedure.name.vi, ()), (procedure.name.en if en_keys[doc] else "", english_small)):
+            for cut, small in ((vi_cut[procedure.code], ()), (en_cut[procedure.code], english_small)):
                 # Words on both sides of a comma are not together: "khai sinh, đăng ký …"; and
                 # English small words are left out, as in the postings: "Register a vehicle".
-                for part in _CLAUSE_BREAK.split(name):
-                    tokens = [t for t in search_tokens(part) if t not in small]
-                    for bigram in map(" ".join, itertools.pairwise(tokens)):
-                        bigrams.setdefault(bigram, set()).add(doc)
+                words = [t for t in cut if t not in small]
+                for a, b in itertools.pairwise(words):
+                    if a != CLAUSE_BREAK and b != CLAUSE_BREAK:
+                        bigrams.setdefault(f"{a} {b}", set()).add(doc)
             for token in (*vi_tokens, *en_tokens, *self._code_tokens(procedure)):
                 name_postings.setdefault(token, set()).add(doc)
-            for token in self._other_tokens(procedure):
+            for token in self._other_tokens(procedure, tokens_of):
                 all_postings.setdefault(token, set()).add(doc)
         for token, docs_with in name_postings.items():
             all_postings.setdefault(token, set()).update(docs_with)
@@ -316,7 +331,7 @@ class SearchIndex:
         # "001193" (canonical "1193"): the part people copy from a letter
         return code, search_key(code.split(".", 1)[-1])
 
-    def _other_tokens(self, procedure: Procedure) -> set[str]:
+    def _other_tokens(self, procedure: Procedure, tokens_of: Callable[[str], frozenset[str]]) -> set[str]:
         texts: list[str] = list(procedure.keywords)
         for value in (procedure.summary, procedure.agency, procedure.applicants):
             if value is not None:
@@ -332,7 +347,10 @@ class SearchIndex:
                 event = self._catalog.life_event(slug)
                 if event is not None:
                     texts.extend((event.name.vi, event.name.en))
-        return {token for text in texts for token in search_tokens(text)}
+        found: set[str] = set()
+        for text in texts:
+            found |= tokens_of(text)
+        return found
 
     # --- words ---------------------------------------------------------------------------------
 
@@ -437,7 +455,11 @@ class SearchIndex:
             return ()
         return tuple(sorted(v for v in _regional_spellings(word) if v in self._all_postings))
 
-    def _ask_docs(self, ask: _Ask, which: str) -> set[int]:
+    def _ask_docs(self, ask: _Ask, which: str) -> frozenset[int] | set[int]:
+        """Documents matching the concept in any of its wordings (never modified by callers)."""
+        if len(ask.alternatives) == 1:
+            found = self._phrase_docs(which, ask.alternatives[0], ask.prefix)
+            return found if isinstance(found, frozenset) else frozenset(found)
         docs: set[int] = set()
         for alternative in ask.alternatives:
             docs.update(self._phrase_docs(which, alternative, ask.prefix and alternative is ask.alternatives[0]))
@@ -491,43 +513,37 @@ class SearchIndex:
             (MatchTier.OTHER_TEXT, matched - whole),
         ]
 
-    def _some_words(
-        self, asks: list[_Ask], allowed: frozenset[int] | None
-    ) -> tuple[set[int], dict[int, float]]:
-        """Entries matching the most concepts, if at least half of them; each scored by rarity.
+    def _some_words(self, asks: list[_Ask], allowed: frozenset[int] | None) -> tuple[list[set[int]], _Scorer]:
+        """Entries matching at least half of the concepts: one group per number matched, most
+        first; within a group, by rarity (a word in few entries tells more; in the name it counts
+        double), scored only for the groups that reach the page.
 
         One-letter words do not count here: as a prefix "x" matches half the catalogue, which
         would turn junk such as "drop table x" into hundreds of meaningless hits.
         """
         counted = [ask for ask in asks if ask.words > 1 or len(ask.alternatives[0][0]) > 1]
         if len(asks) < 2 or not counted:
-            return set(), {}
+            return [], _Scorer([])
         total = len(self._docs) or 1
-        counts: dict[int, int] = {}
-        scores: dict[int, float] = {}
+        counts: Counter[int] = Counter()
+        weighed: list[tuple[frozenset[int] | set[int], frozenset[int] | set[int], float]] = []
         for ask in counted:
             docs = self._ask_docs(ask, "all")
             if allowed is not None:
                 docs &= allowed
-            if not docs:
-                continue
-            weight = math.log(1 + total / len(docs))
-            in_name = self._ask_docs(ask, "name")
-            for doc in docs:
-                counts[doc] = counts.get(doc, 0) + 1
-                scores[doc] = scores.get(doc, 0.0) + (weight if doc in in_name else weight / 2)
-        if not counts:
-            return set(), {}
-        best = max(counts.values())
-        if best * 2 < len(asks):
-            return set(), {}
-        keep = {doc for doc, count in counts.items() if count * 2 >= len(asks)}
-        # Most concepts matched first; among equals, the rarer (more telling) words.
-        return keep, {doc: counts[doc] * 1000 + scores[doc] for doc in keep}
+            if docs:
+                counts.update(docs)  # counted in C
+                weighed.append((docs, self._ask_docs(ask, "name"), math.log(1 + total / len(docs))))
+        least = (len(asks) + 1) // 2
+        levels: dict[int, set[int]] = {}
+        for doc, count in counts.items():
+            if count >= least:
+                levels.setdefault(count, set()).add(doc)
+        return [levels[count] for count in sorted(levels, reverse=True)], _Scorer(weighed)
 
     def _match(
         self, query: AnalysedQuery, allowed: frozenset[int] | None
-    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], dict[int, float]]:
+    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
         found: tuple[list[tuple[MatchTier, set[int]]], list[_Ask]] | None = None
         for step in (1, 2):
             if step == 2 and all(len(c.typed[-1]) < 2 for c in query.concepts[:-1]):
@@ -538,7 +554,7 @@ class SearchIndex:
                 found = (tiers, asks)
                 break
         if found is not None and not self._only_as_prefix(query, found[0]):
-            return found[0], found[1], {}
+            return found[0], found[1], None
         # Typing mistakes. Also when the last word is a whole word that only matched as the start
         # of others ("tạm chú": "chú" starts "chứng"): "chú" may be "trú" mistyped.
         retry = dataclasses.replace(query, last_unfinished=False) if found is not None else query
@@ -546,13 +562,16 @@ class SearchIndex:
         tiers = self._tiers(retry, asks, allowed)
         if found is not None:
             if not tiers:
-                return found[0], found[1], {}
+                return found[0], found[1], None
             seen = set().union(*(docs for _, docs in tiers))
-            return [*tiers, *((tier, docs - seen) for tier, docs in found[0])], asks, {}
+            return [*tiers, *((tier, docs - seen) for tier, docs in found[0])], asks, None
         if tiers:
-            return tiers, asks, {}
-        docs, scores = self._some_words(asks, allowed)
-        return ([(MatchTier.SOME_WORDS, docs)] if docs else []), asks, scores
+            return tiers, asks, None
+        # Most concepts: the words as typed (and typing mistakes of unknown words), not every
+        # word one edit away from each, which would make nearly every entry match most of them.
+        asks = self._asks(query, 1)
+        levels, scorer = self._some_words(asks, allowed)
+        return [(MatchTier.SOME_WORDS, level) for level in levels], asks, scorer
 
     def _only_as_prefix(self, query: AnalysedQuery, tiers: list[tuple[MatchTier, set[int]]]) -> bool:
         """The last word is a whole known word, yet every hit only has it as the start of another."""
@@ -603,12 +622,12 @@ class SearchIndex:
         analysed = self._analyser.analyse(raw.lstrip()[:MAX_QUERY_LENGTH], locale)
         if not analysed.tokens:
             return self._results(text, 0, [], offset, limit)
-        scores: dict[int, float] = {}
+        scorer: _Scorer | None = None
         asks: list[_Ask] = []
         if analysed.only_event:
             tiers = self._event_tiers(analysed.events, allowed)
         else:
-            tiers, asks, scores = self._match(analysed, allowed)
+            tiers, asks, scorer = self._match(analysed, allowed)
             if not tiers and analysed.events:
                 tiers = self._event_tiers(analysed.events, allowed)
         total = sum(len(docs) for _, docs in tiers)
@@ -620,7 +639,7 @@ class SearchIndex:
                 if seen >= end:
                     break
                 if seen + len(docs) > offset:
-                    ranked = self._rank_group(tier, docs, asks, scores, audience)
+                    ranked = self._rank_group(tier, docs, asks, scorer, audience, end - seen)
                     chosen.extend((doc, tier) for doc in ranked[max(offset - seen, 0) : end - seen])
                 seen += len(docs)
         else:
@@ -654,22 +673,47 @@ class SearchIndex:
         tier: MatchTier,
         docs: set[int],
         asks: list[_Ask],
-        scores: dict[int, float],
+        scorer: _Scorer | None,
         audience: Audience | None,
+        wanted: int,
     ) -> list[int]:
-        """Documents of one group in order: see the module doc (audience, phrase, wording, static order)."""
+        """Documents of one group in order (see the module doc: audience, phrase, wording, static
+        order); exact for at least the first ``wanted``, which is all a page shows."""
         if len(docs) == 1:
             return list(docs)
         other = {"citizen": "organisation", "organisation": "citizen"}.get(audience or "")
         audiences = self._audiences
+        static = sorted(docs, key=lambda d: (audiences[d] == other, d))
         if tier in (MatchTier.EXACT, MatchTier.EVENT) or not asks:
-            return sorted(docs, key=lambda d: (audiences[d] == other, d))
+            return static
+        if len(docs) > _FULL_RANK_LIMIT:
+            # A huge group (common words only): rank fully only the names that hold the query's
+            # words together, if they fill the page; the rest follow in static order.
+            together = self._all_together(docs, asks)
+            if len(together) < wanted or len(together) > _FULL_RANK_LIMIT:
+                return static
+            head = self._rank_group(tier, together, asks, scorer, audience, wanted)
+            return head + [doc for doc in static if doc not in together]
         apart, wording = self._fit(docs, asks)
-        if scores:
+        if scorer is not None:
+            score = scorer.scores(docs)
             return sorted(
-                docs, key=lambda d: (-scores[d], audiences[d] == other, apart.get(d, 0), wording.get(d, 0), d)
+                docs, key=lambda d: (-score[d], audiences[d] == other, apart.get(d, 0), wording.get(d, 0), d)
             )
         return sorted(docs, key=lambda d: (audiences[d] == other, apart.get(d, 0), wording.get(d, 0), d))
+
+    def _all_together(self, docs: set[int], asks: list[_Ask]) -> set[int]:
+        """The documents whose names hold every pair of neighbouring concepts together."""
+        together = set(docs)
+        for before, after in itertools.pairwise(asks):
+            pairs: set[int] = set()
+            for a in before.alternatives:
+                for b in after.alternatives:
+                    pairs.update(self._bigrams.get(f"{a[-1]} {b[0]}", _EMPTY))
+            together &= pairs
+            if not together:
+                break
+        return together
 
     def _fit(self, docs: set[int], asks: list[_Ask]) -> tuple[dict[int, int], dict[int, int]]:
         """Per document: how many of the query's pairs of neighbouring concepts its name holds
@@ -736,6 +780,20 @@ class SearchIndex:
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
         return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
+
+
+class _Scorer:
+    """Scores of the most-concepts tier, computed only for the groups a page shows."""
+
+    def __init__(self, weighed: list[tuple[frozenset[int] | set[int], frozenset[int] | set[int], float]]) -> None:
+        self._weighed = weighed  # per concept: documents, documents with it in the name, weight
+
+    def scores(self, docs: set[int]) -> dict[int, float]:
+        score = dict.fromkeys(docs, 0.0)
+        for everywhere, in_name, weight in self._weighed:
+            for doc in docs.intersection(everywhere):
+                score[doc] += weight if doc in in_name else weight / 2
+        return score
 
 
 def _deletions(word: str) -> set[str]:

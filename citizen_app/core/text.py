@@ -149,6 +149,23 @@ def search_tokens(text: str) -> list[str]:
     return [canonical(token) for token in _TOKEN.findall(text.lower())]
 
 
+# A break between clauses of a name: words on both sides of it are not "together".
+CLAUSE_BREAK = "|"
+_TOKEN_OR_BREAK = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[,;:()/\[\]]|\s[-–]\s")
+
+
+def search_tokens_with_breaks(text: str) -> list[str]:
+    """:func:`search_tokens`, with :data:`CLAUSE_BREAK` where a comma, bracket, slash or dash cuts
+    the text: ``"khai sinh, đăng ký"`` → ``khai sinh | dang ki``."""
+    if not text:
+        return []
+    if not text.isascii():
+        text = text.translate(_LATIN)
+        if not text.isascii():
+            text = _fold_other_scripts(text)
+    return [canonical(t) if t[0].isalnum() else CLAUSE_BREAK for t in _TOKEN_OR_BREAK.findall(text.lower())]
+
+
 def search_key(text: str) -> str:
     """The search words joined by single spaces: names and queries are compared in this form."""
     return " ".join(search_tokens(text))
