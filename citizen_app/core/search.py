@@ -481,8 +481,10 @@ class SearchIndex:
         """Documents matching every concept, grouped by tier, best first, each in one tier only."""
         everywhere = sorted((self._ask_docs(ask, "all") for ask in asks), key=len)
         matched = everywhere[0].intersection(*everywhere[1:])
-        if allowed is not None:
+        if matched and allowed is not None:
             matched &= allowed
+            if not matched:
+                raise _FilteredOut  # the words match, only not with these filters
         if not matched:
             return []
         all_in_name = set(matched)
@@ -544,6 +546,16 @@ class SearchIndex:
     def _match(
         self, query: AnalysedQuery, allowed: frozenset[int] | None
     ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
+        try:
+            return self._match_steps(query, allowed)
+        except _FilteredOut:
+            # What was asked exists, just not among the filtered entries: say so, rather than
+            # reading the words as typing mistakes until something passes the filters.
+            return [], [], None
+
+    def _match_steps(
+        self, query: AnalysedQuery, allowed: frozenset[int] | None
+    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
         found: tuple[list[tuple[MatchTier, set[int]]], list[_Ask]] | None = None
         for step in (1, 2):
             if step == 2 and all(len(c.typed[-1]) < 2 for c in query.concepts[:-1]):
@@ -559,7 +571,12 @@ class SearchIndex:
         # of others ("tạm chú": "chú" starts "chứng"): "chú" may be "trú" mistyped.
         retry = dataclasses.replace(query, last_unfinished=False) if found is not None else query
         asks = self._asks(retry, 3)
-        tiers = self._tiers(retry, asks, allowed)
+        try:
+            tiers = self._tiers(retry, asks, allowed)
+        except _FilteredOut:
+            if found is None:
+                raise
+            tiers = []
         if found is not None:
             if not tiers:
                 return found[0], found[1], None
@@ -780,6 +797,10 @@ class SearchIndex:
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
         return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
+
+
+class _FilteredOut(Exception):
+    """Every concept matches some entry, but none that passes the filters."""
 
 
 class _Scorer:

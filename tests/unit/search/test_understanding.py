@@ -229,3 +229,11 @@ def test_the_analysis_is_shared_with_the_assistant() -> None:
     analysed = INDEX.analyse("sổ đỏ bị mất")
     assert [c.typed for c in analysed.concepts] == [("so", "do"), ("bi", "mat")]
     assert analysed.concepts[0].alternatives[0] == ("giay", "chung", "nhan", "quyen", "su", "dung", "dat")
+
+
+def test_filters_that_exclude_every_match_give_no_results_rather_than_guesses() -> None:
+    """"khai sinh" exists, only not at province level: no typing-mistake reading of it either."""
+    from citizen_app.core.search import SearchFilters
+
+    assert INDEX.search("khai sinh", filters=SearchFilters(level="province")).total == 0
+    assert codes("dang ky khia sinh", filters=SearchFilters(level="commune"))[0] == "1.001193"
