@@ -270,6 +270,7 @@ class SearchIndex:
         }
         self._analyser = QueryAnalyser(vocabulary, events, vi_words, en_words, common_accents)
         doc_of = {p.code: doc for doc, p in enumerate(docs)}
+        # Procedure codes; a group answer ("group:…", issue 12) is for the assistant to resolve.
         self._event_answers = {e.slug: [doc_of[c] for c in e.answers if c in doc_of] for e in events}
 
         self._filters: dict[tuple[str, str | bool], frozenset[int]] = {}

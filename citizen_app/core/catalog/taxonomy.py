@@ -27,6 +27,8 @@ from citizen_app.core.text import folded_key, slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE = re.compile(r"^\d\.\d{6}$")  # a national procedure code (as in loader.py, which imports this module)
+# A life event may be answered by a linked group of procedures (issue 12) once groups exist.
+GROUP_ANSWER = re.compile(r"^group:[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Index entries with an empty field still need a home on the browse pages.
 UNSPECIFIED_FIELD = Field(slug="other", name=Localized(vi="Lĩnh vực khác", en="Other"), from_index=True)
 
@@ -141,10 +143,9 @@ def _parse_life_event(reader: Reader, slug: object, entry: Any) -> LifeEvent | N
     )
     answers = reader.items(data.get("answers", []), join_path(path, "answers"), reader.string) or []
     for position, answer in enumerate(answers):
-        if not CODE.match(answer):
-            reader.error(
-                join_path(join_path(path, "answers"), position), f"{answer!r} is not a procedure code"
-            )
+        if not (CODE.match(answer) or GROUP_ANSWER.match(answer)):
+            where = join_path(join_path(path, "answers"), position)
+            reader.error(where, f"{answer!r} is neither a procedure code nor a group (group:<slug>)")
     if cues and not answers:
         reader.error(
             join_path(path, "answers"), "is required with cues: what answers a question about this event"

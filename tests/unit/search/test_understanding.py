@@ -221,6 +221,10 @@ def test_bad_vocabulary_audience_and_cues_are_reported() -> None:
     assert {e.path for e in errors} == {"life_events.x.cues[0]", "life_events.x.answers[0]"}
     _, errors = parse_taxonomy({"fields": {}, "life_events": {"x": {"name": {"vi": "a", "en": "b"}, "cues": ["bố"]}}})
     assert [e.path for e in errors] == ["life_events.x.answers"]
+    grouped, errors = parse_taxonomy(
+        {"fields": {}, "life_events": {"x": {"name": {"vi": "a", "en": "b"}, "cues": ["bố"], "answers": ["group:death"]}}}
+    )
+    assert errors == [] and grouped.life_events["x"].answers == ("group:death",)
 
 
 def test_the_analysis_is_shared_with_the_assistant() -> None:
