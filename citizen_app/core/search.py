@@ -12,11 +12,15 @@ before matches nothing:
 
 1. the last word may be unfinished ("dang ky kh");
 2. any word may be unfinished ("dang k khai sinh");
-3. typing mistakes: a word no entry holds is also tried as the known words one edit away
-   ("khia" → "khai"), and any word as its regional spellings ("chú" → "trú", "s"/"x", "l"/"n")
-   and known words one edit away ("hông" → "hôn");
+3. typing mistakes: any word as its regional spellings ("chú" → "trú", "s"/"x", "l"/"n") and
+   as the known words one edit away ("hông" → "hôn");
 4. the entries matching the most concepts (as typed), if at least half, then by how rare each is.
-Typing mistakes of words no entry holds are tried from step 1 on.
+A word no entry holds is read from step 1 on as the known words one edit away when it cannot be
+a Vietnamese syllable ("honn", "kys") or is long, and otherwise left out ("trọ", "bé": real words
+the catalogue does not use) as long as such words are at most half of the question. The last
+word typed is also read as its regional spellings from step 1 on, and step 3 is tried when it
+only matched as the start of other words. When every concept matches some entry, but none that
+passes the filters, there are no results: no typing-mistake reading to fill the page.
 
 Ranking, best first (:class:`MatchTier`): the life event's answers; the query is a name (or the
 procedure code); a name starts with the query; every concept in the name; every concept
@@ -35,9 +39,10 @@ with no searchable characters at all (emoji, punctuation) matches nothing.
 
 Data structures (target: p95 ≤ 5 ms at 10,000 entries, docs/performance.md): documents are
 numbered in the static order, so ranking is sorting small ints; word → posting sets for names
-and for all text; sorted vocabularies with bisect for prefixes (short-prefix unions cached,
-bounded); a sorted list of name keys for the name-prefix tier; per-filter sets intersected in C;
-one-deletion neighbourhoods of the vocabulary for typing mistakes.
+and for all text; word-pair → posting sets of names (phrases, "together as typed"); sorted
+vocabularies with bisect for prefixes (short-prefix unions cached, bounded); a sorted list of
+name keys for the name-prefix tier; per-filter sets intersected in C; one-deletion
+neighbourhoods of the vocabulary for typing mistakes.
 """
 
 from __future__ import annotations
@@ -375,8 +380,8 @@ class SearchIndex:
     def _known(self, token: str, as_prefix: bool) -> bool:
         return bool(self._word_docs("all", token, as_prefix))
 
-    def _corrections_uncached(self, token: str, regional: bool) -> tuple[str, ...]:
-        """Known words one edit away (and, with ``regional``, the word's regional spellings too)."""
+    def _corrections_uncached(self, token: str) -> tuple[str, ...]:
+        """Known words one edit away (insertion, deletion, substitution, swap of neighbours)."""
         if len(token) < 3 or not token.isalpha() or not token.isascii():
             return ()
         found: set[str] = set()
@@ -385,9 +390,6 @@ class SearchIndex:
                 found.add(deleted)
             found.update(self._deletions.get(deleted, ()))
         found = {word for word in found if word != token and _one_edit(token, word)}
-        if regional:
-            found.update(v for v in _regional_spellings(token) if v in self._all_postings)
-        found.discard(token)
         # The most common first; a handful is plenty (each is OR-ed into the query).
         return tuple(sorted(found, key=lambda w: (-len(self._all_postings[w]), w))[:6])
 
@@ -435,13 +437,13 @@ class SearchIndex:
                     # A word no entry holds: a typing mistake ("honn"), or a real word the
                     # catalogue does not use ("trọ", "bé"). Mistakes are read as the known words
                     # one edit away; real words say nothing about which procedure: the others decide.
-                    corrections = self._corrections(word, False)
+                    corrections = self._corrections(word)
                     looks_mistyped = (query.language == "vi" and not _SYLLABLE.match(word)) or len(word) >= 5
                     if not (corrections and looks_mistyped) and may_skip:
                         continue
                     alternatives.extend((w,) for w in corrections)
                 elif step >= 3:
-                    alternatives.extend((w,) for w in self._corrections(word, False))
+                    alternatives.extend((w,) for w in self._corrections(word))
                 if query.language == "vi" and (step >= 3 or (last and query.last_unfinished)):
                     # The last word typed is where "tạm chú" for "tạm trú" shows; others in step 3.
                     alternatives.extend((w,) for w in self._regional(word))
