@@ -15,11 +15,17 @@ Channel = Literal["online", "counter", "post"]
 # "other agencies" (courts, customs offices…), which only appear on information-only entries.
 Level = Literal["commune", "province", "ministry", "other"]
 OnlineLevel = Literal["full", "partial"]
+# Who a procedure is for: people and households, organisations, or both (core/catalog/audience.py).
+Audience = Literal["citizen", "organisation", "both"]
+# Where the English name comes from, best first: the curated YAML; a person's review of the
+# glossary's name; the glossary alone (core/catalog/glossary.py); none (Vietnamese only).
+EnglishNameSource = Literal["curated", "reviewed", "glossary", "none"]
 
 CHANNELS: tuple[Channel, ...] = ("online", "counter", "post")
 CURATED_LEVELS: tuple[Level, ...] = ("commune", "province")
 LEVELS: tuple[Level, ...] = ("commune", "province", "ministry", "other")
 ONLINE_LEVELS: tuple[OnlineLevel, ...] = ("full", "partial")
+AUDIENCES: tuple[Audience, ...] = ("citizen", "organisation", "both")
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,12 @@ class Procedure:
     source_field: str | None = None
     # Extra hidden words for search (unused by the YAML loader; the synthetic generator may set them).
     keywords: tuple[str, ...] = ()
+    audience: Audience = "both"
+    english_name_source: EnglishNameSource = "curated"
+
+    @property
+    def has_english_name(self) -> bool:
+        return self.english_name_source != "none"
 
     @property
     def can_apply_online(self) -> bool:
@@ -156,6 +168,12 @@ class LifeEvent:
     slug: str
     name: Localized
     summary: Localized | None = None
+    # How people say it happened: each cue is a tuple of parts, each part the phrases of which
+    # one must be in the question ("bố|mẹ + mất|qua đời").
+    cues: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # What answers a question about it, best first: procedure codes today; a linked group of
+    # procedures ("group:<id>") once groups exist.
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
