@@ -161,7 +161,8 @@ def sandbox_banner(t: Translator) -> rx.Component:
     return rx.el.div(
         rx.el.strong(_("SANDBOX")),
         rx.el.span(
-            _("A test system: sign-in and other services are simulated. Never enter real personal data.")
+            # Short: on a 360 px phone it must not push a page's first answer below the fold.
+            _("Test system with simulated services: do not enter real personal data.")
         ),
         class_name="sandbox-banner",
         role="note",
