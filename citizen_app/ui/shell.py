@@ -167,6 +167,12 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
             rx.el.p(
                 _("A prototype citizen service. The sign-in service is a sandbox: no real data."),
             ),
+            rx.el.p(
+                app_link(_("Feedback and petitions"), to=href(t, "/feedback"), testid="footer-feedback"),
+                " · ",
+                app_link(_("Open data"), to=href(t, "/open-data"), testid="footer-open-data"),
+                class_name="footer-links",
+            ),
             class_name="site-footer",
         ),
         _nav_links(t, active, "bottom-nav"),

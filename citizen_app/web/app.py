@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
 from citizen_app.settings import get_settings
-from citizen_app.web import api, auth, files, pwa, receipts
+from citizen_app.web import api, auth, feedback_files, files, pwa, receipts
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.page_paths import PagePathMiddleware
 from citizen_app.web.staff_guard import StaffGuardMiddleware
@@ -85,7 +85,7 @@ def build_http_app() -> Starlette:
     settings = get_settings()
     routes: list[BaseRoute] = [*foundation_routes(), *auth.routes]
     routes += [*files.routes, *receipts.routes]  # apply online: attachments, receipts, public verification
-    routes += api.routes  # the open API, /api/v1 (issue 15)
+    routes += [*api.routes, *feedback_files.routes]  # the open API, /api/v1; feedback photos (issue 15)
     if settings.sandbox_idp_enabled:
         from citizen_app.idp.app import create_idp_app
 

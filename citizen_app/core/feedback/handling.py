@@ -105,6 +105,7 @@ class StaffFeedback:
     public_answer: str | None
     can_answer: bool
     can_publish: bool
+    can_unpublish: bool
     # Suggested public texts (personal data removed) for the supervisor to check before publishing.
     draft_public_title: str
     draft_public_question: str
@@ -274,6 +275,7 @@ def open_feedback(db: Session, code: str, actor: Actor, *, now: datetime) -> Sta
             may_publish(actor, feedback) and feedback.status == "answered" and feedback.may_publish
             and feedback.published_at is None
         ),
+        can_unpublish=may_publish(actor, feedback) and feedback.published_at is not None,
         draft_public_title=title,
         draft_public_question=question,
         draft_public_answer=answer,
