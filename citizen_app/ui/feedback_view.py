@@ -143,7 +143,8 @@ def _value(name: str, answers: Mapping[str, str], t: Translator, catalog: Catalo
     if name == "commune_code":
         return [units.commune_name(value) or value] if value else [t.gettext(PROVINCE_CENTRE)]
     if name == "may_publish":
-        return [t.gettext(PUBLISH_YES if value == "yes" else PUBLISH_NO)]
+        label = PUBLISH_YES if value == "yes" else PUBLISH_NO
+        return [t.gettext(label)]
     if name == "content":
         return [line for line in rules.clean_text(value).split("\n") if line]
     return [value] if value else [t.gettext(NONE_GIVEN)]
