@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -27,7 +28,7 @@ def test_the_page_shows_the_numbers_of_its_csv_download(phone: AppPage) -> None:
 
     with phone.page.expect_download() as downloading:
         phone.click("open-data-csv")
-    records = list(csv.DictReader(io.StringIO(open(downloading.value.path(), encoding="utf-8").read())))
+    records = list(csv.DictReader(io.StringIO(Path(downloading.value.path()).read_text(encoding="utf-8"))))
     assert records and {r["province_code"] for r in records} == {"01"}
     assert sum(int(r["received"]) for r in records) > 0  # the demo data has applications in Hà Nội
     assert rows.count() == len(records)
