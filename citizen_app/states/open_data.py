@@ -55,10 +55,10 @@ class OpenDataState(AppState):
             Choice("", t.gettext(view.ALL_PROVINCES_OPTION)),
             *[Choice(row.code, row.name) for row in sorted(view.province_rows(table.rows, "", t), key=lambda r: r.name)],
         ]
-        self.area = view.area_name(self.province, table, t)
+        self.area = view.area_name(self.province, table, t, heading=True)
         self.period = view.period_text(table, t)
         self.tiles = view.tiles(overall, t)
-        self.chart = view.line_chart(months, self.area, t)
+        self.chart = view.line_chart(months, view.area_name(self.province, table, t), t)
         self.months = view.time_rows(months, t)
         self.provinces = view.province_rows(table.rows, self.province, t)
         self.online_bars = view.bars(table.rows, "online", t)

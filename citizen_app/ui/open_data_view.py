@@ -194,11 +194,12 @@ def line_chart(months: list[tuple[str, Indicators]], area: str, t: Translator) -
     return "".join(parts)
 
 
-def area_name(selected: str, table: IndicatorTable, t: Translator) -> str:
+def area_name(selected: str, table: IndicatorTable, t: Translator, *, heading: bool = False) -> str:
+    """The province shown, or all of them (capitalised when it starts a heading, not inside a sentence)."""
     for row in table.rows:
         if row.province_code == selected:
             return row.province_name
-    return t.gettext(ALL_PROVINCES)
+    return t.gettext(ALL_PROVINCES_OPTION if heading else ALL_PROVINCES)
 
 
 def period_text(table: IndicatorTable, t: Translator) -> str:
