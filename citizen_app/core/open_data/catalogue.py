@@ -20,6 +20,7 @@ from citizen_app.core.agencies import (
 from citizen_app.core.catalog import Catalog, Procedure, get_catalog
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
 DEFAULT_LIMIT = 50
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from citizen_app.core.catalog.model import CHANNELS, LEVELS
 from citizen_app.core.feedback.rules import TOPICS
-from citizen_app.core.open_data.catalogue import MAX_LIMIT
+from citizen_app.core.open_data.catalogue import MAX_LIMIT, MAX_OFFSET
 from citizen_app.core.open_data.clients import SCOPE_DESCRIPTIONS
 from citizen_app.core.open_data.indicators import COLUMNS, LICENCE
 from citizen_app.core.open_data.indicators import LEVELS as INDICATOR_LEVELS
@@ -240,7 +240,7 @@ def _path(name: str, description: str) -> dict[str, Any]:
 
 PAGING = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50}, "Items per page"),
-    _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Items to skip"),
+    _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}, "Items to skip"),
 ]
 PROVINCE = _query("province", {"type": "string", "pattern": r"^[0-9]{2}$"}, "Province code (2 digits)")
 

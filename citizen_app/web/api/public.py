@@ -48,7 +48,7 @@ def openapi_document(_request: Request) -> Response:
 
 def _paging(request: Request) -> tuple[int, int]:
     return (int_param(request, "limit", catalogue.DEFAULT_LIMIT, 1, catalogue.MAX_LIMIT),
-            int_param(request, "offset", 0, 0))
+            int_param(request, "offset", 0, 0, catalogue.MAX_OFFSET))
 
 
 @endpoint
