@@ -178,6 +178,15 @@ class Settings:
     sandbox_sms_enabled: bool = True
     backup_passphrase: str = field(default="", repr=False)
 
+    # Feedback and petitions (core/feedback): the competent unit answers within this many working days.
+    feedback_answer_working_days: int = 10
+    # Feedback sent per client IP and hour; a photo is refused above this size.
+    feedback_rate_limit_per_hour: int = 5
+    feedback_max_photo_mb: int = 5
+    # Open API (core/open_data, web/api): calls per client per minute, and partner access-token lifetime.
+    api_rate_limit_per_minute: int = 120
+    api_token_ttl_seconds: int = 3600
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -429,6 +438,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         denial_audit_limit_per_minute=_int(env, "DENIAL_AUDIT_LIMIT_PER_MINUTE", 20),
         **_identity_provider_settings(env, public_base_url),
         **_production(env, public_base_url),  # type: ignore[arg-type]
+        feedback_answer_working_days=_int(env, "FEEDBACK_ANSWER_WORKING_DAYS", 10),
+        feedback_rate_limit_per_hour=_int(env, "FEEDBACK_RATE_LIMIT_PER_HOUR", 5),
+        feedback_max_photo_mb=_int(env, "FEEDBACK_MAX_PHOTO_MB", 5),
+        api_rate_limit_per_minute=_int(env, "API_RATE_LIMIT_PER_MINUTE", 120),
+        api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", 3600),
     )
 
 

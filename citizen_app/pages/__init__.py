@@ -10,6 +10,19 @@ from citizen_app.pages.applications import mine as applications_mine
 from citizen_app.pages.catalog import fields as catalog_fields
 from citizen_app.pages.catalog import search as catalog_search
 from citizen_app.pages.catalog import service as catalog_service
+from citizen_app.pages.feedback import about as feedback_about
+from citizen_app.pages.feedback import answers as feedback_answers
+from citizen_app.pages.feedback import check as feedback_check
+from citizen_app.pages.feedback import contact as feedback_contact
+from citizen_app.pages.feedback import details as feedback_details
+from citizen_app.pages.feedback import photo as feedback_photo
+from citizen_app.pages.feedback import sent as feedback_sent
+from citizen_app.pages.feedback import staff_inbox as feedback_staff_inbox
+from citizen_app.pages.feedback import staff_message as feedback_staff_message
+from citizen_app.pages.feedback import start as feedback_start
+from citizen_app.pages.feedback import subject as feedback_subject
+from citizen_app.pages.feedback import track as feedback_track
+from citizen_app.pages.open_data import indicators as open_data_indicators
 from citizen_app.pages.staff import assist as staff_assist
 from citizen_app.pages.staff import audit as staff_audit
 from citizen_app.pages.staff import dashboard as staff_dashboard
@@ -44,6 +57,20 @@ PAGES: tuple[Page, ...] = (
     applications_dossier.PAGE,
     notifications_page.PAGE,
     track_lookup.PAGE,
+    # Issue 15: feedback and petitions, open data.
+    feedback_start.PAGE,
+    feedback_about.PAGE,
+    feedback_subject.PAGE,
+    feedback_details.PAGE,
+    feedback_photo.PAGE,
+    feedback_contact.PAGE,
+    feedback_check.PAGE,
+    feedback_sent.PAGE,
+    feedback_track.PAGE,
+    feedback_answers.PAGE,
+    feedback_staff_inbox.PAGE,
+    feedback_staff_message.PAGE,
+    open_data_indicators.PAGE,
 )
 
 

@@ -201,6 +201,12 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
                     style={"display": "inline-flex", "align_items": "center", "min_height": "var(--touch)"},
                 ),
             ),
+            rx.el.p(
+                app_link(_("Feedback and petitions"), to=href(t, "/feedback"), testid="footer-feedback"),
+                " · ",
+                app_link(_("Open data"), to=href(t, "/open-data"), testid="footer-open-data"),
+                class_name="footer-links",
+            ),
             class_name="site-footer",
         ),
         _nav_links(t, active, "bottom-nav"),

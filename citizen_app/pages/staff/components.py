@@ -19,6 +19,7 @@ STAFF_NAV: tuple[tuple[str, str, str, str, bool], ...] = (
     ("queue", "/staff/queue", "list-ordered", N_("Queue"), False),
     ("open", "/staff/open", "scan-line", N_("Open by code or QR"), False),
     ("assist", "/staff/assist", "user-plus", N_("Apply for a citizen"), False),
+    ("feedback", "/staff/feedback", "message-square-warning", N_("Feedback"), False),
     ("dashboard", "/staff/dashboard", "chart-column", N_("Dashboard"), True),
     ("audit", "/staff/audit", "scroll-text", N_("Audit log"), True),
 )

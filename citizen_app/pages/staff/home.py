@@ -43,6 +43,14 @@ WORKSPACE_LINKS: tuple[tuple[str, str, str, str, str, bool], ...] = (
         False,
     ),
     (
+        "feedback",
+        "/staff/feedback",
+        "message-square-warning",
+        N_("Feedback and petitions"),
+        N_("Answer citizens' feedback sent to your unit, by its due date; supervisors publish answers."),
+        False,
+    ),
+    (
         "dashboard",
         "/staff/dashboard",
         "layout-dashboard",

@@ -1,0 +1,1 @@
+"""Open data: the public indicators page."""
