@@ -62,6 +62,13 @@ from citizen_app.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 UPLOAD_PATH = "/_upload"
+# The one upload a person may make without signing in: a photo with feedback (anyone may send feedback).
+# Its own, smaller cap (FEEDBACK_MAX_PHOTO_MB); every other upload handler needs a session. A unit test
+# checks the name against the state's.
+ANONYMOUS_FEEDBACK_PHOTO_HANDLER = (
+    "reflex___state____state.citizen_app___states___base____app_state."
+    "citizen_app___states___feedback___flow____feedback_flow_state.upload_photo"
+)
 EVENT_PATH = "/_event"
 ATTACHMENT_PREFIX = "/files/"
 # Bodies of every other request: sign-out forms, the sandbox provider's forms (which cap at 64 KB).
@@ -240,6 +247,13 @@ def _not_found_page() -> Response:
         return PlainTextResponse("Không tìm thấy trang · Page not found", status_code=404)
 
 
+def _upload_limit(headers: Headers, settings: Settings) -> int:
+    """A whole dossier's files; a feedback photo (the only upload allowed without a session) much less."""
+    if headers.get("reflex-event-handler") == ANONYMOUS_FEEDBACK_PHOTO_HANDLER:
+        return settings.feedback_max_photo_mb * 1024 * 1024 + 64 * 1024
+    return settings.max_upload_body_bytes
+
+
 class SecurityMiddleware:
     """Pure ASGI, so streamed responses and the websocket pass through untouched but for their headers."""
 
@@ -280,7 +294,7 @@ class SecurityMiddleware:
 
         limit = MAX_BODY_BYTES
         if path.rstrip("/") == UPLOAD_PATH and scope.get("method") == "POST":
-            limit = settings.max_upload_body_bytes
+            limit = _upload_limit(headers, settings)
             refusal = await self._upload_refusal(headers, limit)
             if refusal is not None:
                 await refusal(scope, receive, send)
@@ -299,6 +313,8 @@ class SecurityMiddleware:
             # Known too large before any session lookup: nothing is read, nothing is asked of the database.
             return _too_large(limit)
         user = await run_in_threadpool(self._session_user, headers.get("cookie"))
+        if user is None and headers.get("reflex-event-handler") == ANONYMOUS_FEEDBACK_PHOTO_HANDLER:
+            return None  # capped by _upload_limit to one feedback photo
         if user is None:
             log.info("refused an upload without a valid session")
             return JSONResponse({"detail": "Sign in to upload files."}, status_code=401)

@@ -242,7 +242,7 @@ def test_the_sandbox_banner_shows_on_every_page_in_both_languages(phone: AppPage
     expect(phone.get("sandbox-banner")).to_contain_text("THỬ NGHIỆM")
     phone.goto("/en/track")
     expect(phone.get("sandbox-banner")).to_contain_text("SANDBOX")
-    expect(phone.get("sandbox-banner")).to_contain_text("Never enter real personal data")
+    expect(phone.get("sandbox-banner")).to_contain_text("do not enter real personal data")
 
 
 def test_main_flows_run_under_the_policy(phone: AppPage) -> None:

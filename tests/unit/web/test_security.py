@@ -158,6 +158,23 @@ def test_an_upload_without_a_session_is_refused_before_its_body_is_read() -> Non
     assert small.status_code == 401 and received.calls == 0
 
 
+def test_only_a_feedback_photo_may_be_sent_without_a_session_and_only_a_small_one() -> None:
+    from citizen_app.states.feedback.flow import FeedbackFlowState
+
+    assert f"{FeedbackFlowState.get_full_name()}.upload_photo" == security.ANONYMOUS_FEEDBACK_PHOTO_HANDLER
+    received = Received()
+    client = build(received, signed_in=False)
+    photo = {"reflex-event-handler": security.ANONYMOUS_FEEDBACK_PHOTO_HANDLER}
+    assert client.post("/_upload", content=b"x" * 1000, headers=photo).status_code != 401
+    assert received.calls == 1
+    too_big = settings().feedback_max_photo_mb * MB + 65 * 1024
+    refused = client.post("/_upload", content=b"x" * too_big, headers=photo)
+    assert refused.status_code == 413 and received.calls == 1
+    # Any other handler (a dossier's documents) still needs a session.
+    other = {"reflex-event-handler": security.ANONYMOUS_FEEDBACK_PHOTO_HANDLER.replace("upload_photo", "upload")}
+    assert client.post("/_upload", content=b"x" * 1000, headers=other).status_code == 401
+
+
 def test_an_upload_over_the_dossier_limit_is_cut_off_while_streaming() -> None:
     received = Received()
     client = build(received)
