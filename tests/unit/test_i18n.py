@@ -69,8 +69,8 @@ def test_switching_language_keeps_the_page(path: str, target: str, expected: str
 
 def test_money_dates_and_numbers_follow_the_locale() -> None:
     vi, en = get_translator("vi"), get_translator("en")
-    assert vi.format_money(20_000) == "20.000\xa0₫"
-    assert en.format_money(20_000) == "₫20,000"
+    assert vi.format_money(20_000) == "20.000\xa0đ"
+    assert en.format_money(20_000) == "VND\xa020,000"
     assert vi.format_number(1234567.5) == "1.234.567,5"
     assert en.format_number(1234567.5) == "1,234,567.5"
     assert vi.format_date(date(2026, 2, 17)) == "17/02/2026"

@@ -16,13 +16,16 @@ from typing import Any
 from citizen_app.core.forms.conditions import hidden_fields
 from citizen_app.core.forms.identifiers import normalize_email, normalize_phone
 from citizen_app.core.forms.schema import FormSchema
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import NP_, Msg
 from citizen_app.core.identity.profile_view import ProfileView, Provenance
 
 # Profile data a citizen may want to reuse next time; identity data is VNeID's to change, not ours.
 REUSABLE_BINDINGS: tuple[str, ...] = ("contact.phone", "contact.email", "contact.current_address")
 
-MSG_FILLED = N_("We filled in {count} answers from your VNeID identity and your profile. Check them.")
+MSG_FILLED = NP_(
+    "We filled in {count} answer from your VNeID identity and your profile. Check it.",
+    "We filled in {count} answers from your VNeID identity and your profile. Check them.",
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class PrefillResult:
 
     def summary(self) -> Msg | None:
         """The line telling the citizen how many fields were filled for them."""
-        return Msg(MSG_FILLED, {"count": self.filled_count}) if self.filled_count else None
+        return Msg.counted(MSG_FILLED, self.filled_count) if self.filled_count else None
 
 
 def prefill(form: FormSchema, profile: ProfileView) -> PrefillResult:
