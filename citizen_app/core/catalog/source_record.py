@@ -52,6 +52,8 @@ _LIMIT_IN_STEPS = re.compile(
 )
 _COUNT = re.compile(r"(?P<originals>\d+) bản chính(?:,\s*(?P<copies>\d+) bản sao)?")
 _DOCUMENT_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+# A section's label ("* Giấy tờ phải nộp:", "* Giấy tờ phải xuất trình:") is not part of a name.
+_SECTION = re.compile(r"\*\s*[^*:]{1,80}:")
 _WORD = re.compile(r"[a-z0-9]+")
 # How much of a curated document's name must be in a record entry's for them to be the same one.
 MATCH_SHARE = 0.6
@@ -158,7 +160,7 @@ def read_documents(text: str) -> tuple[SourceDocument, ...]:
     documents = []
     start = 0
     for match in _COUNT.finditer(text):
-        name = text[start:match.start()].replace(_DOCUMENT_HEADER, " ").strip(" -+*:;.\n")
+        name = _SECTION.sub(" ", text[start:match.start()].replace(_DOCUMENT_HEADER, " ")).strip(" -+*:;.\n")
         start = match.end()
         originals, copies = int(match.group("originals")), int(match.group("copies") or 0)
         if originals or copies:
