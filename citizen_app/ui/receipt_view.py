@@ -133,7 +133,7 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
             title=_("Receipt of application and appointment for the result"),
             issuer=view.receiving_unit,
             motto=(_("SOCIALIST REPUBLIC OF VIET NAM"), _("Independence – Freedom – Happiness")),
-            reference_label=_("Dossier code"),
+            reference_label=_("Application code"),
             reference=view.code,
             rows=rows,
             qr_png=qr_png,

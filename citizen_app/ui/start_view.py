@@ -34,15 +34,15 @@ ONLINE_CALENDAR_TIME = N_(
 )
 IN_PERSON_AT = N_(
     "Apply at the one-stop counter of {agency}. Bring the documents listed on this page: the officer "
-    "checks them and gives you a receipt with a dossier code."
+    "checks them and gives you a receipt with an application code."
 )
 IN_PERSON_COMMUNE = N_(
     "Apply at the one-stop counter of the People's Committee of your commune or ward. Bring the documents "
-    "listed on this page: the officer checks them and gives you a receipt with a dossier code."
+    "listed on this page: the officer checks them and gives you a receipt with an application code."
 )
 IN_PERSON_PROVINCE = N_(
     "Apply at the Public Administration Service Centre of your province or city. Bring the documents "
-    "listed on this page: the officer checks them and gives you a receipt with a dossier code."
+    "listed on this page: the officer checks them and gives you a receipt with an application code."
 )
 # Where to go when the citizen's address is not known: the kind of office that receives this level.
 AT_YOUR_OFFICE = {"commune": IN_PERSON_COMMUNE, "province": IN_PERSON_PROVINCE}

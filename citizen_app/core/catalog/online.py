@@ -57,6 +57,10 @@ class OnlineCoverage:
     # Commune- and province-level entries for citizens: the target is all of them online.
     citizen_local: int
     citizen_local_online: int
+    # Not online here: ministries' and other central agencies' (the page says where to apply),
+    # and commune- or province-level ones for organisations only.
+    elsewhere: int = 0
+    organisations_only: int = 0
 
     @property
     def online(self) -> int:
@@ -66,9 +70,25 @@ class OnlineCoverage:
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
 
+    def lines(self) -> list[str]:
+        """The figures as docs/catalogue.md reports them."""
+
+        def row(label: str, part: int, whole: int) -> str:
+            return f"{label:58} {part:6,} of {whole:6,}  {self.share(part, whole):7.1%}"
+
+        return [
+            row("applicable online, fully (curated form)", self.full, self.entries),
+            row("applicable online, partially", self.partial, self.entries),
+            row("applicable online, fully or partially", self.online, self.entries),
+            row("not here: a ministry's or another central agency's", self.elsewhere, self.entries),
+            row("not here: commune/province, for organisations only", self.organisations_only, self.entries),
+            row("citizen-facing commune/province entries online (target)", self.citizen_local_online,
+                self.citizen_local),
+        ]
+
 
 def online_coverage(procedures: Iterable[Procedure]) -> OnlineCoverage:
-    entries = full = partial = citizen_local = citizen_local_online = 0
+    entries = full = partial = citizen_local = citizen_local_online = elsewhere = organisations_only = 0
     for procedure in procedures:
         entries += 1
         online = procedure.can_apply_online
@@ -76,7 +96,11 @@ def online_coverage(procedures: Iterable[Procedure]) -> OnlineCoverage:
             full += 1
         elif online:
             partial += 1
+        elif applies_elsewhere(procedure):
+            elsewhere += 1
+        elif not citizen_facing(procedure):
+            organisations_only += 1
         if procedure.level in PARTIAL_LEVELS and citizen_facing(procedure):
             citizen_local += 1
             citizen_local_online += online
-    return OnlineCoverage(entries, full, partial, citizen_local, citizen_local_online)
+    return OnlineCoverage(entries, full, partial, citizen_local, citizen_local_online, elsewhere, organisations_only)

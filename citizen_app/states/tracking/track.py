@@ -26,7 +26,7 @@ from citizen_app.settings import get_settings
 from citizen_app.states.base import AppState
 from citizen_app.ui.tracking_view import track_result
 
-ENTER_CODE = N_("Enter the dossier code from your receipt")
+ENTER_CODE = N_("Enter the application code from your receipt")
 ENTER_DIGITS = N_("Enter the last 4 digits of the applicant's personal ID number")
 NOT_FOUND = N_(
     "We could not find an application with this code and these digits. Check both against your receipt "
