@@ -20,7 +20,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org
 export PORT
 
-.PHONY: run test setup unit e2e lint i18n bench clean system-deps
+.PHONY: run prod test setup unit e2e lint i18n bench clean system-deps
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ setup: $(VENV)/.installed $(TOOLS)/.installed $(CATALOGUES)
 
 run: setup
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+# The production profile on this machine (README, "Production"): PostgreSQL, Redis, WEB_WORKERS web workers
+# and a job worker. Every value may be overridden from the environment: `WEB_WORKERS=4 make prod`.
+prod: setup
+	DATABASE_URL="$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/citizen}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	WEB_WORKERS="$${WEB_WORKERS:-2}" \
+	LOG_FORMAT="$${LOG_FORMAT:-json}" \
+	JOBS_IN_APP=false \
+	$(PY) -m citizen_app prod
 
 # Debian's chromium (Playwright cannot download its own browser here), zbar for QR decoding, and
 # poppler-utils (pdftoppm) to render the PDFs the app issues so tests can read their QR codes.

@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app import metrics
 from citizen_app.core import transaction_hooks
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
+from citizen_app.logs import configure_logging
 from citizen_app.pages import all_pages, not_found
 from citizen_app.ui.code_routes import allow_procedure_codes_in_routes
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.housekeeping import housekeeping_loop
+from citizen_app.web.security import event_exception_handler, secure
 
 # Attachment files and notification emails follow each transaction's commit or rollback.
 transaction_hooks.install()
+
+# JSON lines with a request id and no personal data (LOG_FORMAT); websocket events and jobs are timed.
+configure_logging()
+metrics.instrument_reflex_events()
+metrics.watch_jobs()
+
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.
 get_catalog()
@@ -36,9 +45,12 @@ app = rx.App(
     # The default overlay (connection toasts) is replaced by the shell's own bilingual banner.
     app_wraps={},
     toaster=None,  # no toasts: notices are part of each page, in its language
-    api_transformer=build_http_app(),
+    # Our routes first, then security headers, body limits and origin checks around everything served.
+    api_transformer=[build_http_app(), secure],
+    # Refused events on one line, real errors with a (throttled) traceback, no toast.
+    backend_exception_handler=event_exception_handler,
 )
-# Drafts untouched for DRAFT_RETENTION_DAYS go, with their files; so do long-ended sessions.
+# The durable job queue (emails, SMS, draft purge, roll-ups) runs here unless a separate worker does (JOBS_IN_APP).
 app.register_lifespan_task(housekeeping_loop)
 
 # The prerendered service pages live at /{locale}/services/{national code}.

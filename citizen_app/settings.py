@@ -7,6 +7,7 @@ Every knob an operator may turn lives here, so the rest of the code never reads
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -92,6 +93,91 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = field(default="", repr=False)
 
+    # --- Security (ASVS L2 hardening; citizen_app/web/security.py) ---------------------------------
+    # A sandbox on a public https address hands out staff accounts: refused at start unless forced.
+    allow_sandbox_in_production: bool = False
+    # Public lookup: guesses per dossier code per hour, from every address together (a shared carrier
+    # IPv4 address or a whole IPv6 block cannot walk the 10,000 last-four-digit answers).
+    lookup_rate_limit_per_code_per_hour: int = 20
+    # Refusals written to the audit trail per person (or address) and minute; the rest are counted.
+    denial_audit_limit_per_minute: int = 20
+
+    @property
+    def enabled_sandboxes(self) -> tuple[str, ...]:
+        """Every sandbox mounted on the app's server (each shows the red SANDBOX banner)."""
+        mounted = {"idp": self.sandbox_idp_enabled, "sms": self.sandbox_sms_enabled}
+        return tuple(name for name, on in mounted.items() if on)
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        """One upload request may carry at most a whole dossier's files, plus the multipart framing."""
+        return self.max_dossier_mb * 1024 * 1024 + 256 * 1024
+
+    # --- identity providers (docs/identity.md, "Several providers") ---------------------------------
+    # The citizen provider is the OIDC_* variables above plus these; others come from OIDC_PROVIDERS.
+    oidc_display_name: str = "VNeID"
+    oidc_claims: str = "vneid"  # claim preset: vneid | standard
+    oidc_claim_map: tuple[tuple[str, str], ...] = ()  # overrides: (app attribute, claim name or "-")
+    oidc_acr_levels: tuple[tuple[str, int], ...] = ()  # (acr value, identity level)
+    oidc_extra_providers: tuple[OidcProviderSettings, ...] = ()
+
+    @property
+    def oidc_providers(self) -> tuple[OidcProviderSettings, ...]:
+        """Every configured provider, the citizen provider (from the plain OIDC_* variables) first."""
+        citizen = OidcProviderSettings(
+            key=CITIZEN_PROVIDER,
+            issuer=self.oidc_issuer,
+            client_id=self.oidc_client_id,
+            client_secret=self.oidc_client_secret,
+            client_auth_method=self.oidc_client_auth_method,
+            private_key_path=self.oidc_private_key_path,
+            scopes=self.oidc_scopes,
+            redirect_uri=self.oidc_redirect_uri,
+            post_logout_redirect_uri=self.oidc_post_logout_redirect_uri,
+            display_name=self.oidc_display_name,
+            purpose="citizen",
+            claims=self.oidc_claims,
+            claim_map=self.oidc_claim_map,
+            acr_levels=self.oidc_acr_levels,
+            timeout_seconds=self.oidc_timeout_seconds,
+        )
+        return (citizen, *self.oidc_extra_providers)
+
+    # --- production profile, storage, jobs, SMS (docs/operations.md) ---
+    # The one port the app serves on (frontend and backend).
+    port: int = 3000
+    # Reflex keeps tab states in Redis when set: several workers, several machines behind a load balancer.
+    redis_url: str = ""
+    # Serving processes on this machine; more than one needs Redis (each would keep its own tab states).
+    web_workers: int = 1
+    # A tab's state is dropped after this long without an event (phones come and go; drafts are in the database).
+    state_idle_minutes: int = 30
+    log_format: str = "text"  # text | json
+    log_level: str = "INFO"
+    # Optional bearer token for /metrics; empty leaves it open (keep it on an internal network then).
+    metrics_token: str = field(default="", repr=False)
+    storage_backend: str = "local"  # local | s3
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = field(default="", repr=False)
+    # How files reach the browser: stream (through the app) | presigned (a short-lived URL to the S3 server).
+    file_downloads: str = "stream"
+    presigned_url_seconds: int = 60
+    # Run queued jobs inside the web process too (make run); `make prod` runs a separate worker instead.
+    jobs_in_app: bool = True
+    job_poll_seconds: float = 2.0
+    # Text messages go to the provider plugin named here (core/sms.py registry); empty: no SMS at all.
+    sms_provider: str = "http-json"
+    sms_api_url: str = ""
+    sms_api_key: str = field(default="", repr=False)
+    sms_sender: str = "DICHVUCONG"
+    # Mount the sandbox SMS gateway (shows what was sent) at /sandbox/sms.
+    sandbox_sms_enabled: bool = True
+    backup_passphrase: str = field(default="", repr=False)
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -101,12 +187,125 @@ class Settings:
         return self.data_dir / "keys"
 
     @property
+    def metrics_dir(self) -> Path:
+        return self.data_dir / "metrics"
+
+    @property
     def uses_https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
 
 def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part for part in env.get(name, "").replace(",", " ").split() if part)
+
+
+# --- identity providers ------------------------------------------------------------------------------
+
+CITIZEN_PROVIDER = "citizen"
+PROVIDER_PURPOSES = ("citizen", "staff")
+CLAIM_PRESETS = ("vneid", "standard")
+_PROVIDER_KEY = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+
+
+@dataclass(frozen=True)
+class OidcProviderSettings:
+    """One OpenID provider people sign in with. The citizen provider is built from the plain
+    ``OIDC_*`` variables; every key listed in ``OIDC_PROVIDERS`` reads ``OIDC_<KEY>_*``."""
+
+    key: str  # in routes (/auth/<key>/login) and stored with each session
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    client_auth_method: str
+    private_key_path: Path | None
+    scopes: str
+    redirect_uri: str
+    post_logout_redirect_uri: str
+    display_name: str  # on its sign-in button and in "verified by …"
+    purpose: str  # citizen | staff (a staff provider signs in staff only)
+    claims: str  # preset of claim names: vneid | standard
+    claim_map: tuple[tuple[str, str], ...] = ()
+    acr_levels: tuple[tuple[str, int], ...] = ()
+    timeout_seconds: float = 5.0
+
+
+def _pairs(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """``"a=b c=d"`` → ``(("a", "b"), ("c", "d"))``; anything without ``=`` is a mistake worth stopping for."""
+    pairs = []
+    for word in _words(env, name):
+        left, sep, right = word.partition("=")
+        if not sep or not left or not right:
+            raise ValueError(f"{name}: expected name=value pairs, got {word!r}")
+        pairs.append((left, right))
+    return tuple(pairs)
+
+
+def _acr_levels(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    levels = []
+    for acr, level in _pairs(env, name):
+        if level not in ("1", "2"):
+            raise ValueError(f"{name}: identity level for {acr!r} must be 1 or 2, got {level!r}")
+        levels.append((acr, int(level)))
+    return tuple(levels)
+
+
+def _claim_preset(env: Mapping[str, str], name: str, default: str) -> str:
+    preset = env.get(name, "").strip().lower() or default
+    if preset not in CLAIM_PRESETS:
+        raise ValueError(f"{name}={preset!r}: expected one of {', '.join(CLAIM_PRESETS)}")
+    return preset
+
+
+def _extra_providers(
+    env: Mapping[str, str], *, public_base_url: str, citizen_issuer: str, sandbox: bool
+) -> tuple[OidcProviderSettings, ...]:
+    """``OIDC_PROVIDERS="staff"`` → the providers ``OIDC_STAFF_*`` describe.
+
+    With the sandbox on and ``OIDC_PROVIDERS`` unset, a staff sign-on at the sandbox (a second
+    client of the same issuer) is configured, so ``make run`` shows two providers at once.
+    """
+    raw = env.get("OIDC_PROVIDERS")
+    keys = _words(env, "OIDC_PROVIDERS") if raw is not None else (("staff",) if sandbox else ())
+    providers = []
+    for key in dict.fromkeys(keys):
+        if not _PROVIDER_KEY.match(key) or key == CITIZEN_PROVIDER:
+            raise ValueError(f"OIDC_PROVIDERS: {key!r} must be a lower-case word other than 'citizen'")
+        prefix = f"OIDC_{key.upper()}_"
+
+        def value(name: str, default: str = "", prefix: str = prefix) -> str:
+            return env.get(prefix + name, "").strip() or default
+
+        issuer = value("ISSUER", citizen_issuer if sandbox else "").rstrip("/")
+        if not issuer:
+            raise ValueError(f"{prefix}ISSUER is required for the provider {key!r}")
+        at_sandbox = sandbox and issuer == citizen_issuer
+        purpose = value("PURPOSE", "staff" if key == "staff" else "citizen").lower()
+        if purpose not in PROVIDER_PURPOSES:
+            raise ValueError(f"{prefix}PURPOSE={purpose!r}: expected citizen or staff")
+        key_path = value("PRIVATE_KEY_PATH")
+        providers.append(
+            OidcProviderSettings(
+                key=key,
+                issuer=issuer,
+                client_id=value("CLIENT_ID", f"citizen-app-{key}" if at_sandbox else ""),
+                client_secret=env.get(prefix + "CLIENT_SECRET", f"sandbox-{key}-secret" if at_sandbox else ""),
+                client_auth_method=value("CLIENT_AUTH_METHOD", "client_secret_basic"),
+                private_key_path=Path(key_path) if key_path else None,
+                scopes=value("SCOPES", "openid profile vneid_identity phone email" if at_sandbox
+                             else "openid profile email phone address"),
+                redirect_uri=value("REDIRECT_URI", f"{public_base_url}/auth/{key}/callback"),
+                post_logout_redirect_uri=value("POST_LOGOUT_REDIRECT_URI", f"{public_base_url}/auth/logged-out"),
+                display_name=value("DISPLAY_NAME", "Sandbox staff sign-on" if at_sandbox else key.title()),
+                purpose=purpose,
+                claims=_claim_preset(env, prefix + "CLAIMS", "vneid" if at_sandbox else "standard"),
+                claim_map=_pairs(env, prefix + "CLAIM_MAP"),
+                acr_levels=_acr_levels(env, prefix + "ACR_LEVELS"),
+                timeout_seconds=float(value("TIMEOUT_SECONDS") or env.get("OIDC_TIMEOUT_SECONDS", "") or 5.0),
+            )
+        )
+        if not providers[-1].client_id:
+            raise ValueError(f"{prefix}CLIENT_ID is required for the provider {key!r}")
+    return tuple(providers)
 
 
 SMTP_SECURITY_PORTS = {"none": 25, "starttls": 587, "tls": 465}
@@ -121,6 +320,62 @@ def _smtp_security(env: Mapping[str, str]) -> str:
         # A mail password must never cross the network in clear.
         raise ValueError("SMTP_USERNAME is set but SMTP_SECURITY is none: use starttls or tls")
     return security
+
+
+STORAGE_BACKENDS = ("local", "s3")
+FILE_DOWNLOAD_MODES = ("stream", "presigned")
+LOG_FORMATS = ("text", "json")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
+def _production(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    """The production profile's settings, checked together: a bad combination stops the app at start."""
+    redis_url = env.get("REDIS_URL", "").strip()
+    workers = _int(env, "WEB_WORKERS", 2 if redis_url else 1)
+    if workers < 1:
+        raise ValueError("WEB_WORKERS must be at least 1")
+    if workers > 1 and not redis_url:
+        # Without Redis each worker would keep its own tab states and phones would lose theirs.
+        raise ValueError("WEB_WORKERS > 1 needs REDIS_URL (tab states shared in Redis)")
+    storage = _choice(env, "STORAGE_BACKEND", STORAGE_BACKENDS)
+    bucket = env.get("S3_BUCKET", "").strip()
+    if storage == "s3" and not bucket:
+        raise ValueError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+    downloads = _choice(env, "FILE_DOWNLOADS", FILE_DOWNLOAD_MODES)
+    if downloads == "presigned" and storage != "s3":
+        raise ValueError("FILE_DOWNLOADS=presigned needs STORAGE_BACKEND=s3")
+    return {
+        "port": _int(env, "PORT", 3000),
+        "redis_url": redis_url,
+        "web_workers": workers,
+        "state_idle_minutes": _int(env, "STATE_IDLE_MINUTES", 30),
+        "log_format": _choice(env, "LOG_FORMAT", LOG_FORMATS),
+        "log_level": env.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        "metrics_token": env.get("METRICS_TOKEN", "").strip(),
+        "storage_backend": storage,
+        "s3_endpoint_url": env.get("S3_ENDPOINT_URL", "").strip(),
+        "s3_bucket": bucket,
+        "s3_region": env.get("S3_REGION", "").strip() or "us-east-1",
+        "s3_prefix": env.get("S3_PREFIX", "").strip().strip("/"),
+        "s3_access_key_id": env.get("S3_ACCESS_KEY_ID", "").strip(),
+        "s3_secret_access_key": env.get("S3_SECRET_ACCESS_KEY", ""),
+        "file_downloads": downloads,
+        "presigned_url_seconds": _int(env, "PRESIGNED_URL_SECONDS", 60),
+        "jobs_in_app": _bool(env, "JOBS_IN_APP", True),
+        "job_poll_seconds": float(env.get("JOB_POLL_SECONDS", "") or 2.0),
+        "sms_provider": env.get("SMS_PROVIDER", "http-json").strip().lower(),
+        "sms_api_url": env.get("SMS_API_URL", "").strip() or f"{public_base_url}/sandbox/sms/api/messages",
+        "sms_api_key": env.get("SMS_API_KEY", "") or "sandbox-sms-key",
+        "sms_sender": env.get("SMS_SENDER", "").strip() or "DICHVUCONG",
+        "sandbox_sms_enabled": _bool(env, "SANDBOX_SMS", True),
+        "backup_passphrase": env.get("BACKUP_PASSPHRASE", ""),
+    }
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -169,7 +424,28 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_security=smtp_security,
         smtp_username=env.get("SMTP_USERNAME", "").strip(),
         smtp_password=env.get("SMTP_PASSWORD", ""),
+        allow_sandbox_in_production=_bool(env, "ALLOW_SANDBOX_IN_PRODUCTION", False),
+        lookup_rate_limit_per_code_per_hour=_int(env, "LOOKUP_RATE_LIMIT_PER_CODE_PER_HOUR", 20),
+        denial_audit_limit_per_minute=_int(env, "DENIAL_AUDIT_LIMIT_PER_MINUTE", 20),
+        **_identity_provider_settings(env, public_base_url),
+        **_production(env, public_base_url),  # type: ignore[arg-type]
     )
+
+
+def _identity_provider_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    citizen_issuer = env.get("OIDC_ISSUER", f"{public_base_url}/idp").rstrip("/")
+    return {
+        "oidc_display_name": env.get("OIDC_DISPLAY_NAME", "").strip() or "VNeID",
+        "oidc_claims": _claim_preset(env, "OIDC_CLAIMS", "vneid"),
+        "oidc_claim_map": _pairs(env, "OIDC_CLAIM_MAP"),
+        "oidc_acr_levels": _acr_levels(env, "OIDC_ACR_LEVELS"),
+        "oidc_extra_providers": _extra_providers(
+            env,
+            public_base_url=public_base_url,
+            citizen_issuer=citizen_issuer,
+            sandbox=_bool(env, "SANDBOX_IDP", True),
+        ),
+    }
 
 
 @lru_cache(maxsize=1)

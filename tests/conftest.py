@@ -139,3 +139,30 @@ def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
 def db_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real S3 server (SeaweedFS) on free local ports, for the whole test session."""
+    from tests.seaweed import seaweed_s3
+
+    with seaweed_s3(tmp_path_factory.mktemp("seaweed")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_storage(seaweed, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The app configured for STORAGE_BACKEND=s3 on the SeaweedFS server, under a fresh prefix of one bucket.
+
+    (One bucket for the session: SeaweedFS gives each bucket volumes of its own.)
+    """
+    from citizen_app.core.storage import get_storage
+
+    for name, value in seaweed.env("citizen-test").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("S3_PREFIX", f"test-{uuid.uuid4().hex[:12]}")
+    reset_settings_cache()
+    storage = get_storage()
+    storage.create_bucket()  # type: ignore[attr-defined]
+    yield storage
+    reset_settings_cache()

@@ -1,8 +1,9 @@
 """Where attachment bytes live, and how they follow the transaction, below any access check.
 
-* Bytes go to ``Settings.attachments_dir/<aa>/<random>`` with no extension, mode 600.
+* Bytes go to the storage (:mod:`citizen_app.core.storage`: ``DATA_DIR/files`` or an S3 bucket)
+  under ``<aa>/<random>`` keys with no extension.
 * A file written for a row that is rolled back is deleted; a file whose row is deleted is
-  unlinked only once that deletion commits. Both ride on listeners on SQLAlchemy's ``Session``
+  removed only once that deletion commits. Both ride on listeners on SQLAlchemy's ``Session``
   that :func:`install` registers at start-up (``core.transaction_hooks.install``); queuing a
   file before they are installed raises, because the file would silently stay or go.
 
@@ -14,15 +15,13 @@ package, so neither imports the other in a circle.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from citizen_app.core.storage import get_storage, key_for
 from citizen_app.db.models.dossiers import DossierAttachment
-from citizen_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +39,14 @@ class HooksNotInstalled(RuntimeError):
         )
 
 
-def stored_path(stored_name: str, settings: Settings | None = None) -> Path:
-    # Two-character fan-out keeps directories small when there are millions of files.
-    return (settings or get_settings()).attachments_dir / stored_name[:2] / stored_name
-
-
-def write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
-
-
-def files_of(attachments: Iterable[DossierAttachment], settings: Settings | None = None) -> list[Path]:
-    settings = settings or get_settings()
-    paths: list[Path] = []
+def files_of(attachments: Iterable[DossierAttachment]) -> list[str]:
+    """The storage keys of these attachments and their thumbnails."""
+    keys: list[str] = []
     for item in attachments:
-        paths.append(stored_path(item.stored_name, settings))
+        keys.append(key_for(item.stored_name))
         if item.thumbnail_name:
-            paths.append(stored_path(item.thumbnail_name, settings))
-    return paths
+            keys.append(key_for(item.thumbnail_name))
+    return keys
 
 
 def slot_counts(db: Session, dossier_id: int) -> dict[str, int]:
@@ -77,24 +62,29 @@ def slot_counts(db: Session, dossier_id: int) -> dict[str, int]:
 # --- files follow the transaction ------------------------------------------------------------------------
 
 
-def delete_on_commit(db: Session, paths: Iterable[Path]) -> None:
-    """Unlink these files once (and only if) the session's transaction commits."""
+def delete_on_commit(db: Session, keys: Iterable[str]) -> None:
+    """Delete these stored files once (and only if) the session's transaction commits."""
     _require_installed()
-    db.info.setdefault(_PENDING_DELETE, []).extend(paths)
+    db.info.setdefault(_PENDING_DELETE, []).extend(keys)
 
 
-def remember_written(db: Session, paths: Iterable[Path]) -> None:
+def remember_written(db: Session, keys: Iterable[str]) -> None:
     """Delete these just-written files if the session's transaction does not commit."""
     _require_installed()
-    db.info.setdefault(_WRITTEN, []).extend(paths)
+    db.info.setdefault(_WRITTEN, []).extend(keys)
 
 
-def _unlink(paths: Iterable[Path]) -> None:
-    for path in paths:
+def _unlink(keys: Iterable[str]) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    storage = get_storage()
+    for key in keys:
         try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not delete %s", path)
+            storage.delete(key)
+        except Exception:
+            # An orphan file costs space, never correctness: the row that named it is gone.
+            log.exception("could not delete stored file %s", key)
 
 
 def _after_commit(session: Session) -> None:

@@ -6,11 +6,19 @@
   is an empty file, an image Pillow cannot decode, and anything over the limits
   in Settings (per file, per dossier, files per dossier) or the slot's
   ``max_files``.
-* Bytes go to ``Settings.attachments_dir/<aa>/<random>`` with a random name and
-  no extension; the original name is kept in the database, sanitised for
-  display. Images get a 256 px JPEG thumbnail beside them; PDFs show an icon.
+* What is kept is harmless to open (:func:`checked_content`): images are decoded
+  and encoded again, which drops their metadata (EXIF with the phone's GPS
+  position, comments, colour profiles) and anything appended to or hidden in them
+  (polyglot files); a PDF with JavaScript or automatic actions (``/OpenAction``,
+  ``/AA``, launch, form submission) is refused, as is one pypdf cannot read.
+  Names lose control characters, bidi overrides and zero-width characters, so
+  ``invoice\u202efdp.exe`` cannot pose as a PDF.
+* Bytes go to the storage (core/storage: ``DATA_DIR/files`` or an S3 bucket) under
+  ``<aa>/<random>`` with a random name and no extension; the original name is kept
+  in the database, sanitised for display. Images get a 256 px JPEG thumbnail
+  beside them; PDFs show an icon.
 * Files follow the transaction: a file written for a row that is rolled back
-  is deleted, and a file whose row is deleted is unlinked only once that
+  is deleted, and a file whose row is deleted is removed only once that
   deletion commits (:mod:`citizen_app.core.attachment_store`, below the
   dossiers package, which also uses it).
 * :func:`open_attachment` checks the reader (the applicant, or staff of the
@@ -28,7 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
@@ -39,12 +47,11 @@ from citizen_app.core.attachment_store import (
     delete_on_commit,
     files_of,
     remember_written,
-    stored_path,
-    write_private,
 )
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, NP_, Msg
+from citizen_app.core.storage import FileMissing, get_storage, key_for
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
 
@@ -84,6 +91,12 @@ MSG_SLOT_FULL = NP_(
 MSG_WRONG_TYPE = N_("The file “{name}” must be a PDF, JPEG or PNG")
 MSG_MISMATCH = N_("The file “{name}” is not what its name says: its content is not {expected}")
 MSG_UNREADABLE = N_("The image “{name}” is damaged or cannot be read")
+MSG_PDF_ACTIVE = N_(
+    "The PDF “{name}” contains scripts or automatic actions, which are not accepted. Print it to a new PDF "
+    "or scan it, then add it again."
+)
+MSG_PDF_UNREADABLE = N_("The PDF “{name}” is damaged or cannot be read")
+MSG_PDF_LOCKED = N_("The PDF “{name}” is protected by a password. Add a copy without a password.")
 MSG_UNKNOWN_SLOT = N_("This document is not part of the form")
 MSG_NOT_EDITABLE = N_("Files can no longer be changed on this application")
 
@@ -96,9 +109,9 @@ class AttachmentRejected(DossierError):
 
 @dataclass(frozen=True)
 class Download:
-    """What a route needs to send the file: read ``path`` and send it as ``filename``."""
+    """What a route needs to send the file: the storage ``key``, sent as ``filename``."""
 
-    path: Path
+    key: str
     filename: str
     content_type: str
     size_bytes: int
@@ -120,11 +133,16 @@ def sniff(head: bytes) -> ContentType | None:
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+# Invisible characters that change how a name reads: bidi overrides and isolates (U+202A–202E,
+# U+2066–2069), zero-width characters (U+200B–200F, U+2060, U+FEFF) and other format controls,
+# and line or paragraph separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
 
 
 def sanitize_filename(name: str) -> str:
-    """A display name: no path parts, no control or shell-special characters, at most 120 characters."""
+    """A display name: no path parts, no control, invisible or shell-special characters, at most 120 characters."""
     base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
     base = _UNSAFE.sub("_", base).strip(" ._")
     if not base:
         return "file"
@@ -160,9 +178,25 @@ def check_file(
         # application/octet-stream and friends say nothing; a specific wrong type is a mismatch.
         if declared is not None and declared != actual:
             raise AttachmentRejected(Msg(MSG_MISMATCH, {"name": display, "expected": TYPE_NAMES[declared]}))
-    if actual != "application/pdf":
+    if actual == "application/pdf":
+        _check_pdf(data, display)
+    else:
         _check_image(data, display)
     return actual
+
+
+def checked_content(
+    filename: str,
+    data: bytes,
+    declared_type: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> tuple[ContentType, bytes]:
+    """:func:`check_file`, then the bytes to keep: an image re-encoded, a PDF as it came (it was checked)."""
+    content_type = check_file(filename, data, declared_type, settings=settings)
+    if content_type == "application/pdf":
+        return content_type, data
+    return content_type, reencode_image(data, content_type, sanitize_filename(filename))
 
 
 def _check_image(data: bytes, display: str) -> None:
@@ -179,7 +213,101 @@ def _check_image(data: bytes, display: str) -> None:
         raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
 
 
-# --- storage (core.attachment_store) ------------------------------------------------------------------
+def reencode_image(data: bytes, content_type: ContentType, display: str = "file") -> bytes:
+    """The picture only, encoded afresh: no EXIF (GPS), comments, profiles or trailing bytes survive.
+
+    The EXIF orientation is applied first, so the photo still stands the right way up.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as original:
+            original.load()
+            image = ImageOps.exif_transpose(original)
+            # Pillow writes what ``info`` holds (EXIF, comments, ICC profile) back out: keep only what
+            # draws the picture (a palette's transparent colour).
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
+            out = io.BytesIO()
+            if content_type == "image/jpeg":
+                if image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=90, optimize=True)
+            else:
+                if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+                    image = image.convert("RGBA")
+                image.save(out, "PNG")
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as problem:
+        raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
+    except Image.DecompressionBombError as problem:
+        raise AttachmentRejected(Msg(MSG_UNREADABLE, {"name": display}), detail=str(problem)) from problem
+
+
+# Keys that make a PDF do something by itself, wherever they appear (catalogue, page, annotation, field).
+_PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/RichMedia", "/XFA"})
+# Action types that run code, open programs or send data without the reader asking for it.
+_PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/Rendition", "/RichMediaExecute"}
+)
+# A PDF with more objects than this is not a scanned document: refused rather than walked.
+MAX_PDF_OBJECTS = 200_000
+
+
+def _check_pdf(data: bytes, display: str) -> None:
+    """Refuse a PDF pypdf cannot read, one locked with a password, and one with active content.
+
+    Every object reachable from the trailer is visited (object streams are decompressed by
+    pypdf, and escaped names such as ``/J#61vaScript`` are decoded), so the keys cannot hide.
+    ``/OpenAction`` is refused when it is an action; when it only says which page to show
+    first (a destination array) it is harmless and allowed.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise AttachmentRejected(Msg(MSG_PDF_LOCKED, {"name": display}), detail="encrypted")
+        pending: list[Any] = [reader.trailer]
+        seen: set[tuple[int, int]] = set()
+        visited = 0
+        while pending:
+            item = pending.pop()
+            if isinstance(item, IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                item = item.get_object()
+            visited += 1
+            if visited > MAX_PDF_OBJECTS:
+                raise AttachmentRejected(Msg(MSG_PDF_UNREADABLE, {"name": display}), detail="too many objects")
+            if isinstance(item, DictionaryObject):
+                active = set(_PDF_ACTIVE_KEYS.intersection(item.keys()))
+                action = item.get("/S")
+                open_action = item.get("/OpenAction")
+                if open_action is not None and isinstance(open_action.get_object(), DictionaryObject):
+                    active.add("/OpenAction")
+                if action is not None and str(action.get_object()) in _PDF_ACTIVE_ACTIONS:
+                    active.add(str(action.get_object()))
+                if active:
+                    raise AttachmentRejected(
+                        Msg(MSG_PDF_ACTIVE, {"name": display}), detail=f"PDF with {', '.join(sorted(active))}"
+                    )
+                pending.extend(item.values())
+            elif isinstance(item, ArrayObject):
+                pending.extend(item)
+    except AttachmentRejected:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as problem:
+        raise AttachmentRejected(Msg(MSG_PDF_UNREADABLE, {"name": display}), detail=str(problem)) from problem
+
+
+# --- storage (core.storage; files follow the transaction: core.attachment_store) ------------------------------------------------------------------
+
+
+def stored_key(stored_name: str) -> str:
+    """The storage key of a stored file (or thumbnail) name."""
+    return key_for(stored_name)
 
 
 def _thumbnail(data: bytes) -> bytes:
@@ -257,7 +385,7 @@ def add_attachment(
     if stage != "result" and slot_max_files is None:
         raise AttachmentRejected(Msg(MSG_UNKNOWN_SLOT), detail=f"unknown slot {slot_id}")
 
-    content_type = check_file(filename, data, declared_type, settings=settings)
+    content_type, data = checked_content(filename, data, declared_type, settings=settings)
 
     count, total = db.execute(
         select(
@@ -280,10 +408,10 @@ def add_attachment(
         if slot_max_files is not None and in_slot + 1 > slot_max_files:
             raise AttachmentRejected(Msg.counted(MSG_SLOT_FULL, slot_max_files))
 
+    storage = get_storage(settings)
     stored_name = secrets.token_hex(16)
-    written = [stored_path(stored_name, settings)]
-    remember_written(db, written)
-    write_private(written[0], data)
+    remember_written(db, [key_for(stored_name)])
+    storage.put(key_for(stored_name), data)
     thumbnail_name = None
     if content_type != "application/pdf":
         try:
@@ -292,9 +420,8 @@ def add_attachment(
             log.warning("no thumbnail for %s", stored_name, exc_info=True)
         else:
             thumbnail_name = f"{stored_name}.thumb.jpg"
-            thumb_path = stored_path(thumbnail_name, settings)
-            remember_written(db, [thumb_path])
-            write_private(thumb_path, thumbnail)
+            remember_written(db, [key_for(thumbnail_name)])
+            storage.put(key_for(thumbnail_name), thumbnail)
 
     attachment = DossierAttachment(
         dossier_id=dossier.id,
@@ -406,20 +533,16 @@ def open_attachment(
     if thumbnail:
         if not attachment.thumbnail_name:
             raise DossierNotFound(detail=f"attachment {attachment_id} has no thumbnail")
-        path = stored_path(attachment.thumbnail_name, settings)
+        key = key_for(attachment.thumbnail_name)
         data_type, name = "image/jpeg", f"{Path(attachment.original_name).stem}-thumbnail.jpg"
     else:
-        path = stored_path(attachment.stored_name, settings)
+        key = key_for(attachment.stored_name)
         data_type, name = attachment.content_type, attachment.original_name
-    if not path.exists():
-        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing")
-    return Download(
-        path=path,
-        filename=name,
-        content_type=data_type,
-        size_bytes=path.stat().st_size,
-        sha256=attachment.sha256,
-    )
+    try:
+        size = get_storage(settings).size(key)
+    except FileMissing:
+        raise DossierNotFound(detail=f"file of attachment {attachment_id} is missing") from None
+    return Download(key=key, filename=name, content_type=data_type, size_bytes=size, sha256=attachment.sha256)
 
 
 def icon_for(attachment: DossierAttachment) -> str:

@@ -40,6 +40,8 @@ from citizen_app.db.models.dossiers import Dossier
 from citizen_app.db.models.tracking import DossierRating
 
 GRANULARITIES = ("week", "month")
+# The periods a supervisor chooses from, in days ending today (Vietnam local days); the first is the default.
+PERIOD_DAYS: tuple[int, ...] = (90, 30, 365)
 # A result is ready (or was handed over), or the application was rejected: the agency has decided.
 RESOLVED_STATUSES: tuple[str, ...] = tuple(sorted(RESOLVED))
 SATISFIED_SCORE = 4
@@ -192,6 +194,13 @@ def bucket_starts(start: datetime, end: datetime, granularity: str) -> list[str]
 def local_day_start(day: date) -> datetime:
     """00:00 of a Vietnamese date, as aware UTC (periods are chosen in local days)."""
     return datetime.combine(day, time(0), VIETNAM_TZ).astimezone(UTC)
+
+
+def last_days(days: int, now: datetime) -> tuple[datetime, datetime]:
+    """``[start, end)`` of the last ``days`` Vietnamese days, today included (an unknown length: the default)."""
+    length = days if days in PERIOD_DAYS else PERIOD_DAYS[0]
+    today = now.astimezone(VIETNAM_TZ).date()
+    return local_day_start(today - timedelta(days=length - 1)), local_day_start(today + timedelta(days=1))
 
 
 # --- the queries ------------------------------------------------------------------------------------------
@@ -380,12 +389,14 @@ def supervisor_dashboard(
 
 __all__ = [
     "GRANULARITIES",
+    "PERIOD_DAYS",
     "Dashboard",
     "DashboardScope",
     "Group",
     "Indicators",
     "bucket_starts",
     "compute_dashboard",
+    "last_days",
     "local_day_start",
     "supervisor_dashboard",
     "supervisor_scope",

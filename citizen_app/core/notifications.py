@@ -6,12 +6,14 @@
   themselves (submit, withdraw, answer a supplement) are listed too, already read, so the
   unread count only shows what the agency did.
 * Email, when ``Settings.smtp_host`` is set and the citizen gave an address and chose email
-  notifications (``UserProfile.notify_email``): the message is composed when the transaction
-  commits and sent *after* the commit, on a background thread, with :mod:`smtplib`. A failed
-  email is logged and recorded (``email_status="failed"``); it never rolls a transition back,
-  and a rolled-back transition never sends one. The commit listeners are registered by
-  :func:`install` at start-up (``core.transaction_hooks.install``); an email queued without
-  them raises rather than never leaving.
+  notifications (``UserProfile.notify_email``), and a text message when an SMS provider is set
+  and the citizen must act or collect (:data:`SMS_STATUSES`, a delay): a durable job
+  (core/jobs) is written in the *same* transaction as the change, so a rolled-back transition
+  sends nothing and a committed one cannot lose its message. The job composes and sends the
+  message outside any request, retried with back-off; ``email_status`` becomes ``sent``, or
+  ``failed`` once every attempt has failed (the job stays visible to supervisors). The commit
+  listeners are registered by :func:`install` at start-up (``core.transaction_hooks.install``);
+  a message queued without them raises rather than never leaving.
 * Reading: :func:`unread_count`, :func:`unread_by_dossier`, :func:`list_for`, :func:`mark_read`, always for one user's own
   rows: there is no way to name another person's notification.
 """
@@ -21,22 +23,22 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from citizen_app.core import sms
 from citizen_app.core.attachment_store import HooksNotInstalled
 from citizen_app.core.i18n import N_, Msg, get_translator, normalize_locale
+from citizen_app.core.jobs.queue import enqueue
+from citizen_app.core.jobs.registry import task
 from citizen_app.core.statuses import status_label
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from citizen_app.db.models.identity import UserProfile
@@ -62,8 +64,11 @@ EMAIL_FOOTER = N_(
     "this mailbox is not read."
 )
 
+SMS_TEXT = N_("Application {code}: {status}. See {url}")
+# A text message costs money and interrupts: only when the citizen must act or come for the result.
+SMS_STATUSES = frozenset({"supplement_requested", "result_ready"})
+
 _PENDING = "citizen_app.notifications.pending"
-_OUTBOX = "citizen_app.notifications.outbox"
 
 
 # --- recording ----------------------------------------------------------------------------------------------
@@ -90,7 +95,8 @@ def on_event(db: Session, dossier: Dossier, recorded: DossierEvent) -> Notificat
         read_at=recorded.at if own else None,
     )
     db.add(notification)
-    if get_settings().smtp_host:
+    settings = get_settings()
+    if settings.smtp_host or (settings.sms_provider and _wants_sms(notification)):
         if not installed():
             raise HooksNotInstalled()
         db.info.setdefault(_PENDING, []).append((notification, dossier))
@@ -240,52 +246,6 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
 
 
-def _deliver(messages: list[OutgoingEmail], engine: Engine, settings: Settings) -> None:
-    """Runs on the mail thread: send each message, then record how it went (its own transaction)."""
-    outcome: dict[str, list[int]] = {"sent": [], "failed": []}
-    for message in messages:
-        try:
-            send_email(message, settings)
-        except Exception:
-            # The transition is committed already; the citizen still has the in-app notice.
-            log.exception("could not email notification %s to the applicant", message.notification_id)
-            outcome["failed"].append(message.notification_id)
-        else:
-            outcome["sent"].append(message.notification_id)
-    try:
-        with Session(engine) as db, db.begin():
-            for status, ids in outcome.items():
-                if ids:
-                    db.execute(
-                        update(Notification).where(Notification.id.in_(ids)).values(email_status=status)
-                    )
-    except Exception:
-        log.exception("could not record the email outcome of notifications %s", outcome)
-
-
-_executor: ThreadPoolExecutor | None = None
-_futures: list[Future[None]] = []
-_lock = threading.Lock()
-
-
-def _submit(messages: list[OutgoingEmail], engine: Engine, settings: Settings) -> None:
-    global _executor
-    with _lock:
-        if _executor is None:
-            # One thread: SMTP servers prefer few connections, and order is kept.
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notification-mail")
-        _futures[:] = [f for f in _futures if not f.done()]
-        _futures.append(_executor.submit(_deliver, messages, engine, settings))
-
-
-def wait_for_emails(timeout: float = 30) -> bool:
-    """Wait until every email handed to the mail thread is sent (or failed). For tests and shutdown."""
-    with _lock:
-        pending = list(_futures)
-    _done, not_done = wait_futures(pending, timeout=timeout)
-    return not not_done
-
-
 def _recipients(db: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """user id → (email, locale) for those who gave an address and chose email notifications."""
     rows = db.execute(
@@ -298,61 +258,75 @@ def _recipients(db: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, st
     return {user_id: (email, locale or "vi") for user_id, email, locale in rows if email}
 
 
-def _compose_before_commit(session: Session) -> None:
+def _phones(db: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """user id → (phone, locale) for those who declared a phone number."""
+    rows = db.execute(
+        select(UserProfile.user_id, UserProfile.phone, UserProfile.preferred_locale).where(
+            UserProfile.user_id.in_(sorted(set(user_ids))), UserProfile.phone.is_not(None)
+        )
+    )
+    return {user_id: (phone, locale or "vi") for user_id, phone, locale in rows if phone}
+
+
+def _wants_sms(notification: Notification) -> bool:
+    return notification.kind == "delay" or notification.status in SMS_STATUSES
+
+
+def compose_sms(
+    notification: Notification, dossier: Dossier, *, to: str, locale: str, settings: Settings
+) -> sms.TextMessage:
+    """The text message for one notification, without diacritics (core/sms.py says why)."""
+    t = get_translator(normalize_locale(locale))
+    code = dossier.code or ""
+    status = t.render(headline(notification.kind, notification.status))
+    url = f"{settings.public_base_url}/{t.locale}/applications/{code}"
+    text = t.render(Msg(SMS_TEXT, {"code": code, "status": status, "url": url}))
+    return sms.TextMessage(to=to, text=sms.unaccented(text), sender=settings.sms_sender)
+
+
+# --- the jobs ---------------------------------------------------------------------------------------------
+
+
+def _enqueue_before_commit(session: Session) -> None:
+    """Write the delivery jobs into the transaction that is about to commit the notifications."""
     if session.in_nested_transaction():
         return  # a savepoint is released, not committed: wait for the real commit
     pending: list[tuple[Notification, Dossier]] = session.info.pop(_PENDING, [])
     if not pending:
         return
     settings = get_settings()
-    if not settings.smtp_host:
-        return
-    # Ids and the dossier code (allocated last in a submission) exist once everything is flushed.
+    # Ids exist once everything is flushed; a notification flushed and then deleted is not sent.
     session.flush()
     kept = [(n, d) for n, d in pending if sa_inspect(n).persistent]
     if not kept:
         return
-    recipients = _recipients(session, (n.user_id for n, _d in kept))
-    outbox: list[OutgoingEmail] = []
-    for notification, dossier in kept:
-        recipient = recipients.get(notification.user_id)
-        if recipient is None:
-            continue
-        notification.email_status = "queued"
-        outbox.append(compose(notification, dossier, to=recipient[0], locale=recipient[1], settings=settings))
-    if outbox:
-        session.flush()
-        session.info.setdefault(_OUTBOX, []).extend(outbox)
-
-
-def _send_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    outbox: list[OutgoingEmail] = session.info.pop(_OUTBOX, [])
-    if not outbox:
-        return
-    bind: Any = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    _submit(outbox, engine, get_settings())
+    user_ids = [n.user_id for n, _d in kept]
+    emails = _recipients(session, user_ids) if settings.smtp_host else {}
+    phones = _phones(session, user_ids) if settings.sms_provider else {}
+    for notification, _dossier in kept:
+        if notification.user_id in emails:
+            notification.email_status = "queued"
+            enqueue(session, "notifications.email", {"notification_id": notification.id})
+        if notification.user_id in phones and _wants_sms(notification):
+            enqueue(session, "notifications.sms", {"notification_id": notification.id})
+    session.flush()
 
 
 def _forget_on_rollback(session: Session, transaction: Any) -> None:
-    # After a commit both lists are empty already; after a rollback nothing may be sent.
+    # After a commit the list is empty already; after a rollback nothing may be sent.
     if transaction.parent is not None:
         return
     session.info.pop(_PENDING, None)
-    session.info.pop(_OUTBOX, None)
 
 
 _LISTENERS = (
-    ("before_commit", _compose_before_commit),
-    ("after_commit", _send_after_commit),
+    ("before_commit", _enqueue_before_commit),
     ("after_transaction_end", _forget_on_rollback),
 )
 
 
 def install() -> None:
-    """Register the email listeners on every ``Session`` (idempotent)."""
+    """Register the listeners that turn notifications into delivery jobs on every ``Session`` (idempotent)."""
     for name, listener in _LISTENERS:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
@@ -366,3 +340,41 @@ def uninstall() -> None:
 
 def installed() -> bool:
     return all(event.contains(Session, name, listener) for name, listener in _LISTENERS)
+
+
+def _email_given_up(db: Session, payload: dict[str, Any], _now: datetime) -> None:
+    db.execute(
+        update(Notification).where(Notification.id == payload["notification_id"]).values(email_status="failed")
+    )
+
+
+@task("notifications.email", max_attempts=6, backoff_seconds=60, on_give_up=_email_given_up)
+def deliver_email(db: Session, payload: dict[str, Any], _now: datetime) -> None:
+    """Compose from what the dossier says now, send, record ``sent``; raising retries with back-off."""
+    notification = db.get(Notification, payload["notification_id"])
+    if notification is None:
+        return  # the dossier is gone (a purged draft cannot have one, but a deleted account can)
+    settings = get_settings()
+    recipient = _recipients(db, [notification.user_id]).get(notification.user_id)
+    if not settings.smtp_host or recipient is None:
+        notification.email_status = "skipped"  # mail turned off, or the citizen opted out meanwhile
+        return
+    dossier = db.get(Dossier, notification.dossier_id)
+    assert dossier is not None  # notifications cascade with their dossier
+    send_email(compose(notification, dossier, to=recipient[0], locale=recipient[1], settings=settings), settings)
+    notification.email_status = "sent"
+
+
+@task("notifications.sms", max_attempts=6, backoff_seconds=60)
+def deliver_sms(db: Session, payload: dict[str, Any], _now: datetime) -> None:
+    notification = db.get(Notification, payload["notification_id"])
+    if notification is None:
+        return
+    settings = get_settings()
+    provider = sms.provider_for(settings)
+    recipient = _phones(db, [notification.user_id]).get(notification.user_id)
+    if provider is None or recipient is None:
+        return
+    dossier = db.get(Dossier, notification.dossier_id)
+    assert dossier is not None
+    provider.send(compose_sms(notification, dossier, to=recipient[0], locale=recipient[1], settings=settings))

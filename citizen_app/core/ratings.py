@@ -1,8 +1,9 @@
 """Satisfaction ratings: the applicant rates a finished dossier once, 1 to 5, with an optional comment.
 
-"Finished" means the agency has done its part: the result is ready or returned, or the
-dossier was rejected (a rejection is a service too, and its rating matters most). A
-withdrawn dossier cannot be rated: the citizen stopped it before the agency worked on it.
+"Finished" means the agency has done its part, what the status table counts as resolved
+(``core.statuses.RESOLVED``): the result is ready or returned, or the dossier was rejected (a
+rejection is a service too, and its rating matters most). A withdrawn dossier cannot be rated:
+the citizen stopped it before the agency worked on it.
 
 The supervisor dashboard reads ``dossier_ratings`` directly (one row per dossier).
 """
@@ -20,10 +21,12 @@ from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.statuses import RESOLVED
 from citizen_app.db.models.dossiers import Dossier
 from citizen_app.db.models.tracking import DossierRating
 
-RATEABLE: frozenset[str] = frozenset({"result_ready", "returned", "rejected"})
+# The dashboard counts the ratings of resolved dossiers: the same set, from the same table.
+RATEABLE: frozenset[str] = RESOLVED
 SCORES: tuple[int, ...] = (1, 2, 3, 4, 5)
 MAX_COMMENT_LENGTH = 1000
 

@@ -68,6 +68,11 @@ def fold(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().lower()
 
 
+def has_accented_letters(text: str) -> bool:
+    """Whether ``text`` holds a Latin letter with a mark (Vietnamese: "đ", "ă", "ế" …)."""
+    return not text.isascii() and text.translate(_LATIN) != text
+
+
 def tokenize(text: str) -> list[str]:
     """Folded words of ``text`` in order: ``"Đăng ký (lần 2) 1.001193"`` → ``dang ky lan 2 1.001193``."""
     return _TOKEN.findall(fold(text))
@@ -76,6 +81,94 @@ def tokenize(text: str) -> list[str]:
 def folded_key(text: str) -> str:
     """The folded words joined by single spaces: punctuation-insensitive equality and prefix checks."""
     return " ".join(tokenize(text))
+
+
+# A consonant onset followed by a final "y" is the same syllable as with "i": people write "đăng kí"
+# and "đăng ký", "lí lịch" and "lý lịch", "qui định" and "quy định".
+_Y_FINAL = re.compile(r"^(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
+
+
+@lru_cache(maxsize=65536)
+def canonical(token: str) -> str:
+    """A folded word in the form search compares: one spelling of i/y, English endings removed.
+
+    English endings (plural "-s", "-ing", "-ed", a final silent "e") are cut only where no
+    Vietnamese syllable can end that way, so a folded Vietnamese word is never changed by them:
+    "cards" → "card", "replacing" and "replace" → "replac", "closing" and "close" → "clos".
+    """
+    if token.isdigit():
+        return token.lstrip("0") or "0"  # "mức độ 02" is "mức độ 2"
+    token = _Y_FINAL.sub(r"\1i", token)
+    if not token.isalpha() or not token.isascii():
+        return token
+    if len(token) > 4 and token.endswith("ies"):
+        token = token[:-3] + "y"
+    elif token.endswith("sses"):
+        token = token[:-2]
+    elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    if len(token) > 5 and token.endswith("ing"):
+        token = token[:-3]
+    elif len(token) > 4 and token.endswith("ed"):
+        token = token[:-2]
+    if len(token) >= 5 and token.endswith("e") and token[-2] not in "aeiouy":
+        token = token[:-1]
+    return token
+
+
+_TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+_Y_FINAL_ACCENTED = re.compile(r"^(b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
+
+
+@lru_cache(maxsize=16384)
+def accent_key(word: str) -> str:
+    """A word with its accents, in one spelling: ``"Hoá"`` and ``"hóa"`` → ``"hoa1"``, ``"lí"`` and
+    ``"Lý"`` → ``"li1"``. Keeps apart what folding merges: "đăng"/"đang", "cơ"/"có", "bố"/"bộ"."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return _Y_FINAL_ACCENTED.sub(r"\1i", lowered)
+    decomposed = unicodedata.normalize("NFD", lowered)
+    tone = next((_TONE_MARKS[ch] for ch in decomposed if ch in _TONE_MARKS), "")
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    return _Y_FINAL_ACCENTED.sub(r"\1i", base) + tone
+
+
+def accented_tokens(text: str) -> list[str]:
+    """The words of ``text`` as :func:`accent_key` writes them, one per :func:`search_tokens` word."""
+    return [accent_key(token) for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower())]
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words search compares: :func:`tokenize`, then :func:`canonical` (``"Đăng kí"`` → ``dang ki``)."""
+    if not text:
+        return []
+    if not text.isascii():  # fold() without the whitespace clean-up: the tokens do not need it
+        text = text.translate(_LATIN)
+        if not text.isascii():
+            text = _fold_other_scripts(text)
+    return [canonical(token) for token in _TOKEN.findall(text.lower())]
+
+
+# A break between clauses of a name: words on both sides of it are not "together".
+CLAUSE_BREAK = "|"
+_TOKEN_OR_BREAK = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[,;:()/\[\]]|\s[-–]\s")
+
+
+def search_tokens_with_breaks(text: str) -> list[str]:
+    """:func:`search_tokens`, with :data:`CLAUSE_BREAK` where a comma, bracket, slash or dash cuts
+    the text: ``"khai sinh, đăng ký"`` → ``khai sinh | dang ki``."""
+    if not text:
+        return []
+    if not text.isascii():
+        text = text.translate(_LATIN)
+        if not text.isascii():
+            text = _fold_other_scripts(text)
+    return [canonical(t) if t[0].isalnum() else CLAUSE_BREAK for t in _TOKEN_OR_BREAK.findall(text.lower())]
+
+
+def search_key(text: str) -> str:
+    """The search words joined by single spaces: names and queries are compared in this form."""
+    return " ".join(search_tokens(text))
 
 
 def slugify(text: str, max_length: int = 60) -> str:

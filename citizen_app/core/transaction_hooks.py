@@ -2,8 +2,9 @@
 
 * attachment files: written ones go on a rollback, deleted ones only on the commit
   (:mod:`citizen_app.core.attachment_store`);
-* notification emails: composed as the transaction commits, sent after it
-  (:mod:`citizen_app.core.notifications`).
+* notifications: their email and SMS delivery jobs are written into the committing transaction
+  (:mod:`citizen_app.core.notifications`);
+* the job queue: a committed job wakes the in-process runner at once (:mod:`citizen_app.core.jobs.queue`).
 
 Importing a module registers nothing. Start-up calls :func:`install` once: the Reflex app
 (``citizen_app/citizen_app.py``), the CLI (``cli.main``), the test fixtures (``tests/conftest.py``)
@@ -14,17 +15,20 @@ they are missing, so a forgotten call fails loudly instead of leaving files behi
 from __future__ import annotations
 
 from citizen_app.core import attachment_store, notifications
+from citizen_app.core.jobs import queue
 
 
 def install() -> None:
     """Register every listener (idempotent: calling it twice registers each once)."""
     attachment_store.install()
     notifications.install()
+    queue.install()
 
 
 def uninstall() -> None:
     attachment_store.uninstall()
     notifications.uninstall()
+    queue.uninstall()
 
 
 def installed() -> bool:

@@ -43,7 +43,7 @@ from citizen_app.idp.server import (
     SandboxAuthorizationServer,
 )
 from citizen_app.idp.store import IdpStore
-from citizen_app.settings import Settings, get_settings
+from citizen_app.settings import OidcProviderSettings, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +82,27 @@ ROLE_LABELS = {
 }
 
 
-def client_from_settings(settings: Settings) -> RegisteredClient:
-    """The app itself, as registered with its own sandbox: id, secret and URIs from the environment."""
+def clients_from_settings(settings: Settings, issuer: str | None = None) -> list[RegisteredClient]:
+    """Every client the app has at this sandbox: the citizen provider's and, when a configured
+    provider (e.g. the staff sign-on) names the same issuer, that one's too."""
+    issuer = (issuer or settings.oidc_issuer).rstrip("/")
+    citizen, *others = settings.oidc_providers
+    clients = [_registered(citizen, settings)]
+    clients += [_registered(p, settings) for p in others if p.issuer.rstrip("/") == issuer]
+    return clients
+
+
+def _registered(provider: OidcProviderSettings, settings: Settings) -> RegisteredClient:
     public_key: RSAKey | ECKey | None = None
-    if settings.oidc_private_key_path and settings.oidc_private_key_path.exists():
-        private = load_client_private_key(settings.oidc_private_key_path)
+    if provider.private_key_path and provider.private_key_path.exists():
+        private = load_client_private_key(provider.private_key_path)
         public_key = type(private).import_key(private.as_dict(private=False))
     return RegisteredClient(
-        client_id=settings.oidc_client_id,
-        client_secret=settings.oidc_client_secret,
-        redirect_uris=(settings.oidc_redirect_uri, *settings.sandbox_idp_extra_redirect_uris),
+        client_id=provider.client_id,
+        client_secret=provider.client_secret,
+        redirect_uris=(provider.redirect_uri, *settings.sandbox_idp_extra_redirect_uris),
         post_logout_redirect_uris=(
-            settings.oidc_post_logout_redirect_uri,
+            provider.post_logout_redirect_uri,
             *settings.sandbox_idp_extra_post_logout_uris,
         ),
         public_key=public_key,
@@ -112,7 +121,7 @@ def create_idp_app(
     provider = SandboxProvider(
         issuer=issuer,
         data_dir=data_dir / "idp",
-        clients=clients if clients is not None else [client_from_settings(settings)],
+        clients=clients if clients is not None else clients_from_settings(settings, issuer),
         key_alg=settings.sandbox_idp_key_alg,
         code_ttl_seconds=settings.sandbox_idp_code_ttl_seconds,
     )

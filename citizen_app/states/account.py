@@ -14,6 +14,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from citizen_app.core import admin_units
+from citizen_app.core.identity.csrf import form_token_for_cookies
 from citizen_app.core.identity.history import ProfileChange, recent_profile_changes
 from citizen_app.core.identity.profile import load_profile_view, update_profile
 from citizen_app.core.identity.profile_view import ProfileView
@@ -42,7 +43,7 @@ class AccountState(AppState):
     # loading | ready | signed_out (expired: the session notice shows instead)
     status: str = "loading"
 
-    # Verified by VNeID (read-only).
+    # Verified by the identity provider (read-only).
     full_name: str = ""
     personal_id: str = ""
     date_of_birth: str = ""
@@ -54,6 +55,7 @@ class AccountState(AppState):
     level_explained: str = ""
     level_upgrade: str = ""  # empty at level 2
     refreshed_at: str = ""
+    verified_badge: str = ""  # "Verified by <the provider that verified this identity>"
 
     # Self-declared (the form). Text inputs are uncontrolled: ``form_version`` remounts them
     # with these values after loading and saving, never while the person is typing.
@@ -72,6 +74,8 @@ class AccountState(AppState):
     saved_message: str = ""
     restored: bool = False
     changes: list[ChangeRow] = rx.field(default_factory=list)
+    # Goes with the sign-out form (core.identity.csrf).
+    sign_out_token: str = ""
 
     # Backend only: what was typed when the session ended, and for whom.
     _draft: dict[str, Any] = rx.field(default_factory=dict)
@@ -125,6 +129,7 @@ class AccountState(AppState):
             view = load_profile_view(db, user.user_id)
             changes = recent_profile_changes(db, user.user_id)
         self._show(user, view, changes)
+        self.sign_out_token = form_token_for_cookies(self.router.headers.cookie)
         if self._draft and self._draft_owner == user.user_id:
             self._fill_form_from(self._draft)
             self.restored = True
@@ -174,8 +179,8 @@ class AccountState(AppState):
         for name, value in (
             ("full_name", ""), ("personal_id", ""), ("date_of_birth", ""), ("sex", ""),
             ("place_of_origin", ""), ("permanent_address", ""), ("assurance_level", 0), ("level_label", ""),
-            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("phone", ""),
-            ("email", ""), ("province_code", ""), ("commune_code", ""), ("street", ""),
+            ("level_explained", ""), ("level_upgrade", ""), ("refreshed_at", ""), ("verified_badge", ""), ("phone", ""),
+            ("email", ""), ("province_code", ""), ("commune_code", ""), ("street", ""), ("sign_out_token", ""),
             ("notify_email", False), ("changes", []), ("communes", []),
         ):
             setattr(self, name, value)

@@ -23,9 +23,9 @@ from citizen_app.core.dossiers.staff_desk import desk_actor
 from citizen_app.core.i18n import N_
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
-from citizen_app.states.apply.views import describe_address, flow_href
 from citizen_app.states.staff import StaffState
-from citizen_app.states.staff_views import Choice
+from citizen_app.ui.apply_view import describe_address, flow_href
+from citizen_app.ui.staff_view import Choice
 
 NOT_FOUND = N_(
     "No one with this ID number has signed in to the app yet. Ask them to sign in once with VNeID, "

@@ -7,87 +7,26 @@ guard, and ``core.staff_audit`` checks the role again and logs any refusal).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from citizen_app.core.dossiers import AccessDenied, Actor
-from citizen_app.core.i18n import N_, Msg, Translator
-from citizen_app.core.staff_audit import AuditFilters, AuditRow, area_actions, area_officers, staff_audit_log
+from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.staff_audit import AuditFilters, area_actions, area_officers, staff_audit_log
 from citizen_app.db.engine import unit_of_work
 from citizen_app.states.staff import StaffState
 from citizen_app.states.staff_dashboard import supervisor_only
-from citizen_app.states.staff_views import ROLE_LABELS, Choice
+from citizen_app.ui.staff_view import OUTCOME_LABELS, AuditEntryView, Choice, action_name, entry_view
 
 EVERYONE = N_("All staff")
 ANY_ACTION = N_("Any action")
 ANY_OUTCOME = N_("Any outcome")
-OUTCOME_LABELS = {"ok": N_("Done"), "denied": N_("Refused"), "failed": N_("Failed")}
 COUNT = N_("{count} entries")
 NONE = N_("No entries match.")
 PAGE_OF = N_("Page {page} of {pages}")
-# The human name of the commonest actions; anything else is shown as recorded.
-AUDIT_ACTIONS = {
-    "staff.dossier.open": N_("Opened an application (code or QR)"),
-    "staff.dossier.view": N_("Viewed an application"),
-    "staff.assist.find": N_("Looked a citizen up by ID number"),
-    "staff.page": N_("Opened a staff page"),
-    "dossier.receive": N_("Received"),
-    "dossier.start_processing": N_("Started processing"),
-    "dossier.request_supplement": N_("Requested more information"),
-    "dossier.approve": N_("Approved"),
-    "dossier.reject": N_("Rejected"),
-    "dossier.refuse": N_("Refused at reception"),
-    "dossier.result_ready": N_("Marked the result ready"),
-    "dossier.return": N_("Handed the result over"),
-    "dossier.delay": N_("Moved an appointment"),
-    "dossier.submit": N_("Submitted for a citizen"),
-    "dossier.start": N_("Started an application for a citizen"),
-    "attachment.add": N_("Added a file"),
-    "attachment.remove": N_("Removed a file"),
-}
-
-
-@dataclass
-class AuditEntryView:
-    id: int = 0
-    when: str = ""
-    who: str = ""
-    role: str = ""
-    action: str = ""
-    target: str = ""
-    outcome: str = ""
-    outcome_key: str = ""
-    detail: str = ""
-
-
-def _detail(details: Mapping[str, Any]) -> str:
-    """A short, safe summary of the recorded details (codes, statuses, reasons; no personal data is stored)."""
-    parts = []
-    for key in ("code", "from", "to", "method", "reason", "required", "slot", "stage"):
-        value = details.get(key)
-        if value not in (None, "", [], {}):
-            parts.append(f"{key}: {value}")
-    return ", ".join(parts)
-
-
-def entry_view(row: AuditRow, t: Translator) -> AuditEntryView:
-    return AuditEntryView(
-        id=row.id,
-        when=t.format_datetime(row.at),
-        who=row.actor_name or str(row.actor_id or ""),
-        role=t.gettext(ROLE_LABELS.get(row.actor_role, row.actor_role)) if row.actor_role else "",
-        action=t.gettext(AUDIT_ACTIONS[row.action]) if row.action in AUDIT_ACTIONS else row.action,
-        target=f"{row.target_type} {row.target_id}".strip(),
-        outcome=t.gettext(OUTCOME_LABELS.get(row.outcome, row.outcome)),
-        outcome_key=row.outcome,
-        detail=_detail(row.details),
-    )
 
 
 class StaffAuditState(StaffState):
@@ -143,7 +82,7 @@ class StaffAuditState(StaffState):
         self.officer_choices = [Choice("", t.gettext(EVERYONE)), *[Choice(str(o.user_id), o.name) for o in officers]]
         self.action_choices = [
             Choice("", t.gettext(ANY_ACTION)),
-            *[Choice(a, t.gettext(AUDIT_ACTIONS[a]) if a in AUDIT_ACTIONS else a) for a in actions],
+            *[Choice(a, action_name(a, t)) for a in actions],
         ]
         self.outcome_choices = [
             Choice("", t.gettext(ANY_OUTCOME)), *[Choice(k, t.gettext(v)) for k, v in OUTCOME_LABELS.items()]
@@ -188,4 +127,4 @@ class StaffAuditState(StaffState):
         return self._run(self._filters(), self.page + 1)
 
 
-__all__ = ["AuditEntryView", "StaffAuditState"]
+__all__ = ["StaffAuditState"]

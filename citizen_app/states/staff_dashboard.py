@@ -7,38 +7,22 @@ are the core's (``core.dashboard``); this state turns them into text and bar wid
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from urllib.parse import urlencode
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from citizen_app.core import admin_units
-from citizen_app.core.dashboard import GRANULARITIES, local_day_start, supervisor_dashboard
+from citizen_app.core.dashboard import GRANULARITIES, PERIOD_DAYS, last_days, supervisor_dashboard
 from citizen_app.core.dossiers import AccessDenied, Actor
-from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
+from citizen_app.core.i18n import N_
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.states.staff import StaffState
-from citizen_app.states.staff_views import (
-    ONLINE_SHARE,
-    Choice,
-    IndicatorRow,
-    dashboard_rows,
-    days_text,
-    percent,
-    score_text,
-)
+from citizen_app.ui.staff_view import Choice, DashboardTiles, IndicatorRow, dashboard_rows, dashboard_tiles
 
-PERIODS = ("30", "90", "365")
-PERIOD_LABELS = {"30": N_("Last 30 days"), "90": N_("Last 90 days"), "365": N_("Last 12 months")}
+PERIOD_LABELS = {90: N_("Last 90 days"), 30: N_("Last 30 days"), 365: N_("Last 12 months")}
 GRANULARITY_LABELS = {"week": N_("By week"), "month": N_("By month")}
 SUPERVISORS_ONLY = N_("This page is for supervisors only.")
-PERIOD_TEXT = N_("{start} to {end}")
-RECEIVED_SPLIT = N_("{online} online, {counter} at the counter")
-RATED = N_("{count} ratings, mean {mean}")
-RESOLVED = N_("of {count} resolved")
-AREA_COMMUNE = N_("{commune}, {province}")
 
 
 def supervisor_only(state: StaffState, action: str) -> object:
@@ -54,18 +38,7 @@ class StaffDashboardState(StaffState):
     granularity: str = "week"
     period_choices: list[Choice] = rx.field(default_factory=list)
     granularity_choices: list[Choice] = rx.field(default_factory=list)
-    area: str = ""
-    period_text: str = ""
-    received: str = ""
-    received_split: str = ""
-    online_share: str = ""
-    online_share_note: str = ""
-    on_time: str = ""
-    on_time_note: str = ""
-    overdue: str = ""
-    average_days: str = ""
-    satisfaction: str = ""
-    satisfaction_note: str = ""
+    tiles: DashboardTiles = DashboardTiles()
     by_procedure: list[IndicatorRow] = rx.field(default_factory=list)
     by_commune: list[IndicatorRow] = rx.field(default_factory=list)
     over_time: list[IndicatorRow] = rx.field(default_factory=list)
@@ -78,12 +51,10 @@ class StaffDashboardState(StaffState):
             self.by_procedure, self.by_commune, self.over_time = [], [], []
             return self._refusal()
         t = self._t()
-        period = period if period in PERIODS else "90"
+        days = int(period) if period.isdigit() and int(period) in PERIOD_DAYS else PERIOD_DAYS[0]
         granularity = granularity if granularity in GRANULARITIES else "week"
         now = utcnow()
-        today = now.astimezone(VIETNAM_TZ).date()
-        start = local_day_start(today - timedelta(days=int(period) - 1))
-        end = local_day_start(today + timedelta(days=1))
+        start, end = last_days(days, now)
         try:
             with unit_of_work() as db:
                 board = supervisor_dashboard(
@@ -94,36 +65,13 @@ class StaffDashboardState(StaffState):
             self.denied_message = self._render(refused.message)
             self.loaded = False
             return None
-        self.period, self.granularity = period, granularity
-        self.period_choices = [Choice(p, t.gettext(PERIOD_LABELS[p])) for p in PERIODS]
+        self.period, self.granularity = str(days), granularity
+        self.period_choices = [Choice(str(d), t.gettext(PERIOD_LABELS[d])) for d in sorted(PERIOD_DAYS)]
         self.granularity_choices = [Choice(g, t.gettext(GRANULARITY_LABELS[g])) for g in GRANULARITIES]
-        province = admin_units.province_name(board.scope.province_code) or board.scope.province_code
-        if board.scope.commune_code:
-            commune = admin_units.commune_name(board.scope.commune_code) or board.scope.commune_code
-            self.area = t.render(Msg(AREA_COMMUNE, {"commune": commune, "province": province}))
-        else:
-            self.area = province
-        self.period_text = t.render(
-            Msg(PERIOD_TEXT, {"start": t.format_date(start), "end": t.format_date(end - timedelta(seconds=1))})
-        )
-        o = board.overall
-        self.received = t.format_number(o.received)
-        self.received_split = t.render(
-            Msg(RECEIVED_SPLIT, {"online": t.format_number(o.received_online), "counter": t.format_number(o.received_counter)})
-        )
-        self.online_share = percent(o.online_share, t)
-        self.online_share_note = t.render(Msg(ONLINE_SHARE, {"share": self.online_share}))
-        self.on_time = percent(o.on_time_rate, t)
-        self.on_time_note = t.render(Msg(RESOLVED, {"count": t.format_number(o.resolved)}))
-        self.overdue = t.format_number(o.overdue_now)
-        self.average_days = days_text(o.average_processing_days, t)
-        self.satisfaction = percent(o.satisfaction_rate, t)
-        self.satisfaction_note = t.render(
-            Msg(RATED, {"count": t.format_number(o.ratings), "mean": score_text(o.mean_score, t)})
-        )
+        self.tiles = dashboard_tiles(board, t)
         self.by_procedure, self.by_commune, self.over_time = dashboard_rows(board, t)
         self.loaded = True
-        query = urlencode({"days": period, "by": granularity})
+        query = urlencode({"days": self.period, "by": granularity})
         href = f"/{self.locale}/staff/dashboard?{query}"
         return rx.call_script(f"window.history.replaceState(window.history.state, '', {json.dumps(href)});")
 

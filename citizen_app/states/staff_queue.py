@@ -22,7 +22,7 @@ from citizen_app.core.i18n import N_, Msg
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.states.staff import StaffState
-from citizen_app.states.staff_views import Choice, QueueItemView, procedure_name, queue_item
+from citizen_app.ui.staff_view import Choice, QueueItemView, procedure_name, queue_item
 
 COUNT = N_("{count} applications")
 ONE = N_("1 application")

@@ -58,7 +58,7 @@ LEVEL_2_HOW = N_(
     "them to activate level 2 in the VNeID app. Then sign out and sign in here again."
 )
 LEVEL_LABEL = N_("Level {level}")
-REFRESHED_AT = N_("Updated from VNeID when you signed in at {time}.")
+REFRESHED_AT = N_("Updated from {provider} when you signed in at {time}.")
 SAVED = N_("Your details have been saved.")
 NOTHING_CHANGED = N_("Nothing was changed: these are already your details.")
 RESTORED = N_("We kept what you typed before your session ended. Check it, then save.")
@@ -155,7 +155,7 @@ def describe_address(address: Address | None) -> str:
 
 @dataclass
 class IdentityView:
-    """What VNeID verified (read-only on the page) and what the person's level lets them do."""
+    """What the identity provider verified (read-only on the page) and what the person's level lets them do."""
 
     full_name: str = ""
     personal_id: str = ""
@@ -168,6 +168,7 @@ class IdentityView:
     level_explained: str = ""
     level_upgrade: str = ""  # empty at level 2
     refreshed_at: str = ""
+    verified_badge: str = ""  # "Verified by <the provider that verified this identity>"
 
 
 def identity_view(view: ProfileView, t: Translator) -> IdentityView:
@@ -185,7 +186,10 @@ def identity_view(view: ProfileView, t: Translator) -> IdentityView:
         level_label=t.render(Msg(LEVEL_LABEL, {"level": view.assurance_level})),
         level_explained=t.gettext(LEVEL_EXPLAINED.get(view.assurance_level, LEVEL_EXPLAINED[1])),
         level_upgrade=" ".join((t.gettext(LEVEL_2_UNLOCKS), t.gettext(LEVEL_2_HOW))) if needs_upgrade else "",
-        refreshed_at=t.render(Msg(REFRESHED_AT, {"time": t.format_datetime(view.identity_refreshed_at)}))
+        refreshed_at=t.render(
+            Msg(REFRESHED_AT, {"time": t.format_datetime(view.identity_refreshed_at), "provider": view.verified_by})
+        )
         if view.identity_refreshed_at
         else "",
+        verified_badge=t.render(view.verified_label()),
     )

@@ -144,7 +144,8 @@ class ControlView:
     min: str = ""
     max: str = ""
     locked: bool = False
-    provenance: str = ""  # verified | profile | ""
+    provenance: str = ""  # verified (locked) | profile | source (another prefill source) | ""
+    provenance_label: str = ""  # "Verified by VNeID", "From your profile", …
     error: str = ""
     described_by: str = ""
     # address: province → commune → street
@@ -251,6 +252,7 @@ def _control(
     errors: Mapping[str, str],
     provenance: str = "",
     locked: bool = False,
+    provenance_label: str = "",
 ) -> ControlView:
     cid = control_id(path)
     view = ControlView(
@@ -264,7 +266,8 @@ def _control(
         required=field.required,
         visible=visible,
         locked=locked,
-        provenance=provenance,
+        provenance=_badge_kind(provenance, locked),
+        provenance_label=provenance_label if provenance else "",
         options=[OptionView(value=o.value, label=t.pick(o.label)) for o in field.options],
         error=errors.get(path, ""),
         **_input_hints(field, today),
@@ -293,6 +296,15 @@ def _control(
     return view
 
 
+def _badge_kind(source: str, locked: bool) -> str:
+    """How a prefilled answer's badge looks: verified (locked), from the profile, or from another source."""
+    if not source:
+        return ""
+    if locked:
+        return "verified"
+    return "profile" if source == "profile" else "source"
+
+
 def question_views(
     form: FormSchema,
     step: Step,
@@ -304,9 +316,14 @@ def question_views(
     provenance: Mapping[str, str] | None = None,
     locked: Iterable[str] = (),
     generation: int = 0,
+    labels: Mapping[str, str] | None = None,
 ) -> list[FieldView]:
-    """The questions of one step, with the answers so far, provenance badges and the server's errors."""
+    """The questions of one step, with the answers so far, provenance badges and the server's errors.
+
+    ``provenance``: field id → prefill source key; ``labels``: field id → its label, rendered.
+    """
     provenance = provenance or {}
+    labels = labels or {}
     locked_ids = set(locked)
     kept, hidden = visible_answers(list(form.fields()), answers)
     by_path = error_texts(errors or {}, answers, t)
@@ -325,6 +342,7 @@ def question_views(
             errors=by_path,
             provenance=source,
             locked=field.id in locked_ids,
+            provenance_label=labels.get(field.id, ""),
         )
         view = FieldView(**vars(base))
         if field.type == "group":
@@ -452,9 +470,11 @@ def summary_sections(
     provenance: Mapping[str, str] | None = None,
     locked: Iterable[str] = (),
     attachments: Sequence[AttachmentView] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> list[SummarySection]:
     """Check your answers: every shown question with its answer and a Change link (locked ones have none)."""
     provenance = provenance or {}
+    labels = labels or {}
     locked_ids = set(locked)
     _kept, hidden = visible_answers(list(form.fields()), answers)
     change = t.gettext("Change")
@@ -465,7 +485,6 @@ def summary_sections(
             if field.id in hidden:
                 continue
             is_locked = field.id in locked_ids
-            source = provenance.get(field.id, "")
             rows.append(
                 SummaryRow(
                     key=field.id,
@@ -474,7 +493,7 @@ def summary_sections(
                     change_href="" if is_locked else
                     f"{flow_href(t.locale, draft_id, step.id)}?return=check#{control_id(field.id)}",
                     change_label=f"{change} {t.pick(field.label).lower()}",
-                    badge=t.gettext("Verified by VNeID") if source == "verified" else "",
+                    badge=labels.get(field.id, "") if is_locked and field.id in provenance else "",
                 )
             )
         sections.append(SummarySection(id=step.id, title=t.pick(step.title), rows=rows))

@@ -93,6 +93,15 @@ APPLY_ELSEWHERE = {
 NEEDS_LEVEL_2 = N_(
     "To apply online you need a level 2 VNeID account: one activated with your chip-based citizen ID card."
 )
+# English names of national-index entries (core/catalog/glossary.py): say how far to trust them.
+NAME_VIETNAMESE_ONLY = N_("Name in Vietnamese only")
+NAME_TRANSLATED = N_("Name translated automatically")
+NAME_VIETNAMESE_ONLY_LONG = N_("This procedure's name has no English translation yet: it is shown in Vietnamese.")
+NAME_TRANSLATED_LONG = N_(
+    "This English name was translated automatically from the official Vietnamese name with a glossary "
+    "of administrative terms, and has not been reviewed yet."
+)
+OFFICIAL_NAME = N_("Official name (Vietnamese): {name}")
 
 
 # --- search parameters ----------------------------------------------------------------------------
@@ -186,6 +195,7 @@ class ResultCard:
     status_kind: str = ""  # full | partial | info: picks the tag colour
     time: str = ""  # "" when the catalogue does not say
     fee: str = ""
+    name_note: str = ""  # English pages: the name is Vietnamese only, or translated automatically
 
 
 def service_href(locale: str, code: str) -> str:
@@ -238,6 +248,22 @@ def status_of(procedure: Procedure, t: Translator) -> tuple[str, str]:
     return "", ""
 
 
+def name_note(procedure: Procedure, t: Translator, *, long: bool = False) -> str:
+    """On English pages, whether the name is still Vietnamese only or was translated automatically."""
+    if t.locale == "vi" or procedure.english_name_source in ("curated", "reviewed"):
+        return ""
+    if procedure.english_name_source == "none":
+        return t.render(Msg(NAME_VIETNAMESE_ONLY_LONG if long else NAME_VIETNAMESE_ONLY))
+    return t.render(Msg(NAME_TRANSLATED_LONG if long else NAME_TRANSLATED))
+
+
+def official_name(procedure: Procedure, t: Translator) -> str:
+    """On English pages, the legal (Vietnamese) name when the page shows a translation of it."""
+    if t.locale == "vi" or procedure.name.en == procedure.name.vi:
+        return ""
+    return t.render(Msg(OFFICIAL_NAME, {"name": procedure.name.vi}))
+
+
 def result_card(procedure: Procedure, t: Translator) -> ResultCard:
     status, kind = status_of(procedure, t)
     return ResultCard(
@@ -249,6 +275,7 @@ def result_card(procedure: Procedure, t: Translator) -> ResultCard:
         status_kind=kind,
         time=time_summary(procedure, t),
         fee=fee_summary(procedure, t),
+        name_note=name_note(procedure, t),
     )
 
 
@@ -315,6 +342,8 @@ class ServiceView:
     results: list[str] = dc_field(default_factory=list)
     legal_basis: list[LegalRow] = dc_field(default_factory=list)
     steps: list[str] = dc_field(default_factory=list)
+    official_name: str = ""  # English pages: the Vietnamese legal name
+    name_note: str = ""  # English pages: the name is Vietnamese only, or translated automatically
 
 
 def quantity(originals: int, copies: int, t: Translator) -> str:
@@ -405,6 +434,8 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
         results=[t.pick(r) for r in procedure.results],
         legal_basis=[LegalRow(number=b.number, title=t.pick(b.title)) for b in procedure.legal_basis],
         steps=[t.pick(s) for s in procedure.steps],
+        official_name=official_name(procedure, t),
+        name_note=name_note(procedure, t, long=True),
     )
 
 

@@ -60,29 +60,22 @@ def document_link(*children: Any, href: Any, **props: Any) -> rx.Component:
 
 
 def _badge(t: Translator, c: Any) -> rx.Component:
-    _ = t.gettext
+    """Where a prefilled answer came from, in the words of its source ("Verified by VNeID", …)."""
+
+    def badge(icon: str, css: str) -> rx.Component:
+        return rx.el.span(
+            rx.icon(icon, size=16, aria_hidden="true"),
+            c.provenance_label,
+            id=f"{c.control_id}-badge",
+            class_name=css,
+            data_testid=f"badge-{c.name}",
+        )
+
     return rx.match(
         c.provenance,
-        (
-            "verified",
-            rx.el.span(
-                rx.icon("shield-check", size=16, aria_hidden="true"),
-                _("Verified by VNeID"),
-                id=f"{c.control_id}-badge",
-                class_name="badge-verified",
-                data_testid=f"badge-{c.name}",
-            ),
-        ),
-        (
-            "profile",
-            rx.el.span(
-                rx.icon("user-round", size=16, aria_hidden="true"),
-                _("From your profile"),
-                id=f"{c.control_id}-badge",
-                class_name="badge-profile",
-                data_testid=f"badge-{c.name}",
-            ),
-        ),
+        ("verified", badge("shield-check", "badge-verified")),
+        ("profile", badge("user-round", "badge-profile")),
+        ("source", badge("database", "badge-profile")),
         rx.fragment(),
     )
 

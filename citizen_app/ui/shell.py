@@ -10,6 +10,7 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from citizen_app.core.i18n import N_, Translator, other_locale
+from citizen_app.settings import get_settings
 from citizen_app.states.base import AppState
 from citizen_app.ui.links import app_link
 from citizen_app.ui.location import (
@@ -148,10 +149,31 @@ def connection_banner(t: Translator) -> rx.Component:
     )
 
 
+def sandbox_banner(t: Translator) -> rx.Component:
+    """Red, on every page, while any sandbox (e.g. the identity provider with public accounts) is mounted.
+
+    Decided when the pages are compiled, from the same settings the server mounts the sandboxes
+    with (``reflex run`` compiles with the server's environment).
+    """
+    _ = t.gettext
+    if not get_settings().enabled_sandboxes:
+        return rx.fragment()
+    return rx.el.div(
+        rx.el.strong(_("SANDBOX")),
+        rx.el.span(
+            _("A test system: sign-in and other services are simulated. Never enter real personal data.")
+        ),
+        class_name="sandbox-banner",
+        role="note",
+        data_testid="sandbox-banner",
+    )
+
+
 def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Component:
     _ = t.gettext
     return rx.el.div(
         rx.el.a(_("Skip to main content"), href="#main", class_name="skip-link", data_testid="skip-link"),
+        sandbox_banner(t),
         rx.el.header(
             rx.el.div(
                 _brand(t),
@@ -166,6 +188,17 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
         rx.el.footer(
             rx.el.p(
                 _("A prototype citizen service. The sign-in service is a sandbox: no real data."),
+            ),
+            rx.el.p(
+                # The staff sign-on's button: a server route (core/identity/providers.py), so a document navigation.
+                app_link(
+                    _("Sign-in for public service staff"),
+                    to=f"/auth/staff/login?next=/{t.locale}/staff",
+                    reload_document=True,
+                    testid="footer-staff-sign-in",
+                    # A touch target like every other (44 px), without a class of its own in app.css.
+                    style={"display": "inline-flex", "align_items": "center", "min_height": "var(--touch)"},
+                ),
             ),
             class_name="site-footer",
         ),

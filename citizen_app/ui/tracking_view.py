@@ -245,6 +245,8 @@ class DossierPage:
     supplement_online: bool = False
     supplement_message: str = ""
     supplement_asked: str = ""
+    # A paper result: where and when to collect it (empty strings when there is none).
+    result_pickup: dict[str, str] = field(default_factory=lambda: {"place": "", "hours": ""})
 
 
 def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
@@ -282,6 +284,7 @@ def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
         supplement_asked=t.render(Msg(ASKED_ON, {"date": t.format_date(request.asked_at)}))
         if request and request.asked_at
         else "",
+        result_pickup=view.pickup.as_record() if view.pickup else {"place": "", "hours": ""},
     )
 
 

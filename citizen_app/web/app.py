@@ -11,14 +11,16 @@ import json
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
 from citizen_app.settings import get_settings
-from citizen_app.web import auth, files, pwa, receipts
+from citizen_app.web import auth, files, ops, pwa, receipts, staff_jobs
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.page_paths import PagePathMiddleware
+from citizen_app.web.security import refuse_sandbox_in_production
+from citizen_app.web.service_codes import UnknownServiceMiddleware
 from citizen_app.web.staff_guard import StaffGuardMiddleware
 from citizen_app.web.templating import render
 
@@ -61,10 +63,6 @@ async def service_worker(_request: Request) -> Response:
     )
 
 
-async def health(_request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
 async def robots(_request: Request) -> Response:
     return PlainTextResponse("User-agent: *\nAllow: /\n")
 
@@ -76,24 +74,35 @@ def foundation_routes() -> list[BaseRoute]:
         Route("/{locale:str}/offline", offline_page),
         Route("/{locale:str}/manifest.webmanifest", manifest),
         Route("/sw.js", service_worker),
-        Route("/healthz", health),
         Route("/robots.txt", robots),
     ]
 
 
 def build_http_app() -> Starlette:
     settings = get_settings()
+    # Before anything is mounted: a forgotten SANDBOX_IDP=false on a public server stops here.
+    refuse_sandbox_in_production(settings)
     routes: list[BaseRoute] = [*foundation_routes(), *auth.routes]
     routes += [*files.routes, *receipts.routes]  # apply online: attachments, receipts, public verification
+    routes += [*ops.routes, *staff_jobs.routes]  # health, readiness, metrics; background jobs for supervisors
+    if settings.sandbox_sms_enabled:
+        from citizen_app.sms_sandbox.app import create_sms_sandbox_app
+
+        # The sandbox SMS gateway (SMS_API_URL points here by default): shows what would have been sent.
+        routes.append(Mount("/sandbox/sms", app=create_sms_sandbox_app(settings.data_dir, settings.sms_api_key)))
     if settings.sandbox_idp_enabled:
         from citizen_app.idp.app import create_idp_app
 
         # The sandbox provider on the app's own server, so `make run` needs one process only.
         routes.append(Mount("/idp", app=create_idp_app(settings.oidc_issuer, settings.data_dir)))
     middleware = [
+        # A request id for every request and log line; request metrics (outermost, so it sees every answer).
+        Middleware(ops.RequestContextMiddleware),
         # Staff pages: a 403 (or sign-in) before any of their HTML is served; the Reflex state guards them too.
         Middleware(StaffGuardMiddleware),
         # Prerendered pages at their shared address, with no redirect to a trailing slash.
         Middleware(PagePathMiddleware),
+        # /vi/services/<a code nobody knows> is the same page, answered with 404.
+        Middleware(UnknownServiceMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware)

@@ -4,14 +4,14 @@
     GET /files/{attachment_id}/thumbnail   its 256 px JPEG preview (images only)
 
 Anyone else gets 404, as if the file did not exist; the core decides who the person reads
-as (``core.dossiers.readers``) and writes the refusal to the audit trail. Files live outside the web root under random names (core.attachments);
+as (``core.dossiers.readers``) and writes the refusal to the audit trail. Files live in private storage under random names (core.attachments, core.storage);
 this route only streams what ``open_attachment`` allows.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from citizen_app.core.dossiers import AccessDenied, DossierNotFound, readers
@@ -19,6 +19,7 @@ from citizen_app.core.i18n import normalize_locale
 from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header, login_url
 from citizen_app.db.engine import unit_of_work
 from citizen_app.web.auth import LANG_COOKIE
+from citizen_app.web.downloads import send_download
 from citizen_app.web.templating import render
 
 
@@ -50,13 +51,7 @@ def _send(request: Request, *, thumbnail: bool) -> Response:
             download = readers.attachment(db, attachment_id, user, thumbnail=thumbnail)
     except (AccessDenied, DossierNotFound):
         return not_found(request)
-    disposition = "attachment" if request.query_params.get("download") == "1" else "inline"
-    response = FileResponse(
-        download.path,
-        media_type=download.content_type,
-        filename=download.filename,
-        content_disposition_type=disposition,
-    )
+    response = send_download(download, inline=request.query_params.get("download") != "1")
     # Private to this person's browser; the type was checked by content, so never sniff another.
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -73,6 +73,7 @@ def open_app(playwright: Playwright, browser: Browser, base_url: str) -> Iterato
     """
     contexts: list[BrowserContext] = []
     pages: list[AppPage] = []
+    csp_violations: list[str] = []
 
     def open_(device: str = "Pixel 7", locale: str = "vi-VN", **context_args: object) -> AppPage:
         descriptor = dict(DESKTOP) if device == "desktop" else dict(playwright.devices[device])
@@ -80,7 +81,16 @@ def open_app(playwright: Playwright, browser: Browser, base_url: str) -> Iterato
         context = browser.new_context(**descriptor, locale=locale, base_url=base_url, **context_args)
         context.set_default_timeout(30_000)  # generous: CI machines have 2 cores
         contexts.append(context)
-        app_page = AppPage(context.new_page(), base_url)
+        page = context.new_page()
+        # The Content-Security-Policy (web/security.py) must not block anything the app does: Chromium
+        # reports each violation in the console, and any one fails the test.
+        page.on(
+            "console",
+            lambda message: csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None,
+        )
+        app_page = AppPage(page, base_url)
         pages.append(app_page)
         return app_page
 
@@ -95,6 +105,7 @@ def open_app(playwright: Playwright, browser: Browser, base_url: str) -> Iterato
             app_page.assert_accessible()
     for context in contexts:
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

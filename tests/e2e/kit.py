@@ -139,7 +139,10 @@ def sign_out(app: AppPage) -> AppPage:
         with page.expect_navigation():
             app.click("account-sign-out")
     else:
+        # The route only shows a sign-out button (a GET must not sign anyone out): press it.
         page.goto(app.base_url + f"/auth/logout?next=/{app.locale}/")
+        with page.expect_navigation():
+            app.click("sign-out-confirm")
     if app.get("idp-confirm-logout").count():  # only when the provider cannot tell who is signing out
         with page.expect_navigation():
             app.click("idp-confirm-logout")

@@ -208,3 +208,25 @@ def test_not_signed_in_the_account_page_asks_to_sign_in_and_comes_back(phone: Ap
     sign_in(phone, "lan.bui")  # continues on the sandbox's page
     assert_at(phone, "/vi/account")
     expect(phone.get("account-full-name")).to_have_text("Bùi Thị Lan")
+
+
+def test_an_officer_uses_the_staff_sign_in_while_a_citizen_signs_in_with_vneid(open_app) -> None:
+    """Two providers at once: the footer's staff sign-in (the sandbox's staff client) and VNeID's."""
+    officer = open_app("Galaxy Tab S4")
+    citizen = open_app("Pixel 7")
+    officer.goto("/vi/")
+    with officer.page.expect_navigation():
+        officer.click("footer-staff-sign-in")
+    expect(officer.get("idp-login")).to_be_visible()
+    assert "client_id=citizen-app-staff" in officer.page.url
+
+    citizen.goto("/vi/")
+    sign_in(citizen, "nhung.vo")  # the header's button: the citizen provider
+    assert_at(citizen, "/vi/")
+    sign_in(officer, "tung.phan")  # carries on from the staff sign-on's page
+    assert_at(officer, "/vi/staff")
+    expect(officer.get("staff-officer-name")).to_have_text("Phan Thanh Tùng")
+
+    citizen.goto("/vi/account")
+    expect(citizen.get("account-verified-badge")).to_have_text("Đã xác thực bởi VNeID")
+    expect(citizen.get("account-refreshed")).to_contain_text("Cập nhật từ VNeID khi bạn đăng nhập lúc")

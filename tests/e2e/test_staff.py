@@ -7,6 +7,9 @@
 * Authorisation: an officer of another unit cannot open it; a counter officer cannot open the
   supervisor pages.
 * Assisted submission at the counter for a citizen who signed in once.
+* Nothing fires by accident: every staff action is double-tapped on a tablet or a phone, and each
+  time exactly one transition happens (``test_a_double_tap_is_one_action_every_time``); "result
+  ready" with nothing for the applicant is refused, and the citizen sees where to collect a paper result.
 
 The demo seed (``python -m citizen_app setup``) puts a few dozen dossiers in the demo desks'
 queues, so nothing here counts a whole queue or dashboard: tests look for their own dossiers by
@@ -20,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,8 +37,13 @@ from tests.e2e.kit import AppPage, sign_in
 from tests.e2e.test_apply import PERMANENT_RESIDENCE, decode_qr, fill_new_home, jpeg, upload, wait_for_page
 
 TEMPORARY_RESIDENCE = "1.004194"
+AN_NGUYEN_ID = "001085004217"
 BA_DINH_CODE = re.compile(r"^004\.00\.20\.H01-\d{6}-\d{4}$")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # the smallest PDF a reader opens: one blank page (pypdf finds the objects without an xref table)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R/Size 4>>\n"
+    b"startxref\n0\n%%EOF\n"
+)
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
@@ -102,6 +111,47 @@ def status_is(officer: AppPage, status: str) -> None:
     expect(officer.get("staff-dossier")).to_have_attribute("data-status", status)
 
 
+def history(officer: AppPage) -> int:
+    """How many events the dossier's history lists."""
+    return officer.get("staff-timeline").locator("[data-testid^='staff-event-']").count()
+
+
+def double_tap(officer: AppPage, testid: str, gap_ms: int) -> None:
+    """Two taps of one finger at the same spot, ``gap_ms`` apart, whatever is there by the second one."""
+    target = officer.get(testid)
+    target.scroll_into_view_if_needed()
+    expect(target).to_be_visible()
+    expect(target).to_be_enabled()
+    box = target.bounding_box()
+    assert box is not None, testid
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    officer.page.touchscreen.tap(x, y)
+    officer.page.wait_for_timeout(gap_ms)
+    officer.page.touchscreen.tap(x, y)
+
+
+def one_transition(officer: AppPage, testid: str, *, to: str, events_before: int, gap_ms: int) -> int:
+    """Double-tap an action; exactly one step is taken (the status, the history, and again after a wait)."""
+    double_tap(officer, testid, gap_ms)
+    status_is(officer, to)
+    expect(officer.get("staff-notice")).to_be_visible()
+    expect(officer.get("staff-timeline").locator("[data-testid^='staff-event-']")).to_have_count(events_before + 1)
+    officer.page.wait_for_timeout(1500)  # anything a second tap could still have sent has arrived by now
+    status_is(officer, to)
+    assert history(officer) == events_before + 1, testid
+    expect(officer.get("staff-problem")).to_have_count(0)
+    return events_before + 1
+
+
+def only_asks(officer: AppPage, testid: str, *, confirm: str, status: str, events_before: int, gap_ms: int) -> None:
+    """Double-tap an action that is confirmed first: the question shows, nothing is done yet."""
+    double_tap(officer, testid, gap_ms)
+    expect(officer.get(f"staff-confirm-{confirm}")).to_be_visible()
+    officer.page.wait_for_timeout(1500)
+    status_is(officer, status)
+    assert history(officer) == events_before, testid
+
+
 # ---- the journey ------------------------------------------------------------------------------------------
 
 
@@ -131,7 +181,10 @@ def test_a_citizen_and_an_officer_walk_a_dossier_to_its_result(open_app) -> None
     open_dossier(tablet, code)
     status_is(tablet, "submitted")
     expect(tablet.get("staff-applicant-name")).to_have_text("Nguyễn Văn An")
-    expect(tablet.get("staff-applicant-pid")).to_contain_text("4217")
+    expect(tablet.get("staff-applicant-pid")).to_have_text("•••• •••• 4217")
+    # The ID number is masked wherever the desk shows it: the answers too.
+    expect(tablet.get("staff-answer-personal_id")).to_have_text("•••• •••• 4217")
+    assert AN_NGUYEN_ID not in tablet.get("staff-dossier").inner_text()
     expect(tablet.get("staff-answer-full_name")).to_have_text("Nguyễn Văn An")
     thumbnail = tablet.get("staff-files").locator("img").first
     expect(thumbnail).to_have_attribute("src", re.compile(r"^/files/\d+/thumbnail$"))
@@ -194,6 +247,8 @@ def test_a_citizen_and_an_officer_walk_a_dossier_to_its_result(open_app) -> None
     status_is(tablet, "processing")
     expect(tablet.get("staff-answer-phone")).to_have_text("0987654321")
     tablet.click("staff-action-approved")
+    expect(tablet.get("staff-confirm-question")).to_contain_text("Phê duyệt hồ sơ này?")
+    tablet.click("staff-confirm-yes")
     status_is(tablet, "approved")
     tablet.get("staff-result-upload").set_input_files(
         files=[{"name": "ket-qua.txt", "mimeType": "application/pdf", "buffer": b"not a pdf at all"}]
@@ -204,6 +259,8 @@ def test_a_citizen_and_an_officer_walk_a_dossier_to_its_result(open_app) -> None
     )
     expect(tablet.get("staff-files")).to_contain_text("giay-xac-nhan-thuong-tru.pdf")
     tablet.click("staff-action-result_ready")
+    expect(tablet.get("staff-pickup-place")).to_have_count(0)  # a document is attached: nothing to collect
+    tablet.click("staff-confirm-yes")
     status_is(tablet, "result_ready")
     expect(tablet.get("staff-action-returned")).to_be_visible()
     for action in ("Cơ quan đã tiếp nhận", "Yêu cầu bổ sung thông tin", "Đã phê duyệt", "Đã có kết quả"):
@@ -423,3 +480,113 @@ def test_the_desk_is_usable_on_a_phone(open_app, ba_dinh_code: str) -> None:  # 
     expect(phone.get("staff-dossier-code")).to_have_text(ba_dinh_code)
     phone.settle()
     assert phone.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+# ---- nothing fires by accident ------------------------------------------------------------------------
+
+
+def test_a_double_tap_is_one_action_every_time(open_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10, item 0: each staff action double-tapped, the second tap landing wherever the first left
+    things; each time exactly one transition. Tablet for one dossier, phone for another."""
+    phone = open_app("Pixel 7")
+    code = apply_online(phone, "an.nguyen")
+    tablet = open_app("Galaxy Tab S4")
+    # Staff land on their workspace, not on the citizen home page.
+    sign_in(tablet, "mai.ngo", next_path="/vi/")
+    assert tablet.path.rstrip("/") == "/vi/staff", tablet.path
+    open_dossier(tablet, code)
+    status_is(tablet, "submitted")
+    count = history(tablet)
+
+    # Receive: a quick second tap must not also start processing (which takes the same spot).
+    count = one_transition(tablet, "staff-action-received", to="received", events_before=count, gap_ms=120)
+    expect(tablet.get("staff-notice")).to_contain_text("Đã tiếp nhận")
+    count = one_transition(tablet, "staff-action-processing", to="processing", events_before=count, gap_ms=400)
+
+    # Ask for more information, double-tapping "send".
+    tablet.click("staff-supplement-open")
+    tablet.get("staff-supplement-field-phone").check()
+    tablet.fill("staff-supplement-message", "Đề nghị cập nhật số điện thoại liên hệ.")
+    count = one_transition(tablet, "staff-action-supplement_requested", to="supplement_requested",
+                           events_before=count, gap_ms=150)
+    phone.goto(f"/vi/applications/{code}")
+    phone.fill("field-phone", "0987 654 321")
+    phone.click("supplement-submit")
+    expect(phone.get("dossier-status")).to_have_attribute("data-status", "processing")
+    tablet.goto(f"/vi/applications/{code}".replace("/applications/", "/staff/dossiers/"))
+    status_is(tablet, "processing")
+    count = history(tablet)
+
+    # Move the appointment, double-tapping "set the new date".
+    tablet.click("staff-delay-open")
+    tablet.fill("staff-delay-date", (date.today() + timedelta(days=90)).isoformat())
+    tablet.fill("staff-delay-apology", "Xin lỗi ông/bà, hồ sơ cần xác minh thêm với Công an phường.")
+    count = one_transition(tablet, "staff-action-delay", to="processing", events_before=count, gap_ms=300)
+    expect(tablet.get("staff-dossier-appointment")).to_contain_text("(")
+
+    # Approve: the double tap only asks; the double tap on "yes" approves once and does not mark the result ready.
+    only_asks(tablet, "staff-action-approved", confirm="approved", status="processing", events_before=count,
+              gap_ms=120)
+    tablet.assert_accessible()
+    count = one_transition(tablet, "staff-confirm-yes", to="approved", events_before=count, gap_ms=300)
+
+    # Result ready: nothing for the applicant is refused; a paper result with where and when is accepted.
+    only_asks(tablet, "staff-action-result_ready", confirm="result_ready", status="approved", events_before=count,
+              gap_ms=300)
+    tablet.fill("staff-pickup-place", "")
+    tablet.fill("staff-pickup-hours", "")
+    tablet.click("staff-confirm-yes")
+    expect(tablet.get("staff-confirm-error")).to_contain_text("Hãy đính kèm văn bản kết quả")
+    status_is(tablet, "approved")
+    tablet.assert_accessible()
+    tablet.fill("staff-pickup-place", "Bộ phận một cửa, UBND phường Ba Đình, 25 Liễu Giai")
+    tablet.fill("staff-pickup-hours", "Thứ Hai đến Thứ Sáu, 8:00–11:30 và 13:30–17:00")
+    count = one_transition(tablet, "staff-confirm-yes", to="result_ready", events_before=count, gap_ms=120)
+    expect(tablet.get("staff-timeline")).to_contain_text("25 Liễu Giai")
+
+    # The citizen sees where and when to collect it.
+    phone.goto(f"/vi/applications/{code}")
+    expect(phone.get("dossier-status")).to_have_attribute("data-status", "result_ready")
+    expect(phone.get("dossier-result-pickup")).to_contain_text("25 Liễu Giai")
+    expect(phone.get("dossier-result-pickup")).to_contain_text("Thứ Hai đến Thứ Sáu, 8:00–11:30")
+
+    # Hand it over.
+    one_transition(tablet, "staff-action-returned", to="returned", events_before=count, gap_ms=400)
+    expect(tablet.get("staff-no-actions")).to_be_visible()
+
+    # On a phone, another dossier: receive, then reject (asked first, with the reason shown).
+    officer = open_app("Pixel 7")
+    sign_in(officer, "mai.ngo", next_path="/vi/staff/queue?status=submitted")
+    other = officer.get("staff-queue").locator("[data-testid^='staff-queue-link-']").first.inner_text()
+    assert other != code
+    open_dossier(officer, other)
+    count = history(officer)
+    count = one_transition(officer, "staff-action-received", to="received", events_before=count, gap_ms=200)
+    officer.click("staff-reject-open")
+    officer.fill("staff-reject-reason", "Hồ sơ không thuộc thẩm quyền giải quyết của phường.")
+    only_asks(officer, "staff-action-rejected", confirm="rejected", status="received", events_before=count,
+              gap_ms=150)
+    expect(officer.get("staff-confirm-note")).to_have_text("Hồ sơ không thuộc thẩm quyền giải quyết của phường.")
+    one_transition(officer, "staff-confirm-yes", to="rejected", events_before=count, gap_ms=300)
+    expect(officer.get("staff-rejection-reason")).to_contain_text("không thuộc thẩm quyền")
+
+
+def test_a_stale_page_is_told_the_dossier_has_moved(open_app) -> None:  # type: ignore[no-untyped-def]
+    """Two pages on one dossier: the second still shows the old status; its action is refused, not applied."""
+    first = open_app("Galaxy Tab S4")
+    sign_in(first, "mai.ngo", next_path="/vi/staff/queue?status=submitted")
+    code = first.get("staff-queue").locator("[data-testid^='staff-queue-link-']").first.inner_text()
+    open_dossier(first, code)
+    second = open_app("desktop")
+    sign_in(second, "mai.ngo", next_path=f"/vi/staff/dossiers/{code}")
+    status_is(second, "submitted")
+    first.click("staff-action-received")
+    status_is(first, "received")
+    # The second page, still showing "submitted", refuses it at reception.
+    second.click("staff-reject-open")
+    second.fill("staff-reject-reason", "Sai thẩm quyền.")
+    second.click("staff-action-rejected")
+    second.click("staff-confirm-yes")
+    expect(second.get("staff-problem")).to_contain_text("Hồ sơ đã thay đổi kể từ lúc trang của bạn hiển thị")
+    status_is(second, "received")  # and now shows where it stands
+    second.assert_accessible()

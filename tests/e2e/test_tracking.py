@@ -37,7 +37,11 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, mai
     .map(el => [el.dataset.testid || el.outerHTML.slice(0, 60), el.getBoundingClientRect()])
     .filter(([, r]) => r.height < 44 || r.width < 44)
     .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # the smallest PDF a reader opens: one blank page (pypdf finds the objects without an xref table)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R/Size 4>>\n"
+    b"startxref\n0\n%%EOF\n"
+)
 
 
 # ---- helpers ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.db.models.identity import AuthSession, UserProfile
 from citizen_app.idp.accounts import ACCOUNTS
+from citizen_app.settings import get_settings
 from citizen_app.states.account import AccountState
 from citizen_app.states.base import AppState
 from citizen_app.ui.account_view import change_rows, changes_from_form, field_errors
@@ -31,7 +32,9 @@ def sign_in(username: str) -> tuple[int, str]:
     account = next(a for a in ACCOUNTS if a.username == username)
     now = utcnow()
     with unit_of_work() as db:
-        user = upsert_user(db, "https://sandbox.example/idp", identity_from_claims(account.claims_for(SCOPES)), now)
+        # The configured (sandbox) issuer: its display name, VNeID, says who verified the identity.
+        issuer = get_settings().oidc_issuer
+        user = upsert_user(db, issuer, identity_from_claims(account.claims_for(SCOPES)), now)
         raw, _ = create_session(db, user, now)
         return user.id, raw
 

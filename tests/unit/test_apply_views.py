@@ -118,8 +118,9 @@ def test_check_your_answers_reads_answers_back_in_the_readers_language() -> None
     schema = form()
     filled = prefill(schema, profile())
     files = [views.attachment_view(item(7, "proof_of_residence", "so-do.jpg", 5000, "thumbnail"), EN)]
+    labels = {field_id: EN.render(label) for field_id, label in filled.labels.items()}
     sections = views.summary_sections(schema, complete_answers(), t=EN, draft_id=5, provenance=filled.provenance,
-                                      locked=filled.locked, attachments=files)
+                                      locked=filled.locked, attachments=files, labels=labels)
     rows = {row.key: row for section in sections for row in section.rows}
     assert rows["birth_date"].lines == ["17 May 1990"] and rows["birth_date"].change_href == ""
     assert rows["birth_date"].badge == "Verified by VNeID"

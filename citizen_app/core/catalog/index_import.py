@@ -4,6 +4,12 @@ The index gives code, name, implementing level and field for about 2,600 procedu
 curate them: they are listed so a citizen can find the procedure, learn where to go and apply
 at the agency. Rows live in the database (``catalog_index_procedures``), imported idempotently.
 
+English names come from the glossary (:mod:`citizen_app.core.catalog.glossary`): reviewed for
+the most used entries, composed from the glossary's terms for the others. An entry whose name
+the glossary cannot fully translate keeps its Vietnamese name in both languages and says so
+(``Procedure.english_name_source == "none"``). The audience (citizens, organisations, both)
+comes from the taxonomy's audience rules.
+
 Levels. The index lists every level a procedure exists at ("Cấp bộ, Cấp tỉnh, Cấp xã"). A citizen
 goes to the nearest office that handles it, so a multi-level value maps to the *lowest* level
 present: commune < province < ministry; "Cơ quan khác" (courts, customs offices, other agencies)
@@ -140,13 +146,17 @@ def import_index(session: Session, path: Path) -> IndexImportResult:
 
 
 def index_procedure(row: IndexedProcedure | IndexRow, taxonomy: Taxonomy) -> Procedure:
+    english = taxonomy.glossary.english_name(row.code, row.name)
+    field_slug = taxonomy.index_field(row.field_name).slug
     return Procedure(
         code=row.code,
-        name=Localized.same(row.name),
-        field=taxonomy.index_field(row.field_name).slug,
+        name=Localized(vi=row.name, en=english.text) if english.text else Localized.same(row.name),
+        field=field_slug,
         level=row.level if row.level in _LEVEL_ORDER else "other",  # type: ignore[arg-type]
         information_only=True,
         source_field=row.field_name or None,
+        audience=taxonomy.audience_of(row.code, row.name, field_slug),
+        english_name_source=english.source,
     )
 
 

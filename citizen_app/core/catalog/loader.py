@@ -28,7 +28,7 @@ from citizen_app.core.catalog.model import (
     Procedure,
     ProcessingTime,
 )
-from citizen_app.core.catalog.taxonomy import EMPTY_TAXONOMY, Taxonomy, parse_taxonomy
+from citizen_app.core.catalog.taxonomy import EMPTY_TAXONOMY, LANGUAGE_FILES, Taxonomy, parse_taxonomy
 from citizen_app.core.catalog.validate import Reader
 from citizen_app.core.forms.schema import parse_form
 from citizen_app.core.schema_errors import SchemaError, join_path
@@ -179,6 +179,7 @@ def parse_procedure(
             legal_basis=tuple(legal_basis),
             steps=tuple(steps or ()),
             form=form,
+            audience=taxonomy.audience_of(code, name.vi, field_slug),
         ),
         [],
     )
@@ -277,7 +278,17 @@ def read_taxonomy(directory: Path) -> tuple[Taxonomy, list[CatalogProblem]]:
     if error is not None:
         return EMPTY_TAXONOMY, [CatalogProblem(source, error)]
     taxonomy, errors = parse_taxonomy(raw)
-    return taxonomy, [CatalogProblem(source, e) for e in errors]
+    problems = [CatalogProblem(source, e) for e in errors]
+    for name, extend in LANGUAGE_FILES.items():  # glossary, synonyms, audience: optional files
+        extra = directory / name
+        if extra.exists():
+            raw, error = _read_yaml(extra)
+            if error is None:
+                taxonomy, extra_errors = extend(taxonomy, raw)
+            else:
+                extra_errors = [error]
+            problems.extend(CatalogProblem(_source(directory, extra), e) for e in extra_errors)
+    return taxonomy, problems
 
 
 def procedure_files(directory: Path) -> list[Path]:

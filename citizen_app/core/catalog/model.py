@@ -20,6 +20,9 @@ OnlineLevel = Literal["full", "partial"]
 DayUnit = Literal["working", "calendar"]
 # Who a procedure is for: people and households, organisations, or both (core/catalog/audience.py).
 Audience = Literal["citizen", "organisation", "both"]
+# Where the English name comes from, best first: the curated YAML; a person's review of the
+# glossary's name; the glossary alone (core/catalog/glossary.py); none (Vietnamese only).
+EnglishNameSource = Literal["curated", "reviewed", "glossary", "none"]
 
 CHANNELS: tuple[Channel, ...] = ("online", "counter", "post")
 CURATED_LEVELS: tuple[Level, ...] = ("commune", "province")
@@ -133,8 +136,13 @@ class Procedure:
     # Extra hidden words for search (unused by the YAML loader; the synthetic generator may set them).
     keywords: tuple[str, ...] = ()
     audience: Audience = "both"
+    english_name_source: EnglishNameSource = "curated"
     # Served with the generic partial-online form (core/catalog/online.py), not a curated one.
     generic_form: bool = False
+
+    @property
+    def has_english_name(self) -> bool:
+        return self.english_name_source != "none"
 
     @property
     def can_apply_online(self) -> bool:
@@ -180,6 +188,12 @@ class LifeEvent:
     slug: str
     name: Localized
     summary: Localized | None = None
+    # How people say it happened: each cue is a tuple of parts, each part the phrases of which
+    # one must be in the question ("bố|mẹ + mất|qua đời").
+    cues: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # What answers a question about it, best first: procedure codes today; a linked group of
+    # procedures ("group:<id>") once groups exist.
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,9 @@ def record_denial(
                 connection.commit()
             try:
                 with Session(bind=connection) as side:
+                    if not audit.denial_admitted(side, actor.audit_id):
+                        side.commit()
+                        return
                     audit.record(
                         side,
                         action=action,
@@ -128,7 +131,7 @@ def record_denial(
                     connection.commit()
     except Exception:
         # The denial must be recorded somewhere, whatever went wrong with the side transaction.
-        log.exception("could not record a denial in its own transaction; adding it to the caller's")
+        log.warning("could not record a denial in its own transaction; adding it to the caller's", exc_info=True)
         audit.record(
             db,
             action=action,

@@ -29,6 +29,7 @@ from citizen_app.core.dossiers.access import Actor
 from citizen_app.core.dossiers.lifecycle import allowed_targets, is_overdue, timeline
 from citizen_app.core.dossiers.milestones import received_by_agency, received_in
 from citizen_app.core.dossiers.queries import applicant_dossiers, open_by_code
+from citizen_app.core.dossiers.results import ResultPickup, pickup_of
 from citizen_app.core.dossiers.supplements import OpenRequest, files_for_request, open_request
 from citizen_app.core.dossiers.terms import ProcedureTerms
 from citizen_app.core.forms.schema import FormSchema
@@ -178,6 +179,8 @@ class CitizenDossierView:
     can_rate: bool
     rating: RatingGiven | None
     supplement: Supplement | None
+    # A paper result: where and when to collect it, once the result is ready.
+    pickup: ResultPickup | None = None
 
     @property
     def delayed(self) -> bool:
@@ -232,6 +235,7 @@ def citizen_view(
         can_rate=ratings.can_rate(dossier, actor) and given is None,
         rating=RatingGiven(score=given.score, comment=given.comment or "") if given is not None else None,
         supplement=supplement,
+        pickup=pickup_of(dossier),
     )
 
 

@@ -29,9 +29,11 @@ from citizen_app.core.dossiers.errors import DraftTooLarge, FormChanged, Invalid
 from citizen_app.core.dossiers.lifecycle import load, record_event
 from citizen_app.core.dossiers.terms import ProcedureTerms
 from citizen_app.core.forms import MigrationReport, enforce_locked, migrate_answers, prefill
+from citizen_app.core.forms.prefill import provenance_labels, refresh_prefill, sources_record
 from citizen_app.core.forms.validation import CommuneChecker
 from citizen_app.core.i18n import VIETNAM_TZ, Msg
 from citizen_app.core.identity.profile_view import ProfileView
+from citizen_app.core.prefill.registry import source_key
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 
 MAX_ANSWERS_BYTES = 256 * 1024
@@ -45,13 +47,19 @@ class DraftView:
     procedure_code: str
     form_version: int
     answers: dict[str, Any]
-    # field id -> "verified" | "profile"; verified ones are locked and badged.
+    # field id -> key of the prefill source that filled it ("identity", "profile", …).
     provenance: dict[str, str]
+    # Verified answers: locked in the form.
     locked: frozenset[str]
     last_touched_at: datetime
     created: bool = False
     migration: MigrationReport | None = None
+    # Form changes and prefill sources that did not answer: told to the citizen above the form.
     notices: tuple[Msg, ...] = field(default_factory=tuple)
+    # field id -> what to show next to a prefilled answer ("Verified by VNeID", "From your profile").
+    labels: dict[str, Msg] = field(default_factory=dict)
+    # Which prefill sources were asked, with what outcome (core.forms.prefill.sources_record).
+    prefill_sources: dict[str, Any] = field(default_factory=dict)
 
     @property
     def filled_count(self) -> int:
@@ -72,18 +80,28 @@ class PurgeReport:
     files: int
 
 
-def _view(dossier: Dossier, *, created: bool = False, migration: MigrationReport | None = None) -> DraftView:
+def _view(
+    dossier: Dossier,
+    profile: ProfileView | None,
+    *,
+    created: bool = False,
+    migration: MigrationReport | None = None,
+    prefill_notices: tuple[Msg, ...] = (),
+) -> DraftView:
+    provenance = {fid: source_key(key) for fid, key in dossier.provenance.items()}
     return DraftView(
         dossier_id=dossier.id,
         procedure_code=dossier.procedure_code,
         form_version=dossier.form_version,
         answers=dict(dossier.answers),
-        provenance=dict(dossier.provenance),
+        provenance=provenance,
         locked=frozenset(dossier.locked_values),
         last_touched_at=dossier.last_touched_at,
         created=created,
         migration=migration,
-        notices=migration.messages if migration and migration.changed else (),
+        notices=(*(migration.messages if migration and migration.changed else ()), *prefill_notices),
+        labels=provenance_labels(provenance, profile),
+        prefill_sources=dict(dossier.prefill_sources or {}),
     )
 
 
@@ -95,20 +113,20 @@ def _owner_check(db: Session, dossier: Dossier, actor: Actor, action: str) -> No
         raise deny(db, action=action, actor=actor, dossier_id=dossier.id, reason="not the applicant's draft")
 
 
-def _refresh_prefill(dossier: Dossier, terms: ProcedureTerms, profile: ProfileView | None) -> None:
-    """Verified data may have been refreshed at sign-in: relock it; fill empty profile-sourced fields."""
+def _refresh_prefill(
+    dossier: Dossier, terms: ProcedureTerms, profile: ProfileView | None, now: datetime
+) -> tuple[Msg, ...]:
+    """Ask the prefill sources again: verified data may have been refreshed at sign-in, empty
+    fields filled since, and rules follow the answers given (core.forms.prefill.refresh_prefill).
+    Returns the notices of sources that did not answer."""
     if profile is None:
-        return
-    fresh = prefill(terms.form, profile)
-    answers = dict(dossier.answers)
-    provenance = dict(dossier.provenance)
-    for field_id, source in fresh.provenance.items():
-        if source == "verified" or answers.get(field_id) in (None, "", {}):
-            answers[field_id] = fresh.answers[field_id]
-            provenance[field_id] = source
-    dossier.answers = answers
-    dossier.provenance = provenance
+        return ()
+    fresh = refresh_prefill(terms.form, dossier.answers, dossier.provenance, dossier.locked_values, profile)
+    dossier.answers = fresh.answers
+    dossier.provenance = fresh.provenance
     dossier.locked_values = fresh.locked_values
+    dossier.prefill_sources = sources_record(fresh.outcomes, fresh.provenance, dossier.prefill_sources, now=now)
+    return fresh.notices
 
 
 def _today(now: datetime) -> date:
@@ -148,6 +166,7 @@ def start_draft(
         return resume_draft(db, existing.id, actor, terms, profile, now=now, communes=communes)
 
     filled = prefill(terms.form, profile) if profile is not None else None
+    record = sources_record(filled.outcomes, filled.provenance, None, now=now) if filled else {}
     dossier = Dossier(
         applicant_id=applicant,
         registrar_id=registrar,
@@ -160,6 +179,7 @@ def start_draft(
         answers=dict(filled.answers) if filled else {},
         provenance=dict(filled.provenance) if filled else {},
         locked_values=filled.locked_values if filled else {},
+        prefill_sources=record,
         created_at=now,
         last_touched_at=now,
     )
@@ -188,7 +208,7 @@ def start_draft(
         to_status="draft",
         details={"procedure": terms.code, "prefilled": len(dossier.provenance)},
     )
-    return _view(dossier, created=True)
+    return _view(dossier, profile, created=True, prefill_notices=filled.notices if filled else ())
 
 
 def _open_draft(db: Session, applicant_id: int, procedure_code: str) -> Dossier | None:
@@ -241,10 +261,10 @@ def resume_draft(
                 "now_required": list(report.now_required),
             },
         )
-    _refresh_prefill(dossier, terms, profile)
+    notices = _refresh_prefill(dossier, terms, profile, now)
     dossier.last_touched_at = now
     db.flush()
-    return _view(dossier, migration=report)
+    return _view(dossier, profile, migration=report, prefill_notices=notices)
 
 
 def save_draft(

@@ -43,6 +43,23 @@ class ConcurrentChange(DossierError):
     default = N_("This application was changed by someone else. Reload it and try again")
 
 
+class StatusMoved(ConcurrentChange):
+    """The page acted on a status the dossier has left (a second tap, another officer, a stale page)."""
+
+    default = N_(
+        "This application has changed since your page showed it. Nothing was done: check its status and "
+        "history, then act again."
+    )
+
+
+class ResultRequired(DossierError):
+    """The result cannot be marked ready with nothing for the applicant to get."""
+
+    default = N_(
+        "Attach the result document, or say where and when the applicant can collect the paper result."
+    )
+
+
 class ValidationFailed(DossierError):
     """Answers or files do not pass the form's rules; ``errors`` maps field paths to messages."""
 

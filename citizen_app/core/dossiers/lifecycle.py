@@ -1,4 +1,4 @@
-"""The dossier lifecycle: ONE state machine, declared in :data:`TRANSITIONS`, enforced in :func:`fire`.
+"""The dossier lifecycle: ONE state machine, declared in :data:`TRANSITIONS`, enforced in :func:`check`.
 
 ::
 
@@ -7,23 +7,31 @@
                   rejected (a reason is required), from any step before approval
     submitted, received → withdrawn (the citizen, before processing starts)
 
-Every change goes through :func:`fire`, which checks the table (is there such a
-step, may this role take it, is a note required), checks that the actor may
-touch this dossier at all (the applicant; staff of the receiving agency),
-changes the status with a conditional UPDATE (two officers clicking at once
-cannot both win) and records a :class:`DossierEvent` (who, when, role, note).
+The staff's steps come from their declarations (``core.dossiers.actions.STAFF_ACTIONS``); the
+citizen's own (submit, withdraw, answer a supplement) are listed here. Each step has a verb
+function (:func:`receive`, :func:`start_processing`, :func:`approve`, :func:`reject`,
+:func:`mark_result_ready`, :func:`hand_over`, :func:`withdraw`, :func:`delay`; supplements and
+submission in their own modules); :func:`perform` takes a staff action by its key.
+
+Every change goes through :func:`check`, which checks that the actor may touch this dossier at
+all (the applicant; staff of the receiving agency), that it is still in the status the page
+showed (``expected``: a second tap or a stale page is refused, never applied to the next
+status), that the table has such a step, that this role may take it and that a required note
+is there. What must be on record first (a result before "result ready") is checked next
+(:data:`REQUIREMENTS`). The status changes with a conditional UPDATE (two officers clicking
+at once cannot both win) and a :class:`DossierEvent` is recorded (who, when, role, note).
 Refusals raise a typed error and are written to the audit trail.
 
-Delays are not a status: :func:`delay` sets a new appointment with an apology
-note ("phiếu xin lỗi và hẹn lại ngày trả kết quả"), under the same rules.
+Delays are not a status: :func:`delay` sets a new appointment with an apology note ("phiếu xin
+lỗi và hẹn lại ngày trả kết quả"), under the same rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
@@ -31,23 +39,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import audit, notifications
 from citizen_app.core.dossiers.access import Actor, can_read, deny
+from citizen_app.core.dossiers.actions import BY_KEY, MSG_REASON_REQUIRED, STAFF, STAFF_ACTIONS, NoteRule
 from citizen_app.core.dossiers.errors import (
-    ConcurrentChange,
     DossierNotFound,
     InvalidTransition,
     NoteRequired,
+    StatusMoved,
 )
-from citizen_app.core.i18n import N_, Msg
-from citizen_app.core.statuses import (
-    AGENCY_OWES,
-    IN_PROGRESS,
-    TERMINAL,
-)
+from citizen_app.core.dossiers.results import ResultPickup, require_result
+from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
+from citizen_app.core.statuses import AGENCY_OWES, TERMINAL
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
-
-STAFF = frozenset({"counter_officer", "supervisor"})
-
-NoteRule = Literal["none", "optional", "required"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Transition:
     note: NoteRule = "optional"
     # Some steps carry data and must go through their own function (submit, supplement request/answer).
     via: str | None = None
+    requires: tuple[str, ...] = ()
 
 
 def _t(
@@ -72,50 +75,44 @@ def _t(
     return (source, target), Transition(source, target, action, frozenset(roles), note, via)
 
 
-TRANSITIONS: Mapping[tuple[str, str], Transition] = dict(
-    [
-        _t("draft", "submitted", "submit", {"citizen", *STAFF}, via="submit"),
-        _t("submitted", "received", "receive", {*STAFF, "system"}),
-        _t("submitted", "rejected", "refuse", STAFF, note="required"),
-        _t("submitted", "withdrawn", "withdraw", {"citizen"}),
-        _t("received", "processing", "start_processing", {*STAFF, "system"}),
-        _t(
-            "received",
-            "supplement_requested",
-            "request_supplement",
-            STAFF,
-            note="required",
-            via="request_supplement",
-        ),
-        _t("received", "rejected", "reject", STAFF, note="required"),
-        _t("received", "withdrawn", "withdraw", {"citizen"}),
-        _t(
-            "processing",
-            "supplement_requested",
-            "request_supplement",
-            STAFF,
-            note="required",
-            via="request_supplement",
-        ),
-        _t("processing", "approved", "approve", STAFF),
-        _t("processing", "rejected", "reject", STAFF, note="required"),
-        # The citizen answers online; an officer may record an answer brought to the counter.
-        _t("supplement_requested", "processing", "supply", {"citizen", *STAFF}, via="respond_to_supplement"),
-        _t("supplement_requested", "rejected", "reject", STAFF, note="required"),
-        _t("approved", "result_ready", "result_ready", {*STAFF, "system"}),
-        _t("result_ready", "returned", "return", {*STAFF, "system"}),
-    ]
+# The citizen's own steps (staff may also submit, or record an answer brought to the counter).
+CITIZEN_STEPS: tuple[tuple[tuple[str, str], Transition], ...] = (
+    _t("draft", "submitted", "submit", {"citizen", *STAFF}, via="submit"),
+    _t("submitted", "withdrawn", "withdraw", {"citizen"}),
+    _t("received", "withdrawn", "withdraw", {"citizen"}),
+    _t("supplement_requested", "processing", "supply", {"citizen", *STAFF}, via="respond_to_supplement"),
 )
 
-DELAY_ROLES: frozenset[str] = STAFF
-DELAYABLE: frozenset[str] = IN_PROGRESS
+
+def _staff_steps() -> list[tuple[tuple[str, str], Transition]]:
+    steps = []
+    for declared in STAFF_ACTIONS:
+        if declared.target is None:
+            continue  # not a status change (a delay)
+        for source in declared.sources:
+            step = Transition(
+                source, declared.target, declared.key, declared.roles, declared.note, declared.via, declared.requires
+            )
+            steps.append(((source, declared.target), step))
+    return steps
+
+
+TRANSITIONS: Mapping[tuple[str, str], Transition] = dict([*CITIZEN_STEPS, *_staff_steps()])
+
+DELAY_ROLES: frozenset[str] = BY_KEY["delay"].roles
+DELAYABLE: frozenset[str] = frozenset(BY_KEY["delay"].sources)
+# A delay moves the day; the appointment keeps its time of day (the desk's hours), or this one.
+DELAY_DEFAULT_TIME = time(16, 0)
 
 MSG_NOT_YOUR_STEP = N_("Your role cannot take this step")
-MSG_REASON_REQUIRED = N_("Give a reason: the applicant will see it")
 MSG_APOLOGY_REQUIRED = N_("Write the apology and the reason for the delay: the applicant will see it")
 MSG_DELAY_LATER = N_("The new date must be later than the current appointment")
 MSG_CANNOT_DELAY = N_("This application can no longer be delayed")
 MAX_NOTE_LENGTH = 2000
+
+# What must be on record before a step (``StaffAction.requires``): values to store and the event's details.
+Requirement = Callable[[Session, Dossier, ResultPickup | None], Mapping[str, Any]]
+REQUIREMENTS: Mapping[str, Requirement] = {"result": require_result}
 
 
 def allowed_targets(dossier: Dossier, actor: Actor) -> list[str]:
@@ -175,6 +172,12 @@ def record_event(
     return event
 
 
+def expect_status(dossier: Dossier, expected: str | None) -> None:
+    """Refuse to act on a dossier that is no longer in the status the page showed (None: no page, no check)."""
+    if expected is not None and dossier.status != expected:
+        raise StatusMoved(detail=f"dossier {dossier.id}: the page showed {expected}, it is {dossier.status}")
+
+
 def _clean_note(note: str | None) -> str | None:
     if note is None:
         return None
@@ -183,12 +186,20 @@ def _clean_note(note: str | None) -> str | None:
 
 
 def check(
-    db: Session, dossier: Dossier, target: str, actor: Actor, note: str | None, *, via: str | None = None
+    db: Session,
+    dossier: Dossier,
+    target: str,
+    actor: Actor,
+    note: str | None,
+    *,
+    via: str | None = None,
+    expected: str | None = None,
 ) -> Transition:
     """Everything that must hold before a step is taken; raises (and audits denials) otherwise.
 
     Access comes first: someone who may not see the dossier is refused (and audited) the same
-    way whatever state it is in, so a refusal never reveals where the dossier stands.
+    way whatever state it is in, so a refusal never reveals where the dossier stands. Then the
+    status the page showed (``expected``): a dossier that has moved on is left alone.
     """
     step = TRANSITIONS.get((dossier.status, target))
     action = f"dossier.{step.action}" if step else f"dossier.{target}"
@@ -200,6 +211,7 @@ def check(
             dossier_id=dossier.id,
             reason="not the applicant or the receiving agency",
         )
+    expect_status(dossier, expected)
     if step is None:
         raise InvalidTransition(detail=f"{dossier.status} → {target}")
     if step.via != via:
@@ -245,7 +257,7 @@ def apply(
     )
     if result.rowcount != 1:
         db.refresh(dossier)
-        raise ConcurrentChange(detail=f"dossier {dossier.id} left {step.source} before {step.action}")
+        raise StatusMoved(detail=f"dossier {dossier.id} left {step.source} before {step.action}")
     for key, value in changes.items():
         # Keep the loaded object in step with the row without marking it dirty.
         set_committed_value(dossier, key, value)
@@ -262,18 +274,105 @@ def apply(
     )
 
 
-def fire(
-    db: Session, dossier_id: int, target: str, actor: Actor, *, now: datetime, note: str | None = None
+def _take(
+    db: Session,
+    dossier: Dossier,
+    step: Transition,
+    actor: Actor,
+    *,
+    now: datetime,
+    note: str | None,
+    pickup: ResultPickup | None,
 ) -> Dossier:
-    """Take a plain step of the lifecycle (receive, start processing, approve, reject, withdraw, …).
+    """A checked plain step: what it requires on record first, then the change."""
+    values: dict[str, Any] = {}
+    details: dict[str, Any] = {}
+    for name in step.requires:
+        found = REQUIREMENTS[name](db, dossier, pickup)
+        values.update(found.get("values", {}))
+        details.update(found.get("details", {}))
+    apply(db, dossier, step, actor, now=now, note=note, values=values, details=details)
+    return dossier
+
+
+def fire(
+    db: Session,
+    dossier_id: int,
+    target: str,
+    actor: Actor,
+    *,
+    now: datetime,
+    note: str | None = None,
+    expected: str | None = None,
+    pickup: ResultPickup | None = None,
+) -> Dossier:
+    """Take the plain step of the lifecycle that leads to ``target`` from where the dossier is.
 
     Steps that carry data (submit, request or answer a supplement) have their own
     functions; calling this for them raises :class:`InvalidTransition`.
     """
     dossier = load(db, dossier_id)
-    step = check(db, dossier, target, actor, note)
-    apply(db, dossier, step, actor, now=now, note=note)
-    return dossier
+    step = check(db, dossier, target, actor, note, expected=expected)
+    return _take(db, dossier, step, actor, now=now, note=note, pickup=pickup)
+
+
+def perform(
+    db: Session,
+    dossier_id: int,
+    action_key: str,
+    actor: Actor,
+    *,
+    now: datetime,
+    expected: str | None = None,
+    note: str | None = None,
+    pickup: ResultPickup | None = None,
+) -> Dossier:
+    """Take the staff action ``action_key`` (``core.dossiers.actions``) that changes only the status."""
+    declared = BY_KEY.get(action_key)
+    if declared is None or declared.target is None or declared.via is not None:
+        raise InvalidTransition(detail=f"{action_key} is not a plain staff action")
+    dossier = load(db, dossier_id)
+    step = check(db, dossier, declared.target, actor, note, expected=expected)
+    if step.action != action_key:
+        raise InvalidTransition(detail=f"{action_key} is not the step from {dossier.status}, {step.action} is")
+    return _take(db, dossier, step, actor, now=now, note=note, pickup=pickup)
+
+
+# ---- one verb per step ----
+
+
+def receive(db: Session, dossier_id: int, actor: Actor, *, now: datetime, expected: str | None = None) -> Dossier:
+    return perform(db, dossier_id, "receive", actor, now=now, expected=expected)
+
+
+def start_processing(
+    db: Session, dossier_id: int, actor: Actor, *, now: datetime, expected: str | None = None
+) -> Dossier:
+    return perform(db, dossier_id, "start_processing", actor, now=now, expected=expected)
+
+
+def approve(
+    db: Session, dossier_id: int, actor: Actor, *, now: datetime, expected: str | None = None, note: str | None = None
+) -> Dossier:
+    return perform(db, dossier_id, "approve", actor, now=now, expected=expected, note=note)
+
+
+def mark_result_ready(
+    db: Session,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    now: datetime,
+    expected: str | None = None,
+    pickup: ResultPickup | None = None,
+) -> Dossier:
+    """The result is ready: a result document is attached, or ``pickup`` says where and when to collect
+    the paper result (refused when the applicant chose electronic delivery and there is no document)."""
+    return perform(db, dossier_id, "result_ready", actor, now=now, expected=expected, pickup=pickup)
+
+
+def hand_over(db: Session, dossier_id: int, actor: Actor, *, now: datetime, expected: str | None = None) -> Dossier:
+    return perform(db, dossier_id, "return", actor, now=now, expected=expected)
 
 
 def withdraw(
@@ -282,12 +381,22 @@ def withdraw(
     return fire(db, dossier_id, "withdrawn", actor, now=now, note=note)
 
 
-def reject(db: Session, dossier_id: int, actor: Actor, *, now: datetime, reason: str) -> Dossier:
-    return fire(db, dossier_id, "rejected", actor, now=now, note=reason)
+def reject(
+    db: Session, dossier_id: int, actor: Actor, *, now: datetime, reason: str, expected: str | None = None
+) -> Dossier:
+    """Refuse at reception or reject later, whichever step the dossier's status has (a reason is required)."""
+    return fire(db, dossier_id, "rejected", actor, now=now, note=reason, expected=expected)
 
 
 def delay(
-    db: Session, dossier_id: int, actor: Actor, *, now: datetime, new_appointment: datetime, apology: str
+    db: Session,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    now: datetime,
+    new_appointment: datetime,
+    apology: str,
+    expected: str | None = None,
 ) -> Dossier:
     """Set a later appointment with an apology note; the first appointment is kept for on-time rates."""
     dossier = load(db, dossier_id)
@@ -300,6 +409,7 @@ def delay(
             reason=f"role {actor.role} may not delay this dossier",
             message=Msg(MSG_NOT_YOUR_STEP),
         )
+    expect_status(dossier, expected)
     if dossier.status not in DELAYABLE:
         raise InvalidTransition(Msg(MSG_CANNOT_DELAY), detail=f"cannot delay a {dossier.status} dossier")
     apology_text = _clean_note(apology)
@@ -321,7 +431,7 @@ def delay(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ConcurrentChange(detail=f"dossier {dossier.id} changed during delay")
+        raise StatusMoved(detail=f"dossier {dossier.id} changed during delay")
     db.refresh(dossier)
     record_event(
         db,
@@ -338,6 +448,30 @@ def delay(
         },
     )
     return dossier
+
+
+def delay_to_day(
+    db: Session,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    now: datetime,
+    day: date,
+    apology: str,
+    expected: str | None = None,
+) -> Dossier:
+    """:func:`delay` to a new day: the appointment keeps its time of day (the desk's hours); only the day moves."""
+    dossier = load(db, dossier_id)
+    current = dossier.appointment_at
+    at = current.astimezone(VIETNAM_TZ).time() if current is not None else DELAY_DEFAULT_TIME
+    new_appointment = datetime.combine(day, at, VIETNAM_TZ)
+    return delay(db, dossier_id, actor, now=now, new_appointment=new_appointment, apology=apology, expected=expected)
+
+
+def delayed_from(dossier: Dossier) -> datetime | None:
+    """The first appointment, when a delay has moved it (None when it stands as first set)."""
+    first = dossier.original_appointment_at
+    return first if first is not None and first != dossier.appointment_at else None
 
 
 def is_overdue(dossier: Dossier, now: datetime) -> bool:

@@ -1,16 +1,20 @@
-"""The counter desk: who acts, opening a dossier by code or receipt QR, and what may be done to it now.
+"""The counter desk: who acts, opening a dossier by code or receipt QR, what it shows, and acting on it.
 
-Everything here sits on the lifecycle's own rules (:data:`TRANSITIONS`, :func:`allowed_targets`,
-:func:`can_read`); it only gathers them for the workspace page, so the page never decides what
-a role may do. Opening a dossier is written to the audit trail: staff reading a citizen's
-application is an action supervisors must be able to see.
+Everything here sits on the lifecycle's own rules (the staff actions' declarations, the
+transition table, :func:`can_read`); it gathers them for the workspace page, so the page never
+decides what a role may do. :func:`desk_view` is the page's read model: plain data, no ORM
+object leaves this module, and the applicant's personal ID numbers are masked in it wherever
+they appear (the snapshot and every answer of that type). :func:`act_at_desk` takes one
+request from the page, always with the status the page showed. Opening a dossier is written to
+the audit trail: staff reading a citizen's application is an action supervisors must be able to see.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -18,16 +22,46 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
-from citizen_app.core.dossiers.access import STAFF_ROLES, Actor, UserLike, can_read, deny, record_denial
-from citizen_app.core.dossiers.errors import DossierNotFound
-from citizen_app.core.dossiers.lifecycle import DELAY_ROLES, DELAYABLE, TRANSITIONS, allowed_targets, load
+from citizen_app.core.attachments import list_attachments
+from citizen_app.core.catalog import get_catalog
+from citizen_app.core.dossiers.access import (
+    STAFF_ROLES,
+    Actor,
+    UserLike,
+    can_read,
+    deny,
+    record_denial,
+    require_read,
+)
+from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
+from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition, ValidationFailed
+from citizen_app.core.dossiers.lifecycle import (
+    MAX_NOTE_LENGTH,
+    delay_to_day,
+    delayed_from,
+    expect_status,
+    is_overdue,
+    load,
+    perform,
+)
+from citizen_app.core.dossiers.lifecycle import timeline as dossier_timeline
 from citizen_app.core.dossiers.queries import MSG_NOT_GENUINE, open_by_code, open_by_token
-from citizen_app.core.i18n import Msg
-from citizen_app.db.models.dossiers import Dossier
+from citizen_app.core.dossiers.results import ResultPickup, delivery_choice, has_result_document
+from citizen_app.core.dossiers.supplements import request_supplement
+from citizen_app.core.forms import FormSchema
+from citizen_app.core.i18n import N_, Msg
+from citizen_app.db.models.dossiers import Dossier, DossierEvent
+from citizen_app.db.models.identity import User
 
 # Tokens are ``<base64url code>.<base64url tag>`` (core.receipts); the QR holds ``{base}/v/{token}``.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,120}\.[A-Za-z0-9_-]{8,60}$")
+# While the result document may still be attached or replaced (the attachments core's own rule).
 RESULT_FILE_STATUSES = frozenset({"approved", "result_ready"})
+# The same officer sending the same action again from the same status this soon is one intent, not two.
+REPEAT_WINDOW = timedelta(seconds=30)
+MASK = "•••• •••• "
+
+MSG_ENTER_DATE = N_("Enter the new appointment date.")
 
 
 def desk_actor(user: UserLike) -> Actor:
@@ -55,7 +89,13 @@ def token_from_scan(text: str) -> str | None:
     return value if _TOKEN.match(value) else None
 
 
-def open_at_desk(db: Session, actor: Actor, *, code: str = "", scanned: str = "") -> Dossier:
+@dataclass(frozen=True)
+class Opened:
+    dossier_id: int
+    code: str
+
+
+def open_at_desk(db: Session, actor: Actor, *, code: str = "", scanned: str = "") -> Opened:
     """A dossier by typed code, or by what the camera read from the receipt's QR (signature checked).
 
     Raises ``DossierNotFound`` (no such code; a QR that is not a genuine receipt) or ``AccessDenied``
@@ -95,11 +135,211 @@ def open_at_desk(db: Session, actor: Actor, *, code: str = "", scanned: str = ""
         actor_role=actor.role,
         details={"code": dossier.code, "method": method},
     )
-    return dossier
+    return Opened(dossier.id, dossier.code or "")
 
 
-def view_at_desk(db: Session, actor: Actor, code: str) -> Dossier:
-    """The dossier the workspace page shows (``/staff/dossiers/<code>``), read rights checked and audited."""
+# ---- what the desk may do ----
+
+
+def desk_actions(dossier: Dossier, actor: Actor, *, has_form: bool = True) -> tuple[StaffAction, ...]:
+    """The declared actions this officer may take on the dossier now, in the declarations' order.
+
+    A supplement request needs the procedure's form (to name what to supply).
+    """
+    if actor.role not in STAFF_ROLES or not can_read(actor, dossier):
+        return ()
+    return tuple(
+        action
+        for action in STAFF_ACTIONS
+        if dossier.status in action.sources
+        and actor.role in action.roles
+        and (action.input != "supplement" or has_form)
+    )
+
+
+def may_attach_result(dossier: Dossier, actor: Actor) -> bool:
+    return actor.role in STAFF_ROLES and can_read(actor, dossier) and dossier.status in RESULT_FILE_STATUSES
+
+
+# ---- the workspace's read model ----
+
+
+@dataclass(frozen=True)
+class DeskApplicant:
+    """Only what the desk needs to serve the person: the receipt's snapshot, the ID number masked."""
+
+    full_name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    personal_id: str = ""  # masked: "•••• •••• 2345"
+
+
+@dataclass(frozen=True)
+class DeskFile:
+    id: int
+    name: str
+    slot_id: str
+    stage: str  # draft | supplement | result
+    size_bytes: int
+    has_thumbnail: bool
+
+
+@dataclass(frozen=True)
+class DeskEvent:
+    id: int
+    at: datetime
+    action: str
+    actor_role: str
+    actor_name: str
+    note: str
+    details: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class DeskView:
+    dossier_id: int
+    code: str
+    procedure_code: str
+    procedure_name: Mapping[str, str]
+    form: FormSchema | None
+    status: str
+    overdue: bool
+    channel: str
+    received_at: datetime | None
+    appointment_at: datetime | None
+    # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
+    appointment_provisional: bool
+    delayed_from: datetime | None  # the first appointment, when a delay moved it
+    receiving_unit: Mapping[str, str] | None
+    fee_due_vnd: int | None
+    applicant: DeskApplicant
+    answers: Mapping[str, Any]  # personal ID numbers masked
+    locked: tuple[str, ...]  # answers verified by VNeID: cannot be asked for again
+    rejection_reason: str
+    supplement_request: Mapping[str, Any]
+    files: tuple[DeskFile, ...]
+    events: tuple[DeskEvent, ...]  # oldest first
+    actions: tuple[StaffAction, ...]  # what this officer may do now
+    result_file: bool  # may attach or remove the result document now
+    has_result_document: bool
+    delivery: str | None  # how the applicant asked to receive the result, if the form asked
+    pickup: ResultPickup | None
+
+
+def mask_personal_id(value: Any) -> str:
+    """``•••• •••• 2345``: enough to check a card against, not enough to copy a number."""
+    digits = re.sub(r"\D", "", str(value or ""))
+    return MASK + digits[-4:] if len(digits) >= 4 else ("••••" if value else "")
+
+
+def masked_answers(form: FormSchema | None, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with every personal ID number masked: fields of that type, also inside groups.
+
+    An answer the form does not know (a procedure since removed or changed) is masked by its name.
+    """
+    fields = {f.id: f for f in form.fields()} if form is not None else {}
+    shown: dict[str, Any] = {}
+    for key, value in answers.items():
+        declared = fields.get(key)
+        if declared is None:
+            shown[key] = _mask_by_name(key, value)
+        elif declared.type == "personal_id":
+            shown[key] = mask_personal_id(value) if value else value
+        elif declared.type == "group" and isinstance(value, list):
+            inner = {sub.id for sub in declared.fields if sub.type == "personal_id"}
+            shown[key] = [
+                {k: mask_personal_id(v) if k in inner and v else v for k, v in item.items()}
+                if isinstance(item, Mapping) else item
+                for item in value
+            ]
+        else:
+            shown[key] = value
+    return shown
+
+
+def _mask_by_name(key: str, value: Any) -> Any:
+    if key.endswith("personal_id") and value:
+        return mask_personal_id(value)
+    if isinstance(value, list):
+        return [
+            {k: _mask_by_name(k, v) for k, v in item.items()} if isinstance(item, Mapping) else item for item in value
+        ]
+    return value
+
+
+def form_of(procedure_code: str) -> FormSchema | None:
+    procedure = get_catalog().get(procedure_code)
+    form = procedure.form if procedure is not None else None
+    return form if isinstance(form, FormSchema) else None
+
+
+def people_named(db: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the people in a timeline (the applicant and the officers who acted)."""
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    rows = db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {row.id: row.display_name or "" for row in rows}
+
+
+def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> DeskView:
+    form = form_of(dossier.procedure_code)
+    events = dossier_timeline(db, dossier.id, actor)
+    names = people_named(db, [e.actor_id for e in events])
+    snapshot = dict(dossier.applicant or {})
+    return DeskView(
+        dossier_id=dossier.id,
+        code=dossier.code or "",
+        procedure_code=dossier.procedure_code,
+        procedure_name=dict(dossier.procedure_name or {}),
+        form=form,
+        status=dossier.status,
+        overdue=is_overdue(dossier, now),
+        channel=dossier.channel,
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+        appointment_provisional=bool(dossier.appointment_provisional),
+        delayed_from=delayed_from(dossier),
+        receiving_unit=dict(dossier.receiving_unit) if dossier.receiving_unit else None,
+        fee_due_vnd=dossier.fee_due_vnd,
+        applicant=DeskApplicant(
+            full_name=str(snapshot.get("full_name") or ""),
+            phone=str(snapshot.get("phone") or ""),
+            email=str(snapshot.get("email") or ""),
+            address=str(snapshot.get("address") or ""),
+            personal_id=MASK + dossier.applicant_pid_last4 if dossier.applicant_pid_last4 else "",
+        ),
+        answers=masked_answers(form, dossier.answers or {}),
+        locked=tuple((dossier.locked_values or {}).keys()),
+        rejection_reason=dossier.rejection_reason or "",
+        supplement_request=dict(dossier.supplement_request or {}),
+        files=tuple(
+            DeskFile(a.id, a.original_name, a.slot_id, a.stage, a.size_bytes, bool(a.thumbnail_name))
+            for a in list_attachments(db, dossier.id, actor)
+        ),
+        events=tuple(
+            DeskEvent(
+                id=e.id,
+                at=e.at,
+                action=e.action,
+                actor_role=e.actor_role,
+                actor_name=names.get(e.actor_id, "") if e.actor_id is not None else "",
+                note=e.note or "",
+                details=dict(e.details or {}),
+            )
+            for e in events
+        ),
+        actions=desk_actions(dossier, actor, has_form=form is not None),
+        result_file=may_attach_result(dossier, actor),
+        has_result_document=has_result_document(db, dossier.id),
+        delivery=delivery_choice(dossier.answers),
+        pickup=ResultPickup.from_record(dossier.result_pickup),
+    )
+
+
+def desk_view(db: Session, actor: Actor, code: str, *, now: datetime) -> DeskView:
+    """The workspace page (``/staff/dossiers/<code>``): read rights checked, the viewing audited."""
     if not actor.is_staff:
         raise deny(db, action="staff.dossier.view", actor=actor, dossier_id=None, reason="not staff")
     dossier = open_by_code(db, code, actor)
@@ -112,75 +352,93 @@ def view_at_desk(db: Session, actor: Actor, code: str) -> Dossier:
         actor_role=actor.role,
         details={"code": dossier.code},
     )
-    return dossier
+    return _assemble(db, actor, dossier, now)
+
+
+def desk_view_by_id(db: Session, actor: Actor, dossier_id: int, *, now: datetime) -> DeskView:
+    """The same view again after an action (the page opened it by code before); read rights checked again."""
+    dossier = load(db, dossier_id)
+    if not actor.is_staff or not can_read(actor, dossier):
+        raise deny(db, action="staff.dossier.view", actor=actor, dossier_id=dossier.id, reason="not readable")
+    return _assemble(db, actor, dossier, now)
+
+
+# ---- acting ----
 
 
 @dataclass(frozen=True)
-class DeskActions:
-    """What this officer may do to the dossier now, straight from the lifecycle table.
+class DeskRequest:
+    """One action from the workspace, with the status the page showed when it was asked for."""
 
-    ``targets``: plain steps for :func:`fire` (receive, start processing, approve, reject,
-    result ready, return), in the table's order. ``supplement``: request a supplement
-    (:func:`request_supplement`). ``delay``: set a later appointment with an apology
-    (:func:`delay`). ``result_file``: attach or remove the result document.
+    action: str
+    expected: str
+    note: str = ""
+    fields: tuple[str, ...] = ()  # a supplement request: the answers and documents to supply
+    documents: tuple[str, ...] = ()
+    new_day: date | None = None  # a delay
+    pickup: ResultPickup | None = None  # result ready without a document
+
+
+@dataclass(frozen=True)
+class DeskOutcome:
+    action: StaffAction
+    # The same officer's same action from the same status, just done: nothing was done twice.
+    repeated: bool = False
+
+
+def _repeats_last(db: Session, dossier: Dossier, actor: Actor, declared: StaffAction, request: DeskRequest,
+                  now: datetime) -> bool:
+    """Whether ``request`` is the action this officer has just taken, sent again (a double tap, a resent event).
+
+    A status change is a repeat when the dossier left the status the request carries by that very
+    action; a delay (the status stays) when its apology is word for word the one just recorded.
     """
-
-    targets: tuple[str, ...] = ()
-    supplement: bool = False
-    delay: bool = False
-    result_file: bool = False
-
-    @property
-    def any(self) -> bool:
-        return bool(self.targets or self.supplement or self.delay or self.result_file)
-
-
-def desk_actions(dossier: Dossier, actor: Actor) -> DeskActions:
-    if actor.role not in STAFF_ROLES or not can_read(actor, dossier):
-        return DeskActions()
-    supplement = any(
-        source == dossier.status and step.via == "request_supplement" and actor.role in step.roles
-        for (source, _target), step in TRANSITIONS.items()
+    last = db.scalar(
+        select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.id.desc()).limit(1)
     )
-    return DeskActions(
-        targets=tuple(allowed_targets(dossier, actor)),
-        supplement=supplement,
-        delay=actor.role in DELAY_ROLES and dossier.status in DELAYABLE,
-        result_file=dossier.status in RESULT_FILE_STATUSES,
-    )
+    if (
+        last is None
+        or last.action != declared.key
+        or last.actor_id != actor.user_id
+        or last.from_status != request.expected
+        or not now - last.at < REPEAT_WINDOW
+    ):
+        return False
+    if declared.changes_status:
+        return dossier.status != request.expected
+    return (last.note or "") == request.note.strip()[:MAX_NOTE_LENGTH]
 
 
-def note_rule(source: str, target: str) -> str:
-    """``required`` / ``optional`` / ``none`` for the note of a plain step (the page labels its box)."""
-    step = TRANSITIONS.get((source, target))
-    return step.note if step else "none"
+def act_at_desk(db: Session, actor: Actor, dossier_id: int, request: DeskRequest, *, now: datetime) -> DeskOutcome:
+    """Take ``request.action`` on the dossier, if it is still in ``request.expected``.
 
-
-def dossier_by_id(db: Session, dossier_id: int, actor: Actor) -> Dossier:
-    """Reload after an action (the caller opened it by code before); read rights checked again."""
+    A dossier that has moved on is refused (``StatusMoved``), never moved a second step: except
+    that the same officer repeating the action they have just taken from that same status (a
+    double tap, a resent event) gets the outcome of the first, with nothing done twice.
+    Refusals of the lifecycle (role, unit, note, requirements) come through unchanged.
+    """
+    declared = BY_KEY.get(request.action)
+    if declared is None:
+        raise InvalidTransition(detail=f"no staff action {request.action!r}")
     dossier = load(db, dossier_id)
-    if not can_read(actor, dossier):
-        raise deny(db, action="staff.dossier.view", actor=actor, dossier_id=dossier.id, reason="not readable")
-    return dossier
-
-
-def applicant_summary(dossier: Dossier) -> dict[str, Any]:
-    """Only what the desk needs to serve the person: the receipt's snapshot and the ID number's last digits."""
-    snapshot = dict(dossier.applicant or {})
-    return {
-        "full_name": snapshot.get("full_name") or "",
-        "phone": snapshot.get("phone") or "",
-        "email": snapshot.get("email") or "",
-        "address": snapshot.get("address") or "",
-        "pid_last4": dossier.applicant_pid_last4 or "",
-    }
-
-
-def people_named(db: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    """Display names of the people in a timeline (the applicant and the officers who acted)."""
-    from citizen_app.db.models.identity import User
-
-    ids = sorted({i for i in user_ids if i is not None})
-    if not ids:
-        return {}
-    return {row.id: row.display_name or "" for row in db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
+    require_read(db, actor, dossier, action=f"dossier.{declared.key}")
+    if _repeats_last(db, dossier, actor, declared, request, now):
+        return DeskOutcome(declared, repeated=True)
+    expect_status(dossier, request.expected)
+    if declared.input == "supplement":
+        form = form_of(dossier.procedure_code)
+        if form is None:
+            raise InvalidTransition(detail=f"no form for {dossier.procedure_code}: nothing to ask for")
+        request_supplement(
+            db, dossier_id, actor, form=form, fields=request.fields, attachments=request.documents,
+            message=request.note, now=now,
+        )
+    elif declared.input == "delay":
+        if request.new_day is None:
+            raise ValidationFailed({"new_date": Msg(MSG_ENTER_DATE)})
+        delay_to_day(db, dossier_id, actor, now=now, day=request.new_day, apology=request.note,
+                     expected=request.expected)
+    else:
+        perform(db, dossier_id, declared.key, actor, now=now, expected=request.expected,
+                note=request.note or None, pickup=request.pickup)
+    return DeskOutcome(declared)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Literal, get_args
 
 from citizen_app.core.i18n import normalize_money
-from citizen_app.core.identity.profile_view import ProfileView
+from citizen_app.core.prefill.registry import prefill_sources
 from citizen_app.core.schema_errors import SchemaError, join_path
 
 FieldType = Literal[
@@ -36,18 +36,6 @@ VALIDATION_KEYS: dict[str, frozenset[str]] = {
     "date": frozenset({"not_future", "not_past", "not_before", "not_after"}),
 }
 
-# A binding only makes sense on a field that can hold its value.
-PREFILL_TYPES: dict[str, frozenset[str]] = {
-    "identity.full_name": frozenset({"text"}),
-    "identity.personal_id": frozenset({"personal_id", "text"}),
-    "identity.date_of_birth": frozenset({"date"}),
-    "identity.sex": CHOICE_TYPES,
-    "identity.place_of_origin": frozenset({"text", "textarea"}),
-    "identity.permanent_address": frozenset({"address"}),
-    "contact.phone": frozenset({"phone"}),
-    "contact.email": frozenset({"email"}),
-    "contact.current_address": frozenset({"address"}),
-}
 
 DEFAULT_GROUP_MAX_ITEMS = 20
 DEFAULT_ATTACHMENT_MAX_FILES = 1
@@ -120,7 +108,12 @@ class Field:
     label: Localized
     hint: Localized | None = None
     required: bool = False
+    # A prefill binding (core/prefill/): where the answer can come from before anyone types.
     prefill: str | None = None
+    # A prefill rule that follows the answers: fill only while this holds ("the applicant is the mother").
+    prefill_when: Condition | None = None
+    # The earlier answer naming whom the prefilled data is about (e.g. the deceased's ID number).
+    prefill_about: str | None = None
     show_if: Condition | None = None
     validation: Validation = field(default_factory=Validation)
     options: tuple[Option, ...] = ()
@@ -190,6 +183,7 @@ _FIELD_KEYS = frozenset({
 })
 _OPTION_KEYS = frozenset({"value", "label"})
 _CONDITION_KEYS = frozenset({"field", "equals", "in", "is_true"})
+_PREFILL_KEYS = frozenset({"from", "when", "about"})
 _ATTACHMENT_KEYS = frozenset({"id", "label", "hint", "required", "max_files"})
 _ALL_VALIDATION_KEYS = frozenset().union(*VALIDATION_KEYS.values())
 
@@ -367,9 +361,12 @@ class _Parser:
         if "validation" in data and type_ is not None:
             validation = self.validation(data["validation"], join_path(path, "validation"), type_)
 
-        prefill = data.get("prefill")
-        if prefill is not None and type_ is not None:
-            prefill = self.prefill(prefill, join_path(path, "prefill"), type_, options, in_group)
+        prefill = prefill_when = prefill_about = None
+        if data.get("prefill") is not None and type_ is not None:
+            prefill, prefill_when, prefill_about = self.prefill(
+                data["prefill"], join_path(path, "prefill"), type_, options, in_group,
+                own_id=field_id, earlier=earlier, outer=outer,
+            )
 
         show_if = None
         if "show_if" in data:
@@ -397,6 +394,8 @@ class _Parser:
             hint=hint,
             required=required,
             prefill=prefill,
+            prefill_when=prefill_when,
+            prefill_about=prefill_about,
             show_if=show_if,
             validation=validation,
             options=options,
@@ -501,21 +500,67 @@ class _Parser:
         return Validation(**values)
 
     def prefill(
-        self, raw: object, path: str, type_: str, options: tuple[Option, ...], in_group: bool
-    ) -> str | None:
+        self,
+        raw: object,
+        path: str,
+        type_: str,
+        options: tuple[Option, ...],
+        in_group: bool,
+        *,
+        own_id: str | None,
+        earlier: Mapping[str, Field],
+        outer: Mapping[str, Field],
+    ) -> tuple[str | None, Condition | None, str | None]:
+        """``prefill: identity.full_name``, or a rule: ``{from: …, when: {field: …, equals: …}, about: …}``."""
+        none: tuple[None, None, None] = (None, None, None)
         if in_group:
             self.error(path, "fields inside a group cannot be prefilled")
+            return none
+        when: Condition | None = None
+        about: str | None = None
+        name: object = raw
+        binding_path = path
+        if isinstance(raw, Mapping):
+            data = self.mapping(raw, path, _PREFILL_KEYS)
+            if data is None:
+                return none
+            name, binding_path = data.get("from"), join_path(path, "from")
+            if "when" in data:
+                when = self.condition(data["when"], join_path(path, "when"), own_id, earlier, outer)
+                if when is None:
+                    return none
+            if "about" in data:
+                about = self.prefill_about(data["about"], join_path(path, "about"), own_id, earlier)
+                if about is None:
+                    return none
+        if name is None:
+            self.error(binding_path, "missing")
+            return none
+        sources = prefill_sources()
+        found = sources.binding(name) if isinstance(name, str) else None
+        if found is None:
+            known = ", ".join(sources.binding_names())
+            self.error(binding_path, f"unknown prefill binding {name!r}; expected one of {known}")
+            return none
+        if type_ not in found.field_types:
+            wanted = " or ".join(sorted(found.field_types))
+            self.error(binding_path, f"'{found.name}' cannot fill a {type_} field (needs {wanted})")
+            return none
+        if found.option_values and not set(found.option_values) <= {o.value for o in options}:
+            wanted = " and ".join(f"'{value}'" for value in found.option_values)
+            self.error(binding_path, f"'{found.name}' needs options with values {wanted}")
+            return none
+        return found.name, when, about
+
+    def prefill_about(
+        self, raw: object, path: str, own_id: str | None, earlier: Mapping[str, Field]
+    ) -> str | None:
+        if not isinstance(raw, str):
+            self.error(path, f"expected a field id, got {_kind(raw)}")
             return None
-        if not isinstance(raw, str) or raw not in ProfileView.BINDINGS:
-            known = ", ".join(ProfileView.BINDINGS)
-            self.error(path, f"unknown profile binding {raw!r}; expected one of {known}")
-            return None
-        if type_ not in PREFILL_TYPES[raw]:
-            wanted = " or ".join(sorted(PREFILL_TYPES[raw]))
-            self.error(path, f"'{raw}' cannot fill a {type_} field (needs {wanted})")
-            return None
-        if raw == "identity.sex" and not {"male", "female"} <= {o.value for o in options}:
-            self.error(path, "'identity.sex' needs options with values 'male' and 'female'")
+        target = earlier.get(raw)
+        if raw == own_id or target is None or target.type == "group":
+            self.error(path, f"refers to '{raw}', which is not a question before this one")
             return None
         return raw
 

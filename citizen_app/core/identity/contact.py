@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
+
 # Mobile prefixes in use since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
 _MOBILE = re.compile(r"^0[35789]\d{8}$")
 _SEPARATORS = re.compile(r"[\s.\-()]")
-# Deliberately plain: one @, a dot in the domain, no spaces. Real proof is a confirmation email.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 
 def normalize_phone(raw: str) -> str | None:
@@ -22,12 +22,28 @@ def normalize_phone(raw: str) -> str | None:
 
 
 def normalize_email(raw: str) -> str | None:
-    """Trimmed, domain lower-cased (the local part is case-sensitive by the standard); None when malformed."""
+    """Trimmed and normalised by email-validator (domain lower-cased, IDNA); None when not an address.
+
+    The syntax rules of RFC 5322/6531 are email-validator's, not a hand-written pattern. No DNS
+    look-up (the real proof is a confirmation email); quoted local parts, IP-address domains,
+    special-use domains (``localhost``, ``.invalid``…) and non-ASCII local parts, which many mail
+    servers cannot deliver to, are refused.
+    """
     value = (raw or "").strip()
-    if len(value) > 254 or not _EMAIL.match(value) or ".." in value:
+    if not value or len(value) > 254:
         return None
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    try:
+        checked = validate_email(
+            value,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            strict=True,  # also the length limits of RFC 5321 (64 before the @)
+        )
+    except EmailNotValidError:
+        return None
+    return checked.normalized
 
 
 def phone_or_none(raw: str | None) -> str | None:

@@ -11,12 +11,16 @@ from citizen_app.db.models.audit import AuditEvent
 
 def record_denial(
     db: Session, denied: PermissionDenied, *, action: str, target_type: str, target_id: str | None
-) -> AuditEvent:
+) -> AuditEvent | None:
     """One ``outcome="denied"`` row: who (and in which session), what they tried, which role it needs.
+
+    None when the person's refusals are being throttled (``audit.denial_admitted``).
 
     Does not commit. Callers record refusals of signed-in people only: anonymous
     requests are logged, not audited, so nobody can flood the trail.
     """
+    if not audit.denial_admitted(db, denied.actor_id):
+        return None
     details: dict[str, object] = {"required": denied.required}
     if denied.user is not None:
         details["session"] = denied.user.session_id

@@ -1,8 +1,8 @@
 """OpenID Connect client: authorization code flow with PKCE (S256), state and nonce.
 
-Configured only from Settings: the issuer's discovery document supplies every
-endpoint, so pointing the app at another provider is a matter of environment
-variables (docs/identity.md).
+One client per identity provider (``core.identity.providers``), configured only from
+Settings: the issuer's discovery document supplies every endpoint, so pointing the app at
+another provider is a matter of environment variables (docs/identity.md).
 
 The flow is split so no database transaction is held open while the provider is
 called:
@@ -13,8 +13,9 @@ called:
 2. :func:`consume_login_transaction` takes that row back by ``state`` and deletes
    it; the caller commits at once, so a replayed callback finds nothing.
 3. :meth:`OidcClient.finish_login` exchanges the code, validates the ID token
-   (signature against the JWKS with one refetch for an unknown ``kid``, ``iss``,
-   ``aud``, ``exp``, ``iat``, ``nonce``) and reads userinfo.
+   (signature against the JWKS, fetched once more for an unknown ``kid`` or when a cached
+   key does not verify, e.g. a key rotated under the same ``kid``; then ``iss``, ``aud``,
+   ``exp``, ``iat``, ``nonce``) and reads userinfo.
 
 Every failure is a :class:`LoginError` with a :class:`LoginFailure` reason; its
 ``detail`` is safe to log (never a code, token, state or cookie).
@@ -50,6 +51,9 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from citizen_app.core.identity.claims import IdentityClaims
+from citizen_app.core.identity.providers import IdentityProvider, identity_providers
+from citizen_app.core.identity.users import STAFF_ROLES
 from citizen_app.db.models.identity import LoginTransaction
 from citizen_app.settings import Settings, get_settings
 
@@ -79,6 +83,8 @@ class LoginFailure(StrEnum):
     TOKEN_INVALID = "token_invalid"
     PROVIDER_UNREACHABLE = "provider_unreachable"
     PROVIDER_TIMEOUT = "provider_timeout"
+    # A staff sign-on signs in staff only; a citizen who lands there is sent to the citizen provider.
+    NOT_STAFF = "not_staff"
 
 
 class LoginError(Exception):
@@ -117,7 +123,7 @@ class ProviderMetadata:
         issuer = document.get("issuer")
         # OIDC Discovery §4.3: the issuer in the document must be the one we asked.
         if not isinstance(issuer, str) or issuer.rstrip("/") != expected_issuer.rstrip("/"):
-            raise LoginError(LoginFailure.PROVIDER_ERROR, "discovery issuer differs from OIDC_ISSUER")
+            raise LoginError(LoginFailure.PROVIDER_ERROR, "discovery issuer differs from the configured issuer")
         try:
             return cls(
                 issuer=issuer,
@@ -146,11 +152,13 @@ class PendingLogin:
     redirect_uri: str
     next_path: str
     locale: str
+    provider: str = "citizen"
 
 
 @dataclass(frozen=True)
 class VerifiedLogin:
-    """A completed sign-in: validated ID token claims merged with userinfo."""
+    """A completed sign-in: validated ID token claims merged with userinfo, read through the
+    provider's claim and assurance mappings."""
 
     issuer: str
     subject: str
@@ -158,6 +166,22 @@ class VerifiedLogin:
     id_token: str
     next_path: str
     locale: str
+    identity: IdentityClaims
+    provider: str = "citizen"
+
+
+@dataclass(frozen=True)
+class ProviderCheck:
+    """What ``oidc check`` found at one provider; ``ok`` when the app can sign people in there."""
+
+    provider: str
+    metadata: ProviderMetadata | None
+    key_count: int
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.metadata is not None and not self.problems
 
 
 @dataclass
@@ -182,21 +206,26 @@ def hash_state(state: str) -> str:
 
 
 class OidcClient:
-    """One relying party, as configured in Settings. Cheap to build; caches are shared per process."""
+    """This app as the relying party of one provider. Cheap to build; caches are shared per process.
+
+    Without a provider, the default (citizen) provider of ``settings`` is used.
+    """
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        provider: IdentityProvider | None = None,
         *,
+        settings: Settings | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings or get_settings()
+        self.provider = provider or identity_providers(self.settings).default
         self._transport = transport
 
     # --- provider metadata -------------------------------------------------------------------------
 
     def metadata(self, *, refresh: bool = False) -> ProviderMetadata:
-        issuer = self.settings.oidc_issuer
+        issuer = self.provider.issuer
         now = time.monotonic()
         with _caches.lock:
             cached = _caches.discovery.get(issuer)
@@ -210,18 +239,36 @@ class OidcClient:
             _caches.discovery[issuer] = (now, metadata)
         return metadata
 
-    def _jwks(self, metadata: ProviderMetadata, *, refresh: bool = False) -> KeySet:
+    def _jwks(self, metadata: ProviderMetadata, *, refresh: bool = False) -> tuple[KeySet, bool]:
+        """The provider's keys, and whether they were fetched just now (False: from the cache)."""
         now = time.monotonic()
         with _caches.lock:
             cached = _caches.jwks.get(metadata.jwks_uri)
         if cached is not None and not refresh and now - cached[0] < JWKS_TTL_SECONDS:
-            return cached[1]
+            return cached[1], False
         with self._http() as http, _provider_call("jwks"):
             document = _json_object(http.get(metadata.jwks_uri), "jwks")
         keyset = _import_public_keys(document)
         with _caches.lock:
             _caches.jwks[metadata.jwks_uri] = (now, keyset)
-        return keyset
+        return keyset, True
+
+    def check(self) -> ProviderCheck:
+        """Discovery and keys fetched afresh, and what this app needs of them (``oidc check``)."""
+        try:
+            metadata = self.metadata(refresh=True)
+            keyset, _fresh = self._jwks(metadata, refresh=True)
+        except LoginError as error:
+            return ProviderCheck(self.provider.key, None, 0, (f"{error.reason.value}: {error.detail}",))
+        problems = []
+        if not keyset.keys:
+            problems.append("the JWKS has no RSA or EC signing key")
+        if metadata.code_challenge_methods_supported and "S256" not in metadata.code_challenge_methods_supported:
+            problems.append("PKCE S256 is not offered")
+        algorithms = metadata.id_token_signing_alg_values_supported
+        if algorithms and not set(algorithms) & set(ACCEPTED_ALGORITHMS):
+            problems.append("no asymmetric ID token signing algorithm is offered")
+        return ProviderCheck(self.provider.key, metadata, len(keyset.keys), tuple(problems))
 
     # --- step 1: send the browser to the provider --------------------------------------------------
 
@@ -237,26 +284,27 @@ class OidcClient:
         nonce = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(64)  # 86 characters, within RFC 7636's 43..128
         db.execute(delete(LoginTransaction).where(LoginTransaction.expires_at < now))
+        provider = self.provider
         db.add(
             LoginTransaction(
                 state_hash=hash_state(state),
                 nonce=nonce,
                 code_verifier=verifier,
-                redirect_uri=self.settings.oidc_redirect_uri,
+                redirect_uri=provider.redirect_uri,
                 next_path=next_path,
                 locale=locale,
                 created_at=now,
                 expires_at=now + timedelta(minutes=self.settings.oidc_login_timeout_minutes),
+                provider=provider.key,
             )
         )
         db.flush()
-        settings = self.settings
         url = prepare_grant_uri(
             metadata.authorization_endpoint,
-            client_id=settings.oidc_client_id,
+            client_id=provider.client_id,
             response_type="code",
-            redirect_uri=settings.oidc_redirect_uri,
-            scope=settings.oidc_scopes,
+            redirect_uri=provider.redirect_uri,
+            scope=provider.scopes,
             state=state,
             nonce=nonce,
             code_challenge=create_s256_code_challenge(verifier),
@@ -274,10 +322,13 @@ class OidcClient:
         try:
             return self._finish(pending, params, now)
         except LoginError as error:
-            error.next_path, error.locale = pending.next_path, pending.locale
+            error.next_path, error.locale = error.next_path or pending.next_path, pending.locale
             raise
 
     def _finish(self, pending: PendingLogin, params: Mapping[str, str], now: datetime) -> VerifiedLogin:
+        if pending.provider != self.provider.key:
+            # A sign-in started with one provider must come back through that provider's callback.
+            raise LoginError(LoginFailure.STATE_MISMATCH, "callback of another provider than the sign-in's")
         if params.get("error"):
             code = params["error"]
             if code == "access_denied":
@@ -306,7 +357,22 @@ class OidcClient:
             id_token=id_token,
             next_path=pending.next_path,
             locale=pending.locale,
+            identity=self._identity(claims, pending),
+            provider=self.provider.key,
         )
+
+    def _identity(self, claims: Mapping[str, Any], pending: PendingLogin) -> IdentityClaims:
+        """The person, read the way this provider declares; a staff sign-on admits staff only."""
+        try:
+            identity = self.provider.identity(claims)
+        except ValueError:
+            raise LoginError(LoginFailure.TOKEN_INVALID, "claims unusable") from None
+        if self.provider.is_staff_sign_on and not STAFF_ROLES.intersection(identity.roles):
+            # Home, not the staff page they asked for: they are offered the citizen sign-in there.
+            raise LoginError(
+                LoginFailure.NOT_STAFF, "no staff role at the staff sign-on", next_path=f"/{pending.locale}/"
+            )
+        return identity
 
     def _redeem(self, metadata: ProviderMetadata, code: str, pending: PendingLogin) -> dict[str, Any]:
         body = prepare_token_request(
@@ -354,19 +420,30 @@ class OidcClient:
             allowed &= set(metadata.id_token_signing_alg_values_supported)
         if alg not in allowed:
             raise LoginError(LoginFailure.TOKEN_SIGNATURE, f"algorithm {_safe_token(str(alg))} not accepted")
-        key = _select_key(self._jwks(metadata), kid, alg)
-        if key is None:
+        keyset, fresh = self._jwks(metadata)
+        key = _select_key(keyset, kid, alg)
+        if key is None and not fresh:
             # The provider may have rotated its keys since we last looked: refetch once, not more.
             log.info("ID token key %s not in cached JWKS; refetching", _safe_token(str(kid)))
-            key = _select_key(self._jwks(metadata, refresh=True), kid, alg)
+            keyset, fresh = self._jwks(metadata, refresh=True)
+            key = _select_key(keyset, kid, alg)
         if key is None:
             raise LoginError(LoginFailure.TOKEN_SIGNATURE, "no provider key matches the ID token")
         try:
-            claims = dict(jwt.decode(id_token, key, algorithms=[alg]).claims)
+            claims = _decode(id_token, key, alg)
         except BadSignatureError:
-            raise LoginError(LoginFailure.TOKEN_SIGNATURE, "ID token signature does not verify") from None
-        except (JoseError, ValueError):
-            raise LoginError(LoginFailure.TOKEN_INVALID, "ID token payload unreadable") from None
+            if fresh:
+                raise LoginError(LoginFailure.TOKEN_SIGNATURE, "ID token signature does not verify") from None
+            # A cached key that no longer verifies: the provider may have replaced the key behind the
+            # same kid. Its current keys decide, fetched once more; a second failure is final.
+            log.info("ID token does not verify with cached key %s; refetching the JWKS", _safe_token(str(kid)))
+            key = _select_key(self._jwks(metadata, refresh=True)[0], kid, alg)
+            if key is None:
+                raise LoginError(LoginFailure.TOKEN_SIGNATURE, "no provider key matches the ID token") from None
+            try:
+                claims = _decode(id_token, key, alg)
+            except BadSignatureError:
+                raise LoginError(LoginFailure.TOKEN_SIGNATURE, "ID token signature does not verify") from None
         self._check_claims(claims, nonce=nonce, issuer=metadata.issuer, now=now)
         return claims
 
@@ -379,7 +456,7 @@ class OidcClient:
         audiences = (
             [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
         )
-        client_id = self.settings.oidc_client_id
+        client_id = self.provider.client_id
         if client_id not in audiences:
             raise LoginError(LoginFailure.TOKEN_AUDIENCE, "ID token aud does not include this client")
         if len(audiences) > 1 and claims.get("azp") != client_id:
@@ -414,8 +491,8 @@ class OidcClient:
         if not metadata.end_session_endpoint:
             return None
         params = {
-            "client_id": self.settings.oidc_client_id,
-            "post_logout_redirect_uri": self.settings.oidc_post_logout_redirect_uri,
+            "client_id": self.provider.client_id,
+            "post_logout_redirect_uri": self.provider.post_logout_redirect_uri,
             "ui_locales": locale,
         }
         if id_token:
@@ -428,20 +505,20 @@ class OidcClient:
     @contextmanager
     def _http(self) -> Iterator[httpx.Client]:
         # One timeout for connect, read, write and pool: a slow provider fails the sign-in, never hangs it.
-        timeout = httpx.Timeout(self.settings.oidc_timeout_seconds)
+        timeout = httpx.Timeout(self.provider.timeout_seconds)
         with httpx.Client(timeout=timeout, transport=self._transport, follow_redirects=False) as client:
             yield client
 
     def _client_auth(self, metadata: ProviderMetadata) -> ClientAuth:
         """How this client proves itself at the token endpoint (authlib's encoders)."""
-        settings = self.settings
-        method = settings.oidc_client_auth_method
+        provider = self.provider
+        method = provider.client_auth_method
         if method == "private_key_jwt":
-            key = load_client_private_key(settings.oidc_private_key_path)
-            return ClientAuth(settings.oidc_client_id, key, _ShortLivedPrivateKeyJWT(metadata.token_endpoint))
+            key = load_client_private_key(provider.private_key_path)
+            return ClientAuth(provider.client_id, key, _ShortLivedPrivateKeyJWT(metadata.token_endpoint))
         if method not in ("client_secret_basic", "client_secret_post"):
-            raise LoginError(LoginFailure.PROVIDER_ERROR, "unsupported OIDC_CLIENT_AUTH_METHOD")
-        return ClientAuth(settings.oidc_client_id, settings.oidc_client_secret, method)
+            raise LoginError(LoginFailure.PROVIDER_ERROR, "unsupported client authentication method")
+        return ClientAuth(provider.client_id, provider.client_secret, method)
 
 
 def consume_login_transaction(db: Session, state: str | None, now: datetime) -> PendingLogin:
@@ -461,6 +538,7 @@ def consume_login_transaction(db: Session, state: str | None, now: datetime) -> 
         redirect_uri=row.redirect_uri,
         next_path=row.next_path,
         locale=row.locale,
+        provider=row.provider,
     )
     # Deleting by key and counting makes two racing callbacks with one state yield one winner.
     deleted = db.execute(delete(LoginTransaction).where(LoginTransaction.state_hash == key)).rowcount
@@ -553,6 +631,16 @@ def _select_key(keyset: KeySet, kid: Any, alg: str) -> RSAKey | ECKey | None:
         candidates = [key for key in candidates if key.kid == kid]
     # Without a kid, guessing among several keys would hide rotation problems: require exactly one.
     return candidates[0] if len(candidates) == 1 else None  # type: ignore[return-value]
+
+
+def _decode(id_token: str, key: RSAKey | ECKey, alg: str) -> dict[str, Any]:
+    """The verified payload; BadSignatureError when the key does not verify it."""
+    try:
+        return dict(jwt.decode(id_token, key, algorithms=[alg]).claims)
+    except BadSignatureError:
+        raise
+    except (JoseError, ValueError):
+        raise LoginError(LoginFailure.TOKEN_INVALID, "ID token payload unreadable") from None
 
 
 def _is_number(value: Any) -> bool:

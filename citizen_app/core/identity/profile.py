@@ -23,6 +23,7 @@ from citizen_app.core.identity.contact import mask_email, mask_phone, normalize_
 from citizen_app.core.identity.permissions import PermissionDenied
 from citizen_app.core.identity.personal_id import normalize_personal_id, parse_personal_id
 from citizen_app.core.identity.profile_view import Address, ProfileView
+from citizen_app.core.identity.providers import identity_providers
 from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.models.identity import User, UserProfile
@@ -67,7 +68,7 @@ MSG_STREET = N_("Enter the house number and street.")
 MSG_STREET_TOO_LONG = N_("The street address is too long (at most {count} characters).")
 MSG_LOCALE = N_("Choose Vietnamese or English.")
 MSG_NOTIFY = N_("Choose whether to receive email notifications.")
-MSG_VERIFIED = N_("This is verified by VNeID and cannot be changed here.")
+MSG_VERIFIED = N_("This is verified by {provider} and cannot be changed here.")
 MSG_UNKNOWN_FIELD = N_("This information cannot be changed here.")
 
 
@@ -142,7 +143,8 @@ def update_profile(
     for raw_key, value in changes.items():
         key = _BINDING_ALIASES.get(raw_key, raw_key)
         if key in VERIFIED_FIELDS or raw_key.startswith("identity."):
-            errors.append(FieldError(raw_key, Msg(MSG_VERIFIED)))
+            provider = identity_providers().display_name_for_issuer(user.issuer)
+            errors.append(FieldError(raw_key, Msg(MSG_VERIFIED, {"provider": provider})))
             continue
         validator = _VALIDATORS.get(key)
         if validator is None:
@@ -329,4 +331,5 @@ def _view(user: User) -> ProfileView:
         preferred_locale=profile.preferred_locale if profile else "vi",
         notify_email=profile.notify_email if profile else False,
         identity_refreshed_at=user.identity_refreshed_at,
+        verified_by=identity_providers().display_name_for_issuer(user.issuer),
     )

@@ -1,7 +1,8 @@
 """The typed view of a citizen's profile that form fields bind to by name.
 
 Forms are "once-only": a field with ``prefill: contact.phone`` arrives filled
-from here. Identity data comes from VNeID and is locked; contact data is
+from here (through the ``identity`` and ``profile`` prefill sources, core/prefill/).
+Identity data comes from the identity provider and is locked; contact data is
 self-declared and stays editable. See docs/catalogue-schema.md.
 """
 
@@ -11,7 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from citizen_app.core.i18n import N_, Msg
+
 Provenance = Literal["verified", "profile"]
+
+# Next to data the identity provider vouches for; ``provider`` is its display name ("VNeID", …).
+MSG_VERIFIED_BY = N_("Verified by {provider}")
 Sex = Literal["male", "female"]
 
 
@@ -41,7 +47,7 @@ class PrefillValue:
 
 @dataclass(frozen=True)
 class ProfileView:
-    # Verified by VNeID, refreshed at every sign-in.
+    # Verified by the identity provider (``verified_by``), refreshed at every sign-in.
     personal_id: str
     full_name: str
     date_of_birth: date | None
@@ -58,6 +64,8 @@ class ProfileView:
     notify_email: bool = False
     # When the verified part was last refreshed from the provider (shown as "verified by VNeID on …").
     identity_refreshed_at: datetime | None = None
+    # The display name of the identity provider that verified the identity ("VNeID", …).
+    verified_by: str = "VNeID"
 
     BINDINGS: tuple[str, ...] = (
         "identity.full_name",
@@ -70,6 +78,9 @@ class ProfileView:
         "contact.email",
         "contact.current_address",
     )
+
+    def verified_label(self) -> Msg:
+        return Msg(MSG_VERIFIED_BY, {"provider": self.verified_by})
 
     def lookup(self, binding: str) -> PrefillValue | None:
         """The value a form field bound to ``binding`` starts with, or None when the profile has none."""

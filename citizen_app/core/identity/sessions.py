@@ -92,8 +92,12 @@ def create_session(
     locale: str = "vi",
     id_token: str | None = None,
     settings: Settings | None = None,
+    provider: str = "citizen",
 ) -> tuple[str, AuthSession]:
-    """A new session for ``user``; returns the raw token (for the cookie only) and the row."""
+    """A new session for ``user``; returns the raw token (for the cookie only) and the row.
+
+    ``provider`` is the key of the identity provider that signed the person in (logout goes there).
+    """
     settings = settings or get_settings()
     raw = new_session_token()
     row = AuthSession(
@@ -105,6 +109,7 @@ def create_session(
         absolute_expires_at=now + timedelta(hours=settings.session_absolute_hours),
         locale=locale,
         id_token=id_token,
+        provider=provider,
     )
     db.add(row)
     db.flush()
@@ -189,7 +194,11 @@ def check_cookie_header(
 
 
 def login_url(next_path: str) -> str:
-    """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form)."""
+    """Where to send someone who must sign in and then come back to ``next_path`` (e.g. mid-form).
+
+    The route picks the provider: staff pages go to the staff sign-on when one is configured
+    (``core.identity.providers.ProviderRegistry.for_next_path``).
+    """
     return "/auth/login?next=" + quote(next_path, safe="/")
 
 

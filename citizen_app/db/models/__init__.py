@@ -3,6 +3,6 @@
 Add your module to the list; migrations (alembic/versions) fix the order tables are created in.
 """
 
-from citizen_app.db.models import audit, catalog, dossiers, identity, tracking
+from citizen_app.db.models import audit, catalog, dossiers, identity, jobs, tracking
 
-__all__ = ["audit", "catalog", "dossiers", "identity", "tracking"]
+__all__ = ["audit", "catalog", "dossiers", "identity", "jobs", "tracking"]

@@ -47,6 +47,8 @@ class Dossier(Base):
     # Verified (VNeID) values the answers must keep, and where each prefilled answer came from.
     locked_values: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     provenance: Mapped[dict[str, str]] = mapped_column(JsonDocument, default=dict)
+    # Which prefill sources were asked, with what outcome: {source key: {"status", "fields", "at"}}.
+    prefill_sources: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
     submission_key: Mapped[str | None] = mapped_column(String(36), unique=True)
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -81,6 +83,8 @@ class Dossier(Base):
     # {"fields": [...], "attachments": [...], "message": "..."} while a supplement is outstanding.
     supplement_request: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # {"place": "...", "hours": "..."}: where and when to collect a paper result (core/dossiers/results.py).
+    result_pickup: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
 
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", passive_deletes=True,

@@ -93,6 +93,8 @@ class AuthSession(Base):
     locale: Mapped[str] = mapped_column(String(2), default="vi")
     # Sent back as id_token_hint at logout so the provider ends its own session without asking.
     id_token: Mapped[str | None] = mapped_column(Text)
+    # Which identity provider (core.identity.providers key) signed this browser in: logout goes there.
+    provider: Mapped[str] = mapped_column(String(16), default="citizen", server_default="citizen")
 
     __table_args__ = (Index("ix_auth_sessions_user_id", "user_id"),)
 
@@ -110,5 +112,7 @@ class LoginTransaction(Base):
     locale: Mapped[str] = mapped_column(String(2), default="vi")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The provider it was started with; only that provider's callback may finish it.
+    provider: Mapped[str] = mapped_column(String(16), default="citizen", server_default="citizen")
 
     __table_args__ = (Index("ix_login_transactions_expires_at", "expires_at"),)

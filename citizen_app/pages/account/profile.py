@@ -15,6 +15,7 @@ from citizen_app.states.account import AccountState, ChangeRow, SummaryError
 from citizen_app.states.base import AppState
 from citizen_app.ui.links import app_link
 from citizen_app.ui.location import sign_in_href
+from citizen_app.ui.native_form import native_form
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
 from citizen_app.ui.shell import LANGUAGE_NAMES, href, shell
@@ -118,7 +119,7 @@ def _verified(t: Translator) -> rx.Component:
             rx.el.h2(_("Your identity"), id="identity-title"),
             rx.el.span(
                 rx.icon("shield-check", size=18, aria_hidden="true"),
-                _("Verified by VNeID"),
+                S.verified_badge,
                 class_name="badge-verified",
                 data_testid="account-verified-badge",
             ),
@@ -376,14 +377,20 @@ def _sign_out(t: Translator) -> rx.Component:
     return rx.el.section(
         rx.el.h2(_("Sign out"), id="sign-out-title"),
         rx.el.p(_("Sign out when you finish, especially on a shared phone or computer."), class_name="hint"),
-        # A document navigation (a server route, not a page): it ends the session here and at VNeID.
-        app_link(
-            rx.icon("log-out", size=20, aria_hidden="true"),
-            _("Sign out"),
-            to=f"/auth/logout?next=/{t.locale}/",
-            reload_document=True,
-            class_name="button button-secondary",
-            testid="account-sign-out",
+        # A form posted to the server route (not a page): it ends the session here and at VNeID. The
+        # token proves the form came from this page (a link elsewhere cannot sign anyone out).
+        native_form(
+            rx.el.input(type="hidden", name="csrf", value=S.sign_out_token),
+            rx.el.input(type="hidden", name="next", value=f"/{t.locale}/"),
+            rx.el.button(
+                rx.icon("log-out", size=20, aria_hidden="true"),
+                _("Sign out"),
+                type="submit",
+                class_name="button button-secondary",
+                data_testid="account-sign-out",
+            ),
+            action="/auth/logout",
+            method="post",
         ),
         aria_labelledby="sign-out-title",
         class_name="account-section",

@@ -127,6 +127,8 @@ def _result(t: Translator) -> rx.Component:
                 rx.icon("download", size=20, aria_hidden="true"),
                 rx.el.span(_("Download"), " ", row.name),
                 href=row.download_href,
+                # A download, not a navigation: no beforeunload, so Reflex keeps the page's websocket open.
+                download="",
                 class_name="button",
                 data_testid=rx.cond(
                     index == 0, "result-download", rx.Var.create("result-download-").to(str) + index.to(str)
@@ -372,6 +374,20 @@ def _ready(t: Translator) -> rx.Component:
         ),
         _supplement(t),
         _result(t),
+        rx.cond(
+            S.result_pickup["place"] != "",
+            rx.el.section(
+                rx.el.h2(_("Collect your result")),
+                rx.el.p(_("Your result is on paper. Bring your ID card and your receipt."), class_name="hint"),
+                rx.el.dl(
+                    rx.el.div(rx.el.dt(_("Where")), rx.el.dd(S.result_pickup["place"]), class_name="summary-row"),
+                    rx.el.div(rx.el.dt(_("When")), rx.el.dd(S.result_pickup["hours"]), class_name="summary-row"),
+                    class_name="summary-list",
+                ),
+                class_name="result-box",
+                data_testid="dossier-result-pickup",
+            ),
+        ),
         _delay(t),
         _summary(t),
         rx.el.div(

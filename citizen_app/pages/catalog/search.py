@@ -137,6 +137,10 @@ def _card(t: Translator, card: ResultCard, index: rx.Var) -> rx.Component:
         app_link(
             rx.el.span(card.name, class_name="card-title"),
             rx.el.span(card.code, " · ", card.level, class_name="card-meta"),
+            rx.cond(
+                card.name_note != "",
+                rx.el.span(card.name_note, class_name="card-meta name-note", data_testid="search-result-name-note"),
+            ),
             rx.el.span(
                 card.status,
                 class_name=rx.match(

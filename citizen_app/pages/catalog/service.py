@@ -213,6 +213,11 @@ def _found(t: Translator, service: Service) -> rx.Component:
             ),
         ),
         rx.el.h1(service.name, data_testid="service-name"),
+        when(
+            service.official_name != "",
+            rx.el.p(service.official_name, lang="vi", class_name="official-name", data_testid="service-official-name"),
+        ),
+        when(service.name_note != "", rx.el.p(service.name_note, class_name="notice", data_testid="service-name-note")),
         rx.el.p(
             rx.el.span(_("Procedure code"), ": ", class_name="code-label"),
             rx.el.span(service.code, data_testid="service-code"),

@@ -6,9 +6,9 @@ import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import pager, select, staff_page
-from citizen_app.states.staff_audit import AuditEntryView
 from citizen_app.states.staff_audit import StaffAuditState as S
 from citizen_app.ui.page import Page
+from citizen_app.ui.staff_view import AuditEntryView
 
 HEADERS = (N_("When"), N_("Who"), N_("Action"), N_("On"), N_("Outcome"), N_("Details"))
 

@@ -124,21 +124,9 @@ def pager(t: Translator, state: Any, testid: str) -> rx.Component:
     )
 
 
-def status_tag(text: Any, key: Any, testid: Any = None) -> rx.Component:
-    return rx.el.span(
-        text,
-        class_name=rx.match(
-            key,
-            ("rejected", "tag tag-error"),
-            ("withdrawn", "tag"),
-            ("returned", "tag tag-success"),
-            ("result_ready", "tag tag-success"),
-            ("approved", "tag tag-success"),
-            ("supplement_requested", "tag tag-warning"),
-            "tag",
-        ),
-        data_testid=testid,
-    )
+def status_tag(text: Any, class_name: Any, testid: Any = None) -> rx.Component:
+    """A status in its tone: ``class_name`` is the status table's (``core.statuses.tag_class``), via the view."""
+    return rx.el.span(text, class_name=class_name, data_testid=testid)
 
 
 def overdue_tag(t: Translator, testid: Any = None) -> rx.Component:

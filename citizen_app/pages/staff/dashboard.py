@@ -14,8 +14,8 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import select, staff_page
 from citizen_app.states.staff_dashboard import StaffDashboardState as S
-from citizen_app.states.staff_views import IndicatorRow
 from citizen_app.ui.page import Page
+from citizen_app.ui.staff_view import IndicatorRow
 
 
 def _tile(label: str, value: Any, note: Any, testid: str, tone: str = "") -> rx.Component:
@@ -30,12 +30,12 @@ def _tile(label: str, value: Any, note: Any, testid: str, tone: str = "") -> rx.
 def _tiles(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.dl(
-        _tile(_("Received"), S.received, S.received_split, "dashboard-received"),
-        _tile(_("Submitted online"), S.online_share, "", "dashboard-online-share"),
-        _tile(_("Resolved on time"), S.on_time, S.on_time_note, "dashboard-on-time"),
-        _tile(_("Overdue now"), S.overdue, "", "dashboard-overdue", "tile-alert"),
-        _tile(_("Average processing time"), S.average_days, "", "dashboard-average-days"),
-        _tile(_("Satisfied (4 or 5 stars)"), S.satisfaction, S.satisfaction_note, "dashboard-satisfaction"),
+        _tile(_("Received"), S.tiles.received, S.tiles.received_split, "dashboard-received"),
+        _tile(_("Submitted online"), S.tiles.online_share, "", "dashboard-online-share"),
+        _tile(_("Resolved on time"), S.tiles.on_time, S.tiles.on_time_note, "dashboard-on-time"),
+        _tile(_("Overdue now"), S.tiles.overdue, "", "dashboard-overdue", "tile-alert"),
+        _tile(_("Average processing time"), S.tiles.average_days, "", "dashboard-average-days"),
+        _tile(_("Satisfied (4 or 5 stars)"), S.tiles.satisfaction, S.tiles.satisfaction_note, "dashboard-satisfaction"),
         class_name="tiles",
         data_testid="dashboard-tiles",
     )
@@ -94,8 +94,8 @@ def build(t: Translator) -> rx.Component:
             S.loaded,
             rx.fragment(
                 rx.el.p(
-                    rx.el.strong(S.area, data_testid="dashboard-area"), " · ",
-                    rx.el.span(S.period_text, data_testid="dashboard-period-text"),
+                    rx.el.strong(S.tiles.area, data_testid="dashboard-area"), " · ",
+                    rx.el.span(S.tiles.period_text, data_testid="dashboard-period-text"),
                     class_name="lead",
                 ),
                 rx.el.form(

@@ -1,8 +1,16 @@
 """``/{locale}/staff/dossiers/{code}``: one application at the desk.
 
-Left: who applied (only what the desk needs), the answers, the files (thumbnails). Right: what
-may be done now (the core's list for this officer and status) and the history. Every button
-and form calls the state, which calls the core; the core checks role, unit and status again.
+Left: who applied (only what the desk needs, the ID number masked), the answers, the files
+(thumbnails). Right: what may be done now and the history. The buttons and forms are drawn
+from the staff actions' declarations (``core.dossiers.actions``), each shown when the core's
+read model lists it for this officer and status; every one sends back the status the page
+showed, and the core checks role, unit and status again.
+
+Nothing can be fired by accident: while an action is in flight the buttons are disabled;
+its outcome then stands at the top of the action card, where the buttons were, and the next
+actions appear below it only after a moment (``staff-arming`` in ``assets/css/staff.css``),
+so a second tap lands on the outcome, never on the next step. Approving, rejecting and
+marking the result ready ask "yes?" first, in the page.
 """
 
 from __future__ import annotations
@@ -13,17 +21,24 @@ import reflex as rx
 from reflex_components_core.el.elements.forms import Input
 
 from citizen_app.core.calendar import MSG_PROVISIONAL_APPOINTMENT
+from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
+from citizen_app.core.dossiers.results import MSG_ELECTRONIC_NEEDS_DOCUMENT
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
 from citizen_app.states.staff_desk import StaffDossierState as S
-from citizen_app.states.staff_views import AnswerRow, EventView, FileView, StepButton, SupplementChoice
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
+from citizen_app.ui.staff_view import AnswerRow, EventView, FileView, SupplementChoice
 
 RESULT_UPLOAD = "staff-result-upload"
 ACCEPT_FILES = {"image/*": [], "application/pdf": [".pdf"]}
+D = S.desk
+# A repeat tap on the same control within this long is dropped in the browser (the core would refuse it anyway).
+REPEAT_TAP_MS = 1500
+SUPPLEMENT, DELAY = BY_KEY["request_supplement"], BY_KEY["delay"]
+EMPHASIS = {"primary": "button", "secondary": "button button-secondary", "warning": "button button-warning"}
 
 
 def _summary_row(label: str, value: Any, testid: str) -> rx.Component:
@@ -33,35 +48,35 @@ def _summary_row(label: str, value: Any, testid: str) -> rx.Component:
 def _header(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.div(
-        rx.el.p(S.procedure, class_name="caption", data_testid="staff-dossier-procedure"),
-        rx.el.h2(S.code, class_name="dossier-code", data_testid="staff-dossier-code"),
+        rx.el.p(D.procedure, class_name="caption", data_testid="staff-dossier-procedure"),
+        rx.el.h2(D.code, class_name="dossier-code", data_testid="staff-dossier-code"),
         rx.el.p(
-            status_tag(S.status_text, S.status_key, "staff-dossier-status"),
-            rx.cond(S.overdue, overdue_tag(t, "staff-dossier-overdue")),
+            status_tag(D.status_text, D.status_class, "staff-dossier-status"),
+            rx.cond(D.overdue, overdue_tag(t, "staff-dossier-overdue")),
             class_name="dossier-tags",
         ),
         rx.el.dl(
-            _summary_row(_("Received"), S.received, "staff-dossier-received"),
+            _summary_row(_("Sent"), D.sent, "staff-dossier-received"),
             rx.el.div(
                 rx.el.dt(_("Appointment")),
                 rx.el.dd(
-                    S.appointment,
-                    rx.cond(S.delayed_from != "", rx.el.span(" (", S.delayed_from, ")", class_name="hint-inline")),
-                    rx.cond(S.appointment_provisional, rx.el.span(" (", _(MSG_PROVISIONAL_APPOINTMENT), ")", class_name="hint-inline", data_testid="staff-dossier-appointment-provisional")),
+                    D.appointment,
+                    rx.cond(D.delayed_from != "", rx.el.span(" (", D.delayed_from, ")", class_name="hint-inline")),
+                    rx.cond(D.appointment_provisional, rx.el.span(" (", _(MSG_PROVISIONAL_APPOINTMENT), ")", class_name="hint-inline", data_testid="staff-dossier-appointment-provisional")),
                     data_testid="staff-dossier-appointment",
                 ),
                 class_name="summary-row",
             ),
-            _summary_row(_("Channel"), S.channel, "staff-dossier-channel"),
-            _summary_row(_("Receiving unit"), S.receiving_unit, "staff-dossier-unit"),
-            rx.cond(S.fee != "", _summary_row(_("Fee due"), S.fee, "staff-dossier-fee")),
+            _summary_row(_("Channel"), D.channel, "staff-dossier-channel"),
+            _summary_row(_("Receiving unit"), D.receiving_unit, "staff-dossier-unit"),
+            rx.cond(D.fee != "", _summary_row(_("Fee due"), D.fee, "staff-dossier-fee")),
             class_name="summary-list summary-compact",
         ),
         rx.el.p(
             rx.el.a(
                 rx.icon("printer", size=18, aria_hidden="true"),
                 _("Receipt (print)"),
-                href=S.receipt_href,
+                href=D.receipt_href,
                 target="_blank",
                 rel="noopener",
                 class_name="button button-secondary",
@@ -78,12 +93,12 @@ def _applicant(t: Translator) -> rx.Component:
     return rx.el.section(
         rx.el.h2(_("Applicant"), id="applicant-title"),
         rx.el.dl(
-            _summary_row(_("Name"), S.applicant_name, "staff-applicant-name"),
-            rx.cond(S.applicant_pid != "", _summary_row(_("ID number"), S.applicant_pid, "staff-applicant-pid")),
-            rx.cond(S.applicant_phone != "", _summary_row(_("Phone"), S.applicant_phone, "staff-applicant-phone")),
-            rx.cond(S.applicant_email != "", _summary_row(_("Email"), S.applicant_email, "staff-applicant-email")),
-            rx.cond(S.applicant_address != "",
-                    _summary_row(_("Address"), S.applicant_address, "staff-applicant-address")),
+            _summary_row(_("Name"), D.applicant_name, "staff-applicant-name"),
+            rx.cond(D.applicant_pid != "", _summary_row(_("ID number"), D.applicant_pid, "staff-applicant-pid")),
+            rx.cond(D.applicant_phone != "", _summary_row(_("Phone"), D.applicant_phone, "staff-applicant-phone")),
+            rx.cond(D.applicant_email != "", _summary_row(_("Email"), D.applicant_email, "staff-applicant-email")),
+            rx.cond(D.applicant_address != "",
+                    _summary_row(_("Address"), D.applicant_address, "staff-applicant-address")),
             class_name="summary-list",
         ),
         aria_labelledby="applicant-title",
@@ -106,7 +121,7 @@ def _answers(t: Translator) -> rx.Component:
 
     return rx.el.section(
         rx.el.h2(_("Answers"), id="answers-title"),
-        rx.el.dl(rx.foreach(S.answers, row), class_name="summary-list"),
+        rx.el.dl(rx.foreach(D.answers, row), class_name="summary-list"),
         aria_labelledby="answers-title",
         data_testid="staff-answers",
     )
@@ -127,11 +142,12 @@ def _file(t: Translator, item: FileView, *, removable: bool = False) -> rx.Compo
             class_name="attachment-text",
         ),
         rx.cond(
-            removable & S.can_attach_result & item.is_result,
+            removable & D.result_file & item.is_result,
             rx.el.button(
                 _("Remove"),
                 rx.el.span(" ", item.name, class_name="visually-hidden"),
                 type="button",
+                disabled=S.busy,
                 on_click=S.remove_result(item.id),
                 class_name="button button-secondary attachment-remove",
                 data_testid=f"staff-result-remove-{item.id}",
@@ -147,8 +163,8 @@ def _files(t: Translator) -> rx.Component:
     return rx.el.section(
         rx.el.h2(_("Documents"), id="files-title"),
         rx.cond(
-            S.files.length() > 0,
-            rx.el.ul(rx.foreach(S.files, lambda item: _file(t, item, removable=True)), class_name="attachment-list"),
+            D.files.length() > 0,
+            rx.el.ul(rx.foreach(D.files, lambda item: _file(t, item, removable=True)), class_name="attachment-list"),
             rx.el.p(_("No files."), class_name="hint"),
         ),
         aria_labelledby="files-title",
@@ -160,18 +176,42 @@ def _error(text: Any, testid: str, element_id: str) -> rx.Component:
     return rx.cond(text != "", rx.el.p(text, id=element_id, class_name="field-error", role="alert", data_testid=testid))
 
 
-def _steps(t: Translator) -> rx.Component:
-    def button(step: StepButton) -> rx.Component:
+def _expected() -> rx.Component:
+    """Every action carries the status the page showed: the core refuses it if the dossier has moved since."""
+    return rx.el.input(type="hidden", name="expected", value=D.status)
+
+
+def _offered(action: StaffAction) -> Any:
+    return D.actions.contains(action.key)
+
+
+def _step(t: Translator, action: StaffAction) -> rx.Component:
+    """A button; for an action confirmed first, a one-button form that asks the question."""
+    _ = t.gettext
+    testid = f"staff-action-{action.testid}"
+    if action.confirm is None:
         return rx.el.button(
-            step.label,
+            _(action.button),
             type="button",
             disabled=S.busy,
-            on_click=S.fire(step.target),
-            class_name=rx.cond(step.target == "returned", "button button-secondary", "button"),
-            data_testid=f"staff-action-{step.target}",
+            on_click=S.act(action.key, D.status).throttle(REPEAT_TAP_MS),
+            class_name=EMPHASIS[action.emphasis],
+            data_testid=testid,
         )
+    return rx.el.form(
+        rx.el.input(type="hidden", name="action", value=action.key),
+        _expected(),
+        rx.el.button(_(action.button), type="submit", disabled=S.busy, class_name=EMPHASIS[action.emphasis],
+                     data_testid=testid),
+        on_submit=S.ask,
+        class_name="inline-form",
+    )
 
-    return rx.cond(S.steps.length() > 0, rx.el.div(rx.foreach(S.steps, button), class_name="actions step-buttons"))
+
+def _steps(t: Translator) -> rx.Component:
+    plain = [action for action in STAFF_ACTIONS if action.input == "none"]
+    return rx.el.div(*[rx.cond(_offered(action), _step(t, action)) for action in plain],
+                     class_name="actions step-buttons")
 
 
 def _supplement_form(t: Translator) -> rx.Component:
@@ -188,21 +228,21 @@ def _supplement_form(t: Translator) -> rx.Component:
         )
 
     return rx.el.details(
-        rx.el.summary(_("Request more information"), class_name="action-summary", data_testid="staff-supplement-open"),
+        rx.el.summary(_(str(SUPPLEMENT.form_title)), class_name="action-summary", data_testid="staff-supplement-open"),
         rx.el.form(
+            _expected(),
             rx.el.fieldset(
                 rx.el.legend(_("What must the applicant supply?"), class_name="label"),
                 rx.el.p(_("Answers verified by VNeID cannot be asked for again."), class_name="hint"),
-                rx.el.div(rx.foreach(S.supplement_choices, choice), class_name="options supplement-options"),
+                rx.el.div(rx.foreach(D.supplement_choices, choice), class_name="options supplement-options"),
             ),
             rx.el.label(_("Message to the applicant"), html_for="supplement-message", class_name="label"),
             rx.el.textarea(id="supplement-message", name="message", rows=4, max_length=2000,
                            aria_describedby="supplement-error", class_name="textarea",
                            data_testid="staff-supplement-message"),
             _error(S.supplement_error, "staff-supplement-error", "supplement-error"),
-            rx.el.button(_("Send the request"), type="submit", class_name="button",
-                         data_testid="staff-action-supplement_requested"),
-            key=S.form_key,
+            rx.el.button(_(SUPPLEMENT.button), type="submit", disabled=S.busy, class_name="button",
+                         data_testid=f"staff-action-{SUPPLEMENT.testid}"),
             on_submit=S.request_supplement,
             class_name="stack action-form",
         ),
@@ -211,32 +251,37 @@ def _supplement_form(t: Translator) -> rx.Component:
     )
 
 
-def _reject_form(t: Translator) -> rx.Component:
+def _reason_form(t: Translator, action: StaffAction) -> rx.Component:
+    """An action with a reason (a refusal): the reason first (the applicant will read it), then "yes?"."""
     _ = t.gettext
+    name = action.form_id or action.key
     return rx.el.details(
-        rx.el.summary(_("Reject the application"), class_name="action-summary", data_testid="staff-reject-open"),
+        rx.el.summary(_(str(action.form_title or action.button)), class_name="action-summary",
+                      data_testid=f"staff-{name}-open"),
         rx.el.form(
-            rx.el.label(_("Reason (the applicant will see it)"), html_for="reject-reason", class_name="label"),
-            rx.el.textarea(id="reject-reason", name="reason", rows=3, max_length=2000,
-                           aria_describedby="reject-error", class_name="textarea",
-                           data_testid="staff-reject-reason"),
-            _error(S.reject_error, "staff-reject-error", "reject-error"),
-            rx.el.button(_("Reject"), type="submit", class_name="button button-warning",
-                         data_testid="staff-action-rejected"),
-            key=S.form_key,
-            on_submit=S.reject,
+            rx.el.input(type="hidden", name="action", value=action.key),
+            _expected(),
+            rx.el.label(_("Reason (the applicant will see it)"), html_for=f"{name}-reason", class_name="label"),
+            rx.el.textarea(id=f"{name}-reason", name="note", rows=3, max_length=2000, default_value=S.pending_note,
+                           aria_describedby=f"{name}-error", class_name="textarea",
+                           data_testid=f"staff-{name}-reason"),
+            _error(S.reason_error, f"staff-{name}-error", f"{name}-error"),
+            rx.el.button(_(action.button), type="submit", disabled=S.busy, class_name=EMPHASIS[action.emphasis],
+                         data_testid=f"staff-action-{action.testid}"),
+            on_submit=S.ask,
             class_name="stack action-form",
         ),
         class_name="action-box",
-        data_testid="staff-reject",
+        data_testid=f"staff-{name}",
     )
 
 
 def _delay_form(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.details(
-        rx.el.summary(_("Move the appointment (delay)"), class_name="action-summary", data_testid="staff-delay-open"),
+        rx.el.summary(_(str(DELAY.form_title)), class_name="action-summary", data_testid="staff-delay-open"),
         rx.el.form(
+            _expected(),
             rx.el.label(_("New appointment date"), html_for="delay-date", class_name="label"),
             rx.el.input(type="date", id="delay-date", name="new_date", class_name="input input-date",
                         data_testid="staff-delay-date"),
@@ -246,8 +291,8 @@ def _delay_form(t: Translator) -> rx.Component:
                            aria_describedby="delay-error", class_name="textarea",
                            data_testid="staff-delay-apology"),
             _error(S.delay_error, "staff-delay-error", "delay-error"),
-            rx.el.button(_("Set the new date"), type="submit", class_name="button", data_testid="staff-action-delay"),
-            key=S.form_key,
+            rx.el.button(_(DELAY.button), type="submit", disabled=S.busy, class_name="button",
+                         data_testid=f"staff-action-{DELAY.testid}"),
             on_submit=S.delay,
             class_name="stack action-form",
         ),
@@ -287,6 +332,8 @@ def _result(t: Translator) -> rx.Component:
     return rx.el.div(
         rx.el.h3(_("Result document")),
         rx.el.p(_("PDF, JPEG or PNG. The applicant can download it once the result is ready."), class_name="hint"),
+        rx.cond(D.electronic_only, rx.el.p(_(MSG_ELECTRONIC_NEEDS_DOCUMENT), class_name="notice notice-warning",
+                                          data_testid="staff-result-electronic")),
         _error(S.result_error, "staff-result-error", "result-error"),
         _with_file_input(zone, **{"data-testid": RESULT_UPLOAD, "aria-label": _("Attach the result document")}),
         class_name="action-box result-box",
@@ -294,36 +341,102 @@ def _result(t: Translator) -> rx.Component:
     )
 
 
+def _pickup_fields(t: Translator) -> rx.Component:
+    """Without a result document, the paper result: where and when the applicant collects it."""
+    _ = t.gettext
+    return rx.el.div(
+        rx.el.p(_("No result document is attached. If the result is on paper, say where and when the applicant "
+                  "can collect it: they will see it on their application."), class_name="hint"),
+        rx.el.label(_("Where to collect it"), html_for="pickup-place", class_name="label"),
+        rx.el.input(id="pickup-place", name="pickup_place", default_value=D.pickup_place, max_length=300,
+                    class_name="input", data_testid="staff-pickup-place"),
+        rx.el.label(_("When (days and hours)"), html_for="pickup-hours", class_name="label"),
+        rx.el.input(id="pickup-hours", name="pickup_hours", default_value=D.pickup_hours, max_length=300,
+                    placeholder=_("Monday to Friday, 7:30–11:30 and 13:30–17:00"), class_name="input",
+                    data_testid="staff-pickup-hours"),
+        class_name="stack",
+    )
+
+
+def _confirmation(t: Translator, action: StaffAction) -> rx.Component:
+    """The question before an action that cannot be taken back; its buttons come after a moment."""
+    _ = t.gettext
+    return rx.el.form(
+        rx.el.p(_(str(action.confirm)), class_name="label", data_testid="staff-confirm-question"),
+        rx.cond(S.pending_note != "", rx.el.p(S.pending_note, class_name="quote", data_testid="staff-confirm-note")),
+        *([rx.cond(~D.has_result_document, _pickup_fields(t))] if "result" in action.requires else []),
+        _error(S.confirm_error, "staff-confirm-error", "confirm-error"),
+        rx.el.div(
+            rx.el.button(_(action.confirm_button or action.button), type="submit", disabled=S.busy,
+                         class_name=EMPHASIS[action.emphasis], data_testid="staff-confirm-yes"),
+            rx.el.button(_("Cancel"), type="button", disabled=S.busy, on_click=S.cancel,
+                         class_name="button button-secondary", data_testid="staff-confirm-cancel"),
+            class_name="actions staff-arming",
+        ),
+        on_submit=S.confirm,
+        class_name="stack action-box staff-confirm",
+        data_testid=f"staff-confirm-{action.testid}",
+    )
+
+
+def _action_area(t: Translator) -> rx.Component:
+    """What may be done now; redrawn (and held back a moment) after every action."""
+    _ = t.gettext
+    reasons = [action for action in STAFF_ACTIONS if action.input == "reason"]
+    return rx.el.div(
+        _steps(t),
+        rx.cond(D.result_file, _result(t)),
+        rx.cond(_offered(SUPPLEMENT), _supplement_form(t)),
+        rx.cond(_offered(DELAY), _delay_form(t)),
+        *[rx.cond(_offered(action), _reason_form(t, action)) for action in reasons],
+        rx.cond(
+            (D.actions.length() == 0) & ~D.result_file,
+            rx.el.p(_("Nothing more can be done to this application."), class_name="hint",
+                    data_testid="staff-no-actions"),
+        ),
+        key=S.form_key,
+        class_name=rx.cond(S.form_key > 0, "staff-action-area staff-arming", "staff-action-area"),
+        data_testid="staff-action-area",
+    )
+
+
+def _outcome() -> rx.Component:
+    return rx.fragment(
+        rx.cond(S.notice != "", rx.el.p(S.notice, class_name="notice notice-success", role="status",
+                                       data_testid="staff-notice")),
+        rx.cond(S.problem != "", rx.el.p(S.problem, class_name="notice notice-error", role="alert",
+                                        data_testid="staff-problem")),
+    )
+
+
 def _actions(t: Translator) -> rx.Component:
     _ = t.gettext
+    confirmed = [action for action in STAFF_ACTIONS if action.confirm is not None]
     return rx.el.section(
         rx.el.h2(_("What to do now"), id="actions-title"),
+        _outcome(),
         rx.cond(
-            S.status_key == "supplement_requested",
+            D.status == "supplement_requested",
             rx.el.div(
                 rx.el.p(_("Waiting for the applicant to supply:"), class_name="label"),
-                rx.el.ul(rx.foreach(S.supplement_items, lambda item: rx.el.li(item))),
-                rx.el.p(S.supplement_message, class_name="quote"),
+                rx.el.ul(rx.foreach(D.supplement_items, lambda item: rx.el.li(item))),
+                rx.el.p(D.supplement_message, class_name="quote"),
                 class_name="notice notice-warning",
                 data_testid="staff-supplement-open-request",
             ),
         ),
         rx.cond(
-            S.rejection_reason != "",
-            rx.el.p(_("Reason for rejection: "), S.rejection_reason, class_name="notice notice-error",
+            D.rejection_reason != "",
+            rx.el.p(_("Reason for rejection: "), D.rejection_reason, class_name="notice notice-error",
                     data_testid="staff-rejection-reason"),
         ),
-        _steps(t),
-        rx.cond(S.can_attach_result, _result(t)),
-        rx.cond(S.can_supplement, _supplement_form(t)),
-        rx.cond(S.can_delay, _delay_form(t)),
-        rx.cond(S.can_reject, _reject_form(t)),
         rx.cond(
-            ~(S.steps.length() > 0) & ~S.can_supplement & ~S.can_delay & ~S.can_reject & ~S.can_attach_result,
-            rx.el.p(_("Nothing more can be done to this application."), class_name="hint",
-                    data_testid="staff-no-actions"),
+            S.confirming == "",
+            _action_area(t),
+            rx.fragment(*[rx.cond(S.confirming == action.key, _confirmation(t, action)) for action in confirmed]),
         ),
         aria_labelledby="actions-title",
+        aria_busy=S.busy,
         class_name="card staff-card",
         data_testid="staff-actions",
     )
@@ -343,18 +456,9 @@ def _timeline(t: Translator) -> rx.Component:
 
     return rx.el.section(
         rx.el.h2(_("History"), id="history-title"),
-        rx.el.ol(rx.foreach(S.events, event), class_name="timeline"),
+        rx.el.ol(rx.foreach(D.events, event), class_name="timeline"),
         aria_labelledby="history-title",
         data_testid="staff-timeline",
-    )
-
-
-def _messages() -> rx.Component:
-    return rx.fragment(
-        rx.cond(S.notice != "", rx.el.p(S.notice, class_name="notice notice-success", role="status",
-                                       data_testid="staff-notice")),
-        rx.cond(S.problem != "", rx.el.p(S.problem, class_name="notice notice-error", role="alert",
-                                        data_testid="staff-problem")),
     )
 
 
@@ -372,14 +476,14 @@ def build(t: Translator) -> rx.Component:
         rx.el.div(_actions(t), _timeline(t), class_name="dossier-side"),
         class_name="dossier-grid",
         data_testid="staff-dossier",
-        data_status=S.status_key,
-        data_title=document_title(S.code, t.locale),
+        data_status=D.status,
+        data_title=document_title(D.code, t.locale),
     )
     return staff_page(
         t,
         _("Application"),
         back,
-        _messages(),
+        rx.cond(S.dossier_status != "ready", _outcome()),
         rx.match(
             S.dossier_status,
             ("ready", workspace),

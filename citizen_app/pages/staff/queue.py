@@ -12,10 +12,10 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import overdue_tag, pager, select, staff_page, status_tag
 from citizen_app.states.staff_queue import StaffQueueState as S
-from citizen_app.states.staff_views import QueueItemView
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href
+from citizen_app.ui.staff_view import QueueItemView
 
 HEADERS = (N_("Code"), N_("Applicant"), N_("Procedure"), N_("Status"), N_("Appointment"), N_("Channel"))
 CHANNELS = (("", N_("Online and at the counter")), ("online", N_("Online")), ("counter", N_("At the counter")))
@@ -78,7 +78,7 @@ def _row(t: Translator, item: QueueItemView) -> rx.Component:
         ),
         rx.el.td(item.applicant, data_label=_("Applicant")),
         rx.el.td(item.procedure, data_label=_("Procedure")),
-        rx.el.td(status_tag(item.status, item.status_key), data_label=_("Status")),
+        rx.el.td(status_tag(item.status, item.status_class), data_label=_("Status")),
         rx.el.td(item.appointment, data_label=_("Appointment")),
         rx.el.td(item.channel, data_label=_("Channel")),
         class_name=rx.cond(item.overdue, "queue-row row-overdue", "queue-row"),

@@ -115,6 +115,7 @@ class ApplyState(AppState):
     _version: int = 0
     _answers: dict[str, Any] = rx.field(default_factory=dict)
     _provenance: dict[str, str] = rx.field(default_factory=dict)
+    _labels: dict[str, str] = rx.field(default_factory=dict)
     _locked: list[str] = rx.field(default_factory=list)
     _files: list[AttachmentView] = rx.field(default_factory=list)
     _fee: int | None = 0
@@ -196,6 +197,7 @@ class ApplyState(AppState):
         self._owner_id, self._procedure, self._version = user.user_id, terms.code, view.form_version
         self._fee = opened.fee_due_vnd
         self._answers, self._provenance, self._locked = dict(view.answers), dict(view.provenance), sorted(view.locked)
+        self._labels = {field_id: self._render(label) for field_id, label in view.labels.items()}
         self._generation += 1
         self.procedure_name, self.procedure_code = t.pick(terms.name), terms.code
         self.notices = [*self._carried_notices, *(self._render(n) for n in view.notices)]
@@ -252,7 +254,7 @@ class ApplyState(AppState):
             self.title = t.gettext("Check your answers before sending your application")
             self.sections = views.summary_sections(
                 form, self._answers, t=t, draft_id=self.draft_id, provenance=self._provenance,
-                locked=self._locked, attachments=self._files,
+                locked=self._locked, attachments=self._files, labels=self._labels,
             )
         elif page == SEND:
             self.title = t.gettext("Now send your application")
@@ -271,7 +273,7 @@ class ApplyState(AppState):
         shown = {f.name: f.error for f in self.fields}
         self.fields = views.question_views(
             form, step, self._answers, t=self._t(), today=today_in_vietnam(), errors=errors,
-            provenance=self._provenance, locked=self._locked, generation=self._generation,
+            provenance=self._provenance, locked=self._locked, generation=self._generation, labels=self._labels,
         )
         if errors is None:
             for view in self.fields:

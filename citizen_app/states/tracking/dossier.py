@@ -85,6 +85,8 @@ class DossierState(AppState):
     timeline: list[TimelineRow] = rx.field(default_factory=list)
     files: list[FileRow] = rx.field(default_factory=list)
     results: list[FileRow] = rx.field(default_factory=list)
+    # A paper result: where and when to collect it ({"place": "", "hours": ""} when there is none).
+    result_pickup: dict[str, str] = rx.field(default_factory=lambda: {"place": "", "hours": ""})
     receipt_href: str = ""
     can_withdraw: bool = False
     can_rate: bool = False

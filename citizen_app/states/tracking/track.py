@@ -2,8 +2,8 @@
 
 A dossier code plus the last four digits of the applicant's ID number show the status, the
 dates and the receiving unit (``dossiers.public_lookup``: never a name, number or address).
-Every attempt that reaches the database is counted per client IP first
-(``core.rate_limit``, ``Settings.lookup_rate_limit_per_minute``); over the limit, nothing is
+Every attempt that reaches the database is counted per client (an IPv6 client by its /64) and
+per dossier code first (``core.rate_limit.lookup_attempt``); over either limit, nothing is
 looked up and the page says to wait, in both languages.
 
 The client IP is the websocket's peer as Reflex saw it (``router.session.client_ip``).
@@ -33,6 +33,9 @@ NOT_FOUND = N_(
     "and try again."
 )
 TOO_MANY = N_("Too many lookups from your connection. Wait a minute, then try again.")
+TOO_MANY_FOR_CODE = N_(
+    "Too many lookups for this application code. For the applicant's safety, wait an hour, then try again."
+)
 MAX_CODE_LENGTH = 40
 
 
@@ -91,12 +94,17 @@ class TrackState(AppState):
         client = self.router.session.client_ip or "unknown"
         now = utcnow()
         with unit_of_work() as db:
-            decision = rate_limit.hit(
-                db, rate_limit.LOOKUP, client, limit=get_settings().lookup_rate_limit_per_minute, now=now
+            decision = rate_limit.lookup_attempt(
+                db,
+                client,
+                code,
+                per_client_per_minute=get_settings().lookup_rate_limit_per_minute,
+                per_code_per_hour=get_settings().lookup_rate_limit_per_code_per_hour,
+                now=now,
             )
         if not decision.allowed:
             self.outcome = "limited"
-            self._say(TOO_MANY)
+            self._say(TOO_MANY_FOR_CODE if decision.action == rate_limit.LOOKUP_CODE else TOO_MANY)
             return
         with unit_of_work() as db:
             found = dossiers.public_lookup(db, code, digits, now=now)

@@ -1,6 +1,12 @@
-"""Search: accent-insensitive matching, ranking tiers, filters, sorting and hostile input."""
+"""Search: accent-insensitive matching, ranking tiers, filters, sorting and hostile input.
+
+How citizens write (synonyms, stop words, typing mistakes, life events, audience, English) is
+pinned in tests/unit/search.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
@@ -8,10 +14,20 @@ from citizen_app.core.catalog import Catalog, Procedure
 from citizen_app.core.catalog.index_import import IndexRow, procedures_from_rows
 from citizen_app.core.catalog.loader import parse_procedure
 from citizen_app.core.catalog.taxonomy import parse_taxonomy
+from citizen_app.core.catalog.vocabulary import parse_vocabulary
 from citizen_app.core.search import MAX_QUERY_LENGTH, MatchTier, SearchFilters, SearchIndex
 from tests.unit.catalog.helpers import TAXONOMY, procedure
 
-TAX, _ = parse_taxonomy(TAXONOMY)
+VOCABULARY, _ = parse_vocabulary(
+    {
+        "stop_words": {
+            "vi": ["làm", "xin", "như thế nào", "thế nào"],
+            "en": ["how to", "get", "a", "the", "of"],
+        },
+        "synonyms": [{"say": ["cccd", "cmnd"], "means": ["căn cước"]}],
+    }
+)
+TAX = dataclasses.replace(parse_taxonomy(TAXONOMY)[0], vocabulary=VOCABULARY)
 
 
 def curated(**kwargs) -> Procedure:
@@ -118,10 +134,16 @@ def test_english_and_codes() -> None:
 
 
 def test_some_words_only_when_nothing_matches_every_word() -> None:
-    results = INDEX.search("khai sinh xyzzy")
+    results = INDEX.search("đăng ký khai sinh hải quan")  # "hải quan" is known, not with "khai sinh"
     assert results.codes[0] == "1.001193"
     assert {hit.tier for hit in results.hits} == {MatchTier.SOME_WORDS}
-    assert INDEX.search("xyzzy qwerty khai").total == 0  # fewer than half the words match
+    assert INDEX.search("xyzzy qwerty khai").total == 0  # fewer than half the words are known
+
+
+def test_a_word_no_entry_holds_is_left_out_while_the_others_decide() -> None:
+    results = INDEX.search("khai sinh xyzzy")
+    assert results.codes[0] == "1.001193"
+    assert results.hits[0].tier == MatchTier.NAME_ALL_WORDS
 
 
 @pytest.mark.parametrize(
@@ -197,7 +219,7 @@ def test_limit_and_offset() -> None:
     assert INDEX.search("khai sinh", limit=-5).hits == ()
 
 
-def test_filler_words_are_dropped_only_when_nothing_matches() -> None:
+def test_stop_words_of_the_vocabulary_are_dropped() -> None:
     assert codes("how to get a birth registration")[0] == "1.001193"
     assert codes("làm đăng ký khai sinh như thế nào")[0] == "1.001193"
     assert codes("xin cấp hộ chiếu") == ["1.001456"]

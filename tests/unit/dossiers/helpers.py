@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -83,7 +84,11 @@ def png(size: tuple[int, int] = (300, 200)) -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # the smallest PDF a reader opens: one blank page (pypdf finds the objects without an xref table)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R/Size 4>>\n"
+    b"startxref\n0\n%%EOF\n"
+)
 
 
 def draft_with_file(
@@ -143,3 +148,12 @@ def submitted(db: Session, citizen: Actor | None = None) -> tuple[int, Actor]:
     result = submit(db, draft_id, citizen)
     db.commit()
     return result.dossier.id, citizen
+
+
+def stored_files(items: object) -> list[Path]:
+    """Where the local storage keeps these attachments' files (and thumbnails)."""
+    from citizen_app.core.attachments import files_of
+    from citizen_app.core.storage import get_storage
+
+    storage = get_storage()
+    return [storage.local_path(key) for key in files_of(items)]  # type: ignore[arg-type,misc]

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from citizen_app.core import attachments, dossiers
 from citizen_app.core.attachments import AttachmentRejected
 from citizen_app.core.dossiers import Actor
+from citizen_app.core.storage import get_storage
 from citizen_app.db.models.audit import AuditEvent
 from citizen_app.db.models.dossiers import DossierAttachment
 from citizen_app.settings import PROJECT_ROOT, get_settings
 from tests.unit.dossiers import helpers
 from tests.unit.dossiers.forms_fixtures import profile
-from tests.unit.dossiers.helpers import NOW, PDF, jpeg, make_user, officer, png, terms
+from tests.unit.dossiers.helpers import NOW, PDF, jpeg, make_user, officer, png, stored_files, terms
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_stored_with_a_random_name_outside_the_web_root(
     item = add(db_session, draft, citizen, "../Sổ hộ khẩu.JPG", jpeg((1200, 900)), declared="image/jpeg")
     db_session.commit()
     settings = get_settings()
-    path = attachments.stored_path(item.stored_name)
+    path = stored_files([item])[0]
     assert path.is_relative_to(settings.attachments_dir)
     assert not path.is_relative_to(PROJECT_ROOT / "assets") and not path.is_relative_to(PROJECT_ROOT / ".web")
     assert item.original_name == "Sổ hộ khẩu.JPG"
@@ -153,7 +154,7 @@ def test_stored_with_a_random_name_outside_the_web_root(
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert item.sha256 == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
     assert (item.content_type, item.stage, item.uploaded_by) == ("image/jpeg", "draft", citizen.user_id)
-    with Image.open(attachments.stored_path(item.thumbnail_name)) as thumb:
+    with Image.open(stored_files([item])[1]) as thumb:
         assert thumb.format == "JPEG" and max(thumb.size) == 256
     assert attachments.icon_for(item) == "thumbnail"
 
@@ -208,7 +209,7 @@ def test_a_refused_file_leaves_nothing_behind(db_session: Session, citizen: Acto
 
 def test_a_rolled_back_upload_deletes_its_file(db_session: Session, citizen: Actor, draft: int) -> None:
     item = add(db_session, draft, citizen, "a.jpg", jpeg())
-    paths = attachments.files_of([item])
+    paths = stored_files([item])
     assert all(p.exists() for p in paths)
     db_session.rollback()
     assert not any(p.exists() for p in paths)
@@ -217,7 +218,7 @@ def test_a_rolled_back_upload_deletes_its_file(db_session: Session, citizen: Act
 def test_a_session_closed_without_commit_deletes_its_file(engine, citizen: Actor, draft: int) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as other:
         item = add(other, draft, citizen, "a.jpg", jpeg())
-        paths = attachments.files_of([item])
+        paths = stored_files([item])
         assert all(p.exists() for p in paths)
     assert not any(p.exists() for p in paths)
 
@@ -225,7 +226,7 @@ def test_a_session_closed_without_commit_deletes_its_file(engine, citizen: Actor
 def test_remove_from_a_draft(db_session: Session, citizen: Actor, draft: int) -> None:
     item = add(db_session, draft, citizen, "a.jpg", jpeg())
     db_session.commit()
-    paths = attachments.files_of([item])
+    paths = stored_files([item])
     attachments.remove_attachment(db_session, item.id, citizen, now=NOW)
     db_session.commit()
     assert not any(p.exists() for p in paths)
@@ -236,7 +237,7 @@ def test_a_removal_inside_a_released_savepoint_waits_for_the_real_commit(
 ) -> None:
     item = add(db_session, draft, citizen, "a.jpg", jpeg())
     db_session.commit()
-    paths = attachments.files_of([item])
+    paths = stored_files([item])
     with db_session.begin_nested():
         attachments.remove_attachment(db_session, item.id, citizen, now=NOW)
     assert all(p.exists() for p in paths)  # a released SAVEPOINT is not a commit
@@ -260,7 +261,7 @@ def test_open_by_owner_and_agency_staff_only(db_session: Session) -> None:
     _dossier_id, citizen = helpers.submitted(db_session)
     item = db_session.scalars(select(DossierAttachment)).one()
     download = attachments.open_attachment(db_session, item.id, citizen)
-    assert download.path.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert get_storage().read(download.key)[:3] == b"\xff\xd8\xff"
     assert (download.filename, download.content_type) == ("so-do.jpg", "image/jpeg")
     assert (
         attachments.open_attachment(db_session, item.id, citizen, thumbnail=True).content_type == "image/jpeg"

@@ -9,10 +9,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from citizen_app.cli import main
-from citizen_app.core import attachments
 from citizen_app.core.dossiers import Actor
 from citizen_app.db.models.dossiers import Dossier
-from tests.unit.dossiers.helpers import draft_with_file, make_user
+from tests.unit.dossiers.helpers import draft_with_file, make_user, stored_files
 
 
 def test_purge_drafts_command(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
@@ -21,7 +20,7 @@ def test_purge_drafts_command(engine: Engine, capsys: pytest.CaptureFixture[str]
         draft_id = draft_with_file(db, citizen)
         db.get(Dossier, draft_id).last_touched_at = datetime.now(UTC) - timedelta(days=45)
         db.commit()
-        paths = attachments.files_of(db.get(Dossier, draft_id).attachments)
+        paths = stored_files(db.get(Dossier, draft_id).attachments)
     assert main(["dossiers", "purge-drafts", "--dry-run"]) == 0
     assert "1 drafts untouched for 30 days would be deleted" in capsys.readouterr().out
     assert main(["dossiers", "purge-drafts"]) == 0

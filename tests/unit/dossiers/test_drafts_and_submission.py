@@ -16,7 +16,7 @@ from citizen_app.db.models.audit import AuditEvent
 from citizen_app.db.models.dossiers import Dossier, DossierCodeSequence, DossierEvent
 from tests.unit.dossiers import helpers
 from tests.unit.dossiers.forms_fixtures import complete_answers, profile, raw_form
-from tests.unit.dossiers.helpers import NOW, draft_with_file, make_user, officer, submit, terms
+from tests.unit.dossiers.helpers import NOW, draft_with_file, make_user, officer, stored_files, submit, terms
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_autosave_refusals(db_session: Session, citizen: Actor) -> None:
 def test_discard_draft_removes_files(db_session: Session, citizen: Actor) -> None:
     draft_id = draft_with_file(db_session, citizen)
     db_session.commit()
-    files = attachments.files_of(db_session.get(Dossier, draft_id).attachments)
+    files = stored_files(db_session.get(Dossier, draft_id).attachments)
     assert files and all(path.exists() for path in files)
     dossiers.discard_draft(db_session, draft_id, citizen)
     assert all(path.exists() for path in files)  # not before the commit
@@ -108,7 +108,7 @@ def test_purge_stale_drafts_with_their_files(db_session: Session, citizen: Actor
     submitted = db_session.get(Dossier, submitted_id)
     submitted.last_touched_at = NOW - timedelta(days=400)
     db_session.commit()
-    old_files = attachments.files_of(db_session.get(Dossier, old).attachments)
+    old_files = stored_files(db_session.get(Dossier, old).attachments)
     assert all(path.exists() for path in old_files)
     report = dossiers.purge_stale_drafts(db_session, NOW, 30)
     db_session.commit()

@@ -113,7 +113,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "form.steps[0].fields[4].validation.max: must not be less than min",
         "form.steps[0].fields[5].show_if.field: refers to 'later', which is not a field before this one",
         "form.steps[0].fields[7].fields[0].type: a group cannot contain another group",
-        "form.steps[0].fields[8].prefill: unknown profile binding 'identity.shoe_size'; expected one of "
+        "form.steps[0].fields[8].prefill: unknown prefill binding 'identity.shoe_size'; expected one of "
         + ", ".join(
             [
                 "identity.full_name",
@@ -448,11 +448,12 @@ def test_prefill_with_provenance() -> None:
         "commune_code": "00008",
         "street": "5 Ngõ Núi Trúc",
     }
+    # Each answer names the prefill source it came from (core/prefill/sources/).
     assert result.provenance == {
-        "full_name": "verified",
-        "personal_id": "verified",
-        "birth_date": "verified",
-        "sex": "verified",
+        "full_name": "identity",
+        "personal_id": "identity",
+        "birth_date": "identity",
+        "sex": "identity",
         "phone": "profile",
         "email": "profile",
         "new_address": "profile",

@@ -12,7 +12,7 @@ from citizen_app.core.dossiers import Actor
 from citizen_app.core.housekeeping import run_housekeeping
 from citizen_app.db.models.dossiers import Dossier
 from tests.unit.dossiers.forms_fixtures import profile
-from tests.unit.dossiers.helpers import NOW, jpeg, make_user, terms
+from tests.unit.dossiers.helpers import NOW, jpeg, make_user, stored_files, terms
 
 
 def test_drafts_untouched_past_the_retention_go_with_their_files(db_session: Session) -> None:
@@ -29,7 +29,7 @@ def test_drafts_untouched_past_the_retention_go_with_their_files(db_session: Ses
         now=NOW,
     )
     db_session.commit()
-    paths = attachments.files_of([item])
+    paths = stored_files([item])
     assert all(path.exists() for path in paths)
 
     report = run_housekeeping(NOW + timedelta(days=29))  # within the default 30 days: kept

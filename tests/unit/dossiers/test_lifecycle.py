@@ -15,10 +15,19 @@ from citizen_app.db.models.audit import AuditEvent
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from tests.unit.dossiers import helpers
 from tests.unit.dossiers.forms_fixtures import form
-from tests.unit.dossiers.helpers import NOW, jpeg, make_user, officer, province_officer
+from tests.unit.dossiers.helpers import (
+    NOW,
+    PDF,  # a readable PDF (unreadable ones are refused)
+    jpeg,
+    make_user,
+    officer,
+    province_officer,
+)
 
 LATER = NOW + timedelta(hours=1)
 ROLES = ("citizen", "counter_officer", "supervisor", "system")
+# A paper result to collect at the desk: what "result ready" needs when no document is attached.
+PAPER = dossiers.ResultPickup("Bộ phận một cửa UBND phường Ngọc Hà", "Thứ Hai đến Thứ Sáu, 7:30–11:30")
 
 
 def at_status(db: Session, status: str) -> tuple[int, Actor]:
@@ -61,7 +70,7 @@ def test_each_transition_by_role(db_session: Session, source: str, target: str, 
     step = TRANSITIONS[(source, target)]
     note = "Hồ sơ thiếu chữ ký" if step.note == "required" else None
     if role in step.roles:
-        dossier = dossiers.fire(db_session, dossier_id, target, actor, now=LATER, note=note)
+        dossier = dossiers.fire(db_session, dossier_id, target, actor, now=LATER, note=note, pickup=PAPER)
         db_session.commit()
         assert dossier.status == target
         event = db_session.scalars(
@@ -133,8 +142,8 @@ def test_rejection_requires_a_reason(db_session: Session) -> None:
 def test_handing_over_keeps_the_moment_the_result_was_ready(db_session: Session) -> None:
     dossier_id, _ = at_status(db_session, "approved")
     desk = officer(db_session)
-    dossiers.fire(db_session, dossier_id, "result_ready", desk, now=LATER)
-    returned = dossiers.fire(db_session, dossier_id, "returned", desk, now=LATER + timedelta(days=3))
+    dossiers.mark_result_ready(db_session, dossier_id, desk, now=LATER, pickup=PAPER)
+    returned = dossiers.hand_over(db_session, dossier_id, desk, now=LATER + timedelta(days=3))
     assert returned.status == "returned"
     assert returned.finished_at == LATER
 
@@ -185,14 +194,16 @@ def test_the_full_happy_path_and_timeline(db_session: Session) -> None:
     dossier_id, citizen = helpers.submitted(db_session)
     desk = officer(db_session)
     chief = officer(db_session, role="supervisor")
-    for target, actor in [
-        ("received", desk),
-        ("processing", desk),
-        ("approved", chief),
-        ("result_ready", desk),
-        ("returned", desk),
+    status = "submitted"
+    for verb, actor in [
+        (dossiers.receive, desk),
+        (dossiers.start_processing, desk),
+        (dossiers.approve, chief),
+        (dossiers.mark_result_ready, desk),
+        (dossiers.hand_over, desk),
     ]:
-        dossiers.fire(db_session, dossier_id, target, actor, now=LATER)
+        extra = {"pickup": PAPER} if verb is dossiers.mark_result_ready else {}
+        status = verb(db_session, dossier_id, actor, now=LATER, expected=status, **extra).status
     db_session.commit()
     events = dossiers.timeline(db_session, dossier_id, citizen)
     assert [e.to_status for e in events] == [
@@ -390,3 +401,135 @@ def test_supplement_is_answered_only_by_the_applicant(db_session: Session) -> No
         dossiers.respond_to_supplement(
             db_session, dossier_id, stranger, form=form(), answers={"reason": "work"}, now=LATER
         )
+
+
+# --- the status the page showed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("verb", "shown", "now_at"),
+    [
+        (dossiers.receive, "submitted", "received"),  # a second tap on "receive", after it went through
+        (dossiers.start_processing, "received", "processing"),
+        (dossiers.approve, "processing", "approved"),
+        (dossiers.hand_over, "result_ready", "returned"),
+    ],
+)
+def test_a_step_on_a_status_the_page_no_longer_shows_is_refused_and_changes_nothing(
+    db_session: Session, verb, shown: str, now_at: str  # type: ignore[no-untyped-def]
+) -> None:
+    dossier_id, _ = at_status(db_session, now_at)
+    events_before = len(db_session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)).all())
+    with pytest.raises(dossiers.StatusMoved) as moved:
+        verb(db_session, dossier_id, officer(db_session), now=LATER, expected=shown)
+    db_session.rollback()
+    assert db_session.get(Dossier, dossier_id).status == now_at
+    assert len(db_session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)).all()) == (
+        events_before
+    )
+    # Said plainly, in both languages.
+    from citizen_app.core.i18n import get_translator
+
+    vi, en = (get_translator(locale).render(moved.value.message) for locale in ("vi", "en"))
+    assert en.startswith("This application has changed since your page showed it") and "Nothing was done" in en
+    assert vi != en and "Không có thay đổi nào" in vi
+
+
+def test_the_next_step_is_not_taken_by_a_tap_meant_for_the_previous_one(db_session: Session) -> None:
+    # Without the expected status the receive step's second tap would have been "start processing".
+    dossier_id, _ = at_status(db_session, "submitted")
+    desk = officer(db_session)
+    dossiers.receive(db_session, dossier_id, desk, now=LATER, expected="submitted")
+    with pytest.raises(dossiers.StatusMoved):
+        dossiers.fire(db_session, dossier_id, "processing", desk, now=LATER, expected="submitted")
+    with pytest.raises(dossiers.StatusMoved):
+        dossiers.perform(db_session, dossier_id, "start_processing", desk, now=LATER, expected="submitted")
+    assert db_session.get(Dossier, dossier_id).status == "received"
+
+
+def test_a_delay_carries_the_status_too_and_keeps_the_time_of_day(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "processing")
+    desk = officer(db_session)
+    original = db_session.get(Dossier, dossier_id).appointment_at
+    with pytest.raises(dossiers.StatusMoved):
+        dossiers.delay_to_day(db_session, dossier_id, desk, now=LATER, day=original.date() + timedelta(days=7),
+                              apology="Xin lỗi", expected="received")
+    moved = dossiers.delay_to_day(db_session, dossier_id, desk, now=LATER, day=original.date() + timedelta(days=7),
+                                  apology="Xin lỗi", expected="processing")
+    local_before, local_after = original.astimezone(VIETNAM_TZ), moved.appointment_at.astimezone(VIETNAM_TZ)
+    assert local_after.time() == local_before.time()
+    assert local_after.date() == original.astimezone(VIETNAM_TZ).date() + timedelta(days=7)
+
+
+def test_perform_takes_only_the_declared_action_from_where_the_dossier_is(db_session: Session) -> None:
+    dossier_id, _ = at_status(db_session, "submitted")
+    desk = officer(db_session)
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.perform(db_session, dossier_id, "reject", desk, now=LATER, note="x")  # "refuse" at reception
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.perform(db_session, dossier_id, "request_supplement", desk, now=LATER, note="x")  # carries data
+    with pytest.raises(dossiers.InvalidTransition):
+        dossiers.perform(db_session, dossier_id, "no_such_action", desk, now=LATER)
+    dossiers.perform(db_session, dossier_id, "refuse", desk, now=LATER, note="Sai thẩm quyền")
+    db_session.commit()
+    assert dossiers.timeline(db_session, dossier_id, desk)[-1].action == "refuse"
+
+
+# --- result ready needs a result ---------------------------------------------------------------------
+
+
+def _with_delivery(db: Session, dossier_id: int, delivery: str | None) -> None:
+    dossier = db.get(Dossier, dossier_id)
+    answers = dict(dossier.answers)
+    if delivery is None:
+        answers.pop("delivery", None)
+    else:
+        answers["delivery"] = delivery
+    dossier.answers = answers
+    db.commit()
+
+
+@pytest.mark.parametrize("role", ["counter_officer", "system"])
+def test_result_ready_with_nothing_for_the_applicant_is_refused(db_session: Session, role: str) -> None:
+    dossier_id, citizen = at_status(db_session, "approved")
+    actor = actor_for(db_session, role, citizen)
+    with pytest.raises(dossiers.ResultRequired) as refused:
+        dossiers.mark_result_ready(db_session, dossier_id, actor, now=LATER)
+    assert refused.value.message.msgid.startswith("Attach the result document, or say where")
+    with pytest.raises(dossiers.ResultRequired):
+        dossiers.fire(db_session, dossier_id, "result_ready", actor, now=LATER)  # the generic path too
+    for incomplete in (dossiers.ResultPickup("Bộ phận một cửa", ""), dossiers.ResultPickup("", "8:00–17:00")):
+        with pytest.raises(dossiers.ResultRequired):
+            dossiers.mark_result_ready(db_session, dossier_id, actor, now=LATER, pickup=incomplete)
+    db_session.rollback()
+    assert db_session.get(Dossier, dossier_id).status == "approved"
+
+
+def test_a_paper_result_is_recorded_with_where_and_when_for_the_applicant(db_session: Session) -> None:
+    dossier_id, citizen = at_status(db_session, "approved")
+    _with_delivery(db_session, dossier_id, "counter")
+    desk = officer(db_session)
+    assert dossiers.pickup_of(db_session.get(Dossier, dossier_id)) is None
+    dossier = dossiers.mark_result_ready(db_session, dossier_id, desk, now=LATER, expected="approved", pickup=PAPER)
+    db_session.commit()
+    assert dossier.status == "result_ready"
+    assert db_session.get(Dossier, dossier_id).result_pickup == {"place": PAPER.place, "hours": PAPER.hours}
+    assert dossiers.pickup_of(db_session.get(Dossier, dossier_id)) == PAPER
+    event = dossiers.timeline(db_session, dossier_id, citizen)[-1]
+    assert event.details == {"result": "paper", "pickup": {"place": PAPER.place, "hours": PAPER.hours}}
+
+
+def test_electronic_delivery_needs_the_result_document(db_session: Session) -> None:
+    dossier_id, citizen = at_status(db_session, "approved")
+    _with_delivery(db_session, dossier_id, "electronic")
+    desk = officer(db_session)
+    db_session.commit()
+    with pytest.raises(dossiers.ResultRequired) as refused:
+        dossiers.mark_result_ready(db_session, dossier_id, desk, now=LATER, pickup=PAPER)
+    assert "electronically" in refused.value.message.msgid
+    db_session.rollback()
+    attachments.add_attachment(db_session, dossier_id, desk, slot_id="result", filename="kq.pdf", data=PDF, now=LATER)
+    dossier = dossiers.mark_result_ready(db_session, dossier_id, desk, now=LATER)
+    db_session.commit()
+    assert dossier.status == "result_ready" and dossier.result_pickup is None
+    assert dossiers.timeline(db_session, dossier_id, citizen)[-1].details == {"result": "document"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -49,7 +50,12 @@ def test_edit_phone_sign_out_sign_in_again_and_it_is_still_there(app, idp, db_se
         assert update_profile(db_session, user.user_id, {"phone": "0977 123 456"}, user) == []
         db_session.commit()
 
-        logout = app.get("/auth/logout", params={"next": "/vi/ho-so"})
+        # A GET only shows the sign-out button; the form posts the session's token.
+        page = app.get("/auth/logout", params={"next": "/vi/ho-so"})
+        assert page.status_code == 200 and 'data-testid="sign-out-confirm"' in page.text
+        assert _resolve(db_session, raw) is not None
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        logout = app.post("/auth/logout", data={"csrf": token, "next": "/vi/ho-so"})
         assert logout.status_code == 303
         end_session_url = logout.headers["location"]
         assert end_session_url.startswith(f"{idp.issuer}/end_session?")

@@ -38,7 +38,7 @@ def mounted(engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     assert settings.oidc_issuer == "http://testserver/idp"
     holder: dict[str, TestClient] = {}
     # In-process transport: the app calls its own /idp mount, as it does on one server.
-    routes = build_routes(client_factory=lambda: oidc.OidcClient(transport=holder["client"]._transport))
+    routes = build_routes(client_factory=lambda provider: oidc.OidcClient(provider, transport=holder["client"]._transport))
     app = Starlette(routes=[*routes, Mount("/idp", app=create_idp_app(settings.oidc_issuer, tmp_path))])
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
         holder["client"] = client

@@ -77,6 +77,16 @@ def test_vietnamese_mobile_numbers(typed: str, normalized: str | None) -> None:
         ("two@@signs.vn", None),
         ("dots..twice@example.vn", None),
         ("nodomain@localhost", None),
+        # Rules a hand-written pattern missed, now email-validator's.
+        ("an@[203.0.113.7]", None),
+        ('"an nguyen"@example.vn', None),
+        ("an@example.invalid", None),
+        ("an@-example.vn", None),
+        (".an@example.vn", None),
+        ("an.@example.vn", None),
+        ("ân@example.vn", None),  # a non-ASCII mailbox many servers cannot deliver to
+        ("lan@Bộ-Tư-Pháp.VN", "lan@bộ-tư-pháp.vn"),  # an internationalised domain, normalised
+        ("a" * 65 + "@example.vn", None),
     ],
 )
 def test_email_addresses(typed: str, normalized: str | None) -> None:

@@ -247,7 +247,7 @@ def test_code_expired_at_the_provider(app, idp, db_session, caplog) -> None:
 
 
 def _tampered_app(make_app, tamper) -> Any:
-    return make_app(client_factory=lambda: OidcClient(transport=TamperingTransport(tamper)))
+    return make_app(client_factory=lambda provider: OidcClient(provider, transport=TamperingTransport(tamper)))
 
 
 def _run_tampered(make_app, idp, login: str, **changes: Any) -> tuple[Any, Any, list[str]]:
@@ -426,7 +426,7 @@ def test_provider_too_slow_at_the_token_endpoint(
 
     reset_settings_cache()
     app = make_app(
-        client_factory=lambda: OidcClient(transport=TamperingTransport(redirect_token_to=silent_server.url))
+        client_factory=lambda provider: OidcClient(provider, transport=TamperingTransport(redirect_token_to=silent_server.url))
     )
     callback = callback_url_for(app, "binh.tran")
     response = app.get(callback)

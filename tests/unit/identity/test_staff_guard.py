@@ -110,7 +110,7 @@ def test_nobody_signed_in_is_sent_to_sign_in_without_an_audit_row(engine: Engine
     state = staff_state(None, "/vi/staff")
     event = StaffState.guard.fn(state)
     assert state.access == "signed_out"
-    assert "/auth/login?next=/vi/staff" in str(event)
+    assert "/auth/login?next=/vi/staff" in str(event)  # the route picks the staff sign-on
     assert denials() == []
 
 

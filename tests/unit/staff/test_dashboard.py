@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core.dashboard import (
+    PERIOD_DAYS,
     DashboardScope,
     bucket_starts,
     compute_dashboard,
+    last_days,
     local_day_start,
     supervisor_dashboard,
     supervisor_scope,
@@ -143,3 +145,10 @@ def test_an_empty_area_has_no_rates_rather_than_zeros(db_session: Session) -> No
     assert o.received == 0 and o.online_share is None and o.on_time_rate is None
     assert o.average_processing_days is None and o.satisfaction_rate is None and o.mean_score is None
     assert all(g.indicators.received == 0 for g in board.over_time) and board.by_commune == []
+
+
+def test_the_last_days_are_vietnamese_days_ending_today() -> None:
+    late_evening_utc = datetime(2026, 11, 30, 18, 30, tzinfo=UTC)  # already 1 December in Hà Nội
+    start, end = last_days(30, late_evening_utc)
+    assert (start, end) == (local_day_start(date(2026, 11, 2)), local_day_start(date(2026, 12, 2)))
+    assert last_days(7, late_evening_utc) == last_days(PERIOD_DAYS[0], late_evening_utc)  # not offered: the default

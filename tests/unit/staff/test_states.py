@@ -127,7 +127,7 @@ def test_another_units_officer_is_refused_by_code_and_by_address(engine: Engine)
     assert desk.open_problem == "Hồ sơ này do đơn vị khác tiếp nhận. Bạn không thể mở."
     page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
     StaffDossierState.load.fn(page)
-    assert page.dossier_status == "other_unit" and page.applicant_name == "" and page.answers == []
+    assert page.dossier_status == "other_unit" and page.desk.applicant_name == "" and page.desk.answers == []
     # The core refuses both and logs each (its own action name for opening a dossier).
     assert [(e.action, e.actor_role) for e in denials()] == [("dossier.open", "counter_officer")] * 2
 
@@ -135,42 +135,82 @@ def test_another_units_officer_is_refused_by_code_and_by_address(engine: Engine)
 # ---- the workspace ------------------------------------------------------------------------------
 
 
-def test_the_workspace_and_its_steps(engine: Engine) -> None:
+def run(events: Any) -> list[Any]:
+    """An event handler that yields (busy first, then the work): run it to the end, as Reflex does."""
+    return [] if events is None else list(events)
+
+
+def test_the_workspace_and_its_actions(engine: Engine) -> None:
     dossier_id, code = dossier(commune="00004", status="submitted")
     _, raw = sign_in("mai.ngo")
     page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
     StaffDossierState.load.fn(page)
-    assert page.dossier_status == "ready" and page.code == code and page.status_key == "submitted"
-    assert [s.target for s in page.steps] == ["received"] and page.can_reject and page.can_delay
-    assert not page.can_supplement and not page.can_attach_result
-    assert page.applicant_pid.endswith("2345")
+    desk = page.desk
+    assert page.dossier_status == "ready" and desk.code == code and desk.status == "submitted"
+    assert desk.actions == ["receive", "delay", "refuse"] and desk.status_class == "tag"
+    assert desk.applicant_pid == "•••• •••• 2345" and not desk.result_file
 
-    # Steps the table does not allow from here are refused by the core, and shown.
-    StaffDossierState.fire.fn(page, "approved")
-    assert page.problem and status_of(dossier_id) == "submitted"
-    StaffDossierState.fire.fn(page, "received")
-    assert page.problem == "" and page.notice.startswith("Đã tiếp nhận") and status_of(dossier_id) == "received"
-    assert page.can_supplement  # received: more information may be asked for
-    StaffDossierState.fire.fn(page, "processing")
-    StaffDossierState.reject.fn(page, {"reason": "   "})
-    assert page.reject_error and status_of(dossier_id) == "processing"
-    StaffDossierState.delay.fn(page, {"new_date": "", "apology": "x"})
+    # Receive; the same tap again changes nothing more; a tap meant for it cannot start processing.
+    run(StaffDossierState.act.fn(page, "receive", "submitted"))
+    assert page.notice.startswith("Đã tiếp nhận") and status_of(dossier_id) == "received"
+    assert page.desk.status == "received" and page.form_key == 1 and not page.busy
+    run(StaffDossierState.act.fn(page, "receive", "submitted"))
+    assert page.problem == "" and status_of(dossier_id) == "received"
+    run(StaffDossierState.act.fn(page, "start_processing", "submitted"))
+    assert page.problem.startswith("Hồ sơ đã thay đổi") and status_of(dossier_id) == "received"
+    run(StaffDossierState.act.fn(page, "start_processing", "received"))
+    assert status_of(dossier_id) == "processing"
+    # Approving needs a "yes": the first tap only asks; a confirmation-less "act" is ignored.
+    run(StaffDossierState.act.fn(page, "approve", "processing"))
+    assert status_of(dossier_id) == "processing"
+    StaffDossierState.ask.fn(page, {"action": "approve", "expected": "processing"})
+    assert page.confirming == "approve" and status_of(dossier_id) == "processing"
+    StaffDossierState.cancel.fn(page)
+    assert page.confirming == "" and status_of(dossier_id) == "processing"
+    # A rejection's reason is checked before the question.
+    StaffDossierState.ask.fn(page, {"action": "reject", "expected": "processing", "note": "   "})
+    assert page.reason_error and page.confirming == ""
+    # A delay: its date, then its apology.
+    run(StaffDossierState.delay.fn(page, {"new_date": "", "apology": "x", "expected": "processing"}))
     assert page.delay_error == "Nhập ngày hẹn trả mới."
     later = (utcnow() + timedelta(days=30)).date().isoformat()
-    StaffDossierState.delay.fn(page, {"new_date": later, "apology": ""})
-    assert page.delay_error  # the apology is required
-    StaffDossierState.delay.fn(page, {"new_date": later, "apology": "Xin lỗi ông/bà vì trễ hẹn."})
-    assert page.delay_error == "" and page.delayed_from != ""
-    StaffDossierState.fire.fn(page, "approved")
-    assert status_of(dossier_id) == "approved" and page.can_attach_result
-    StaffDossierState.fire.fn(page, "result_ready")
-    StaffDossierState.fire.fn(page, "returned")
-    assert status_of(dossier_id) == "returned" and page.steps == [] and not page.can_delay
+    run(StaffDossierState.delay.fn(page, {"new_date": later, "apology": "", "expected": "processing"}))
+    assert page.delay_error
+    run(StaffDossierState.delay.fn(page, {"new_date": later, "apology": "Xin lỗi ông/bà vì trễ hẹn.",
+                                          "expected": "processing"}))
+    assert page.delay_error == "" and page.desk.delayed_from != ""
+    StaffDossierState.ask.fn(page, {"action": "approve", "expected": "processing"})
+    run(StaffDossierState.confirm.fn(page, {}))
+    assert status_of(dossier_id) == "approved" and page.desk.result_file and page.confirming == ""
+    # Result ready with nothing for the applicant is refused in the question itself, which stays open.
+    StaffDossierState.ask.fn(page, {"action": "result_ready", "expected": "approved"})
+    run(StaffDossierState.confirm.fn(page, {"pickup_place": "", "pickup_hours": ""}))
+    assert page.confirm_error.startswith("Hãy đính kèm văn bản kết quả") and page.confirming == "result_ready"
+    assert status_of(dossier_id) == "approved"
+    run(StaffDossierState.confirm.fn(page, {"pickup_place": "Bộ phận một cửa phường Ba Đình",
+                                            "pickup_hours": "Thứ Hai đến Thứ Sáu, 8:00–17:00"}))
+    assert status_of(dossier_id) == "result_ready" and page.desk.pickup_place == "Bộ phận một cửa phường Ba Đình"
+    run(StaffDossierState.act.fn(page, "return", "result_ready"))
+    assert status_of(dossier_id) == "returned" and page.desk.actions == [] and not page.desk.result_file
     with unit_of_work() as db:
         actions = list(db.scalars(select(DossierEvent.action).where(DossierEvent.dossier_id == dossier_id)))
         roles = set(db.scalars(select(DossierEvent.actor_role).where(DossierEvent.dossier_id == dossier_id)))
     assert actions == ["receive", "start_processing", "delay", "approve", "result_ready", "return"]
     assert roles == {"counter_officer"}
+    assert page.desk.events[0].what == "Đã trả kết quả" and "Bộ phận một cửa" in page.desk.events[1].note
+
+
+def test_a_refusal_at_reception_is_confirmed_with_its_reason(engine: Engine) -> None:
+    dossier_id, code = dossier(commune="00004", status="submitted")
+    _, raw = sign_in("mai.ngo")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    StaffDossierState.ask.fn(page, {"action": "refuse", "expected": "submitted", "note": " Sai thẩm quyền "})
+    assert page.confirming == "refuse" and page.pending_note == "Sai thẩm quyền"
+    assert status_of(dossier_id) == "submitted"
+    run(StaffDossierState.confirm.fn(page, {}))
+    assert status_of(dossier_id) == "rejected" and page.desk.rejection_reason == "Sai thẩm quyền"
+    assert page.notice.startswith("Đã từ chối") and page.pending_note == ""
 
 
 def test_a_handler_after_the_session_ended_does_nothing(engine: Engine) -> None:
@@ -180,8 +220,8 @@ def test_a_handler_after_the_session_ended_does_nothing(engine: Engine) -> None:
     StaffDossierState.load.fn(page)
     page.router = RouterData.from_router_data({"headers": {"cookie": ""}, "pathname": page.router.url.path,
                                                "asPath": page.router.url.path})
-    assert StaffDossierState.fire.fn(page, "received") is not None  # to sign in
-    assert status_of(dossier_id) == "submitted"
+    assert any(step is not None for step in run(StaffDossierState.act.fn(page, "receive", "submitted")))  # sign in
+    assert status_of(dossier_id) == "submitted" and not page.busy
 
 
 def test_a_citizen_cannot_drive_the_workspace(engine: Engine) -> None:
@@ -189,11 +229,11 @@ def test_a_citizen_cannot_drive_the_workspace(engine: Engine) -> None:
     _, raw = sign_in("an.nguyen")
     page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
     StaffDossierState.load.fn(page)
-    assert page.access == "denied" and page.code == ""
+    assert page.access == "denied" and page.desk.code == ""
     page._dossier_id = dossier_id  # as if a stale page of someone else sent the event
-    StaffDossierState.fire.fn(page, "received")
+    run(StaffDossierState.act.fn(page, "receive", "submitted"))
     assert status_of(dossier_id) == "submitted"
-    assert {e.action for e in denials()} == {"staff.dossier.view", "staff.dossier.received"}
+    assert {e.action for e in denials()} == {"staff.dossier.view", "staff.dossier.receive"}
 
 
 # ---- supervisors --------------------------------------------------------------------------------
@@ -219,8 +259,8 @@ def test_the_supervisor_dashboard_and_audit_log(engine: Engine) -> None:
     _, raw = sign_in("tung.phan")
     board = state(StaffDashboardState, raw, "/vi/staff/dashboard?days=30&by=month")
     StaffDashboardState.load.fn(board)
-    assert board.loaded and board.area == "Thành phố Hà Nội" and board.granularity == "month"
-    assert board.received == "2" and board.online_share == "50%"
+    assert board.loaded and board.tiles.area == "Thành phố Hà Nội" and board.granularity == "month"
+    assert board.tiles.received == "2" and board.tiles.online_share == "50%" and board.period == "30"
     assert {row.key for row in board.by_commune} == {"00004", "00008"}
     StaffDashboardState.change_granularity.fn(board, "week")
     assert board.granularity == "week" and len(board.over_time) >= 5

@@ -60,5 +60,7 @@ def to_result_ready(db: Session, dossier_id: int, citizen: Actor, staff: Actor, 
         db.commit()
     for target in ("approved", "result_ready"):
         at += STEP
-        dossiers.fire(db, dossier_id, target, staff, now=at)
+        # A result must be on record before it is ready: here a paper one, to collect at the desk.
+        pickup = dossiers.ResultPickup("Bộ phận một cửa", "Thứ Hai đến Thứ Sáu") if target == "result_ready" else None
+        dossiers.fire(db, dossier_id, target, staff, now=at, pickup=pickup)
     db.commit()

@@ -9,15 +9,21 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citizen_app.core import dossiers, notifications
+from citizen_app.core import dossiers, jobs, notifications
 from citizen_app.core.dossiers import Actor
 from citizen_app.core.i18n import get_translator
+from citizen_app.db.base import utcnow
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from citizen_app.db.models.tracking import Notification
 from citizen_app.settings import reset_settings_cache
 from tests.unit.dossiers.helpers import NOW, make_user
 from tests.unit.tracking.helpers import citizen_with_email, desk, submitted, to_result_ready
 from tests.unit.tracking.smtp_sink import Sink, smtp_sink
+
+
+def deliver(engine, *, days_later: int = 0) -> list[jobs.Outcome]:  # type: ignore[no-untyped-def]
+    """Run the queued jobs as the worker would (``days_later`` moves the clock past any back-off)."""
+    return jobs.run_due(engine, utcnow() + timedelta(days=days_later))
 
 
 def rows(db: Session, dossier_id: int) -> list[Notification]:
@@ -34,7 +40,6 @@ def mail(engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:  # type: ig
         monkeypatch.setenv("SMTP_PORT", str(sink.port))
         reset_settings_cache()
         yield sink
-        assert notifications.wait_for_emails(30)
 
 
 def test_every_status_change_makes_one_notification(db_session: Session) -> None:
@@ -126,17 +131,21 @@ def test_listing_and_marking_read_stay_within_the_users_own_notifications(db_ses
     assert notifications.unread_count(db_session, other.user_id) == 1
 
 
-def test_email_is_sent_after_commit_in_the_citizens_language(db_session: Session, mail: Sink) -> None:
+def test_email_is_sent_by_a_job_after_commit_in_the_citizens_language(
+    db_session: Session, mail: Sink, engine  # type: ignore[no-untyped-def]
+) -> None:
     citizen = citizen_with_email(db_session, email="an@example.vn", locale="en")
     dossier_id, _ = submitted(db_session, citizen)
     staff = desk(db_session)
-    assert notifications.wait_for_emails(10)
+    assert mail.messages == []  # nothing goes out inside the request
+    assert [o.result for o in deliver(engine)] == ["done"]
     assert len(mail.messages) == 1  # the submission's
     dossiers.fire(db_session, dossier_id, "received", staff, now=NOW)
     db_session.flush()
-    assert notifications.wait_for_emails(0)  # nothing handed to the mail thread before the commit
+    with Session(engine) as elsewhere:  # what a worker on another connection sees: no job before the commit
+        assert jobs.depth(elsewhere)["queued"] == 0
     db_session.commit()
-    assert notifications.wait_for_emails(10)
+    assert [o.task for o in deliver(engine)] == ["notifications.email"]
 
     assert [m.recipients for m in mail.messages] == [["an@example.vn"], ["an@example.vn"]]
     code = db_session.get(Dossier, dossier_id).code
@@ -150,13 +159,13 @@ def test_email_is_sent_after_commit_in_the_citizens_language(db_session: Session
     assert [n.email_status for n in rows(db_session, dossier_id)] == ["sent", "sent"]
 
 
-def test_email_follows_the_citizens_choice(db_session: Session, mail: Sink) -> None:
+def test_email_follows_the_citizens_choice(db_session: Session, mail: Sink, engine) -> None:  # type: ignore[no-untyped-def]
     quiet = citizen_with_email(db_session, email="quiet@example.vn", notify=False)
     no_address = citizen_with_email(db_session, email=None, notify=True)
     vietnamese = citizen_with_email(db_session, email="vi@example.vn", locale="vi")
     for citizen in (quiet, no_address, vietnamese):
         submitted(db_session, citizen)
-    assert notifications.wait_for_emails(10)
+    deliver(engine)
     assert [m.recipients for m in mail.messages] == [["vi@example.vn"]]
     assert mail.messages[0].message["Subject"].endswith("Đã nộp")
 
@@ -173,31 +182,42 @@ def test_a_failing_mail_server_never_undoes_the_transition(
         staff = desk(db_session)
         dossiers.fire(db_session, dossier_id, "received", staff, now=NOW)
         db_session.commit()
-        assert notifications.wait_for_emails(10)
+        first = deliver(engine)
+        assert [o.result for o in first] == ["retry", "retry"]  # retried with back-off, not given up
+        assert deliver(engine) == []  # nothing is due again straight away
+        for day in range(1, 10):
+            deliver(engine, days_later=day)
     assert sink.messages == []
     db_session.expire_all()
     assert db_session.get(Dossier, dossier_id).status == "received"
     assert [n.email_status for n in rows(db_session, dossier_id)] == ["failed", "failed"]
-    assert "could not email notification" in caplog.text
+    failed = jobs.failed_jobs(db_session)
+    assert [(f.task, f.attempts) for f in failed] == [("notifications.email", 6)] * 2
+    assert "SMTPDataError" in failed[0].last_error
+    assert "attempt failed" in caplog.text
+    assert "an@example.vn" not in caplog.text and "an@example.vn" not in failed[0].last_error
 
     # Nobody listening at all: the same.
     monkeypatch.setenv("SMTP_PORT", "1")
     reset_settings_cache()
     dossiers.fire(db_session, dossier_id, "processing", staff, now=NOW)
     db_session.commit()
-    assert notifications.wait_for_emails(20)
+    for day in range(10):
+        deliver(engine, days_later=day)
     db_session.expire_all()
     assert db_session.get(Dossier, dossier_id).status == "processing"
     assert rows(db_session, dossier_id)[-1].email_status == "failed"
 
 
-def test_no_email_for_a_rolled_back_transition(db_session: Session, mail: Sink) -> None:
+def test_no_email_for_a_rolled_back_transition(db_session: Session, mail: Sink, engine) -> None:  # type: ignore[no-untyped-def]
     citizen = citizen_with_email(db_session)
     dossier_id, _ = submitted(db_session, citizen)
-    assert notifications.wait_for_emails(10)
+    deliver(engine)
     staff = desk(db_session)
     dossiers.fire(db_session, dossier_id, "received", staff, now=NOW)
+    db_session.flush()
     db_session.rollback()
     db_session.commit()  # an empty commit later sends nothing left over either
-    assert notifications.wait_for_emails(10)
+    assert jobs.depth(db_session)["queued"] == 0  # the rolled-back transaction enqueued nothing
+    assert deliver(engine) == []
     assert len(mail.messages) == 1

@@ -1,7 +1,7 @@
 """provisional appointments
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 
 A due date counted through a year whose days off the Government has not decided yet (no curated
 holiday file, or one marked provisional) is stored with ``appointment_provisional`` set, so the desk
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,220 @@
+"""The production profile, started as README says (`make prod` → `python -m citizen_app prod`), against the
+machine's PostgreSQL and Redis: several web workers sharing tab states in Redis, a separate job worker,
+JSON logs without personal data, and readiness that says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Playwright, expect
+from sqlalchemy import create_engine, text
+
+from tests.e2e.kit import AppPage
+from tests.e2e.server import PROJECT_ROOT, app_environment, free_port
+
+POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_DB = 13
+WORKERS = 2
+IDLE_MINUTES = 20
+PERSONAL = ("001090012345", "0912345678", "an.nguyen@example.vn")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with suppress(OSError):
+            stat = (entry / "stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+class Production:
+    def __init__(self, base_url: str, process: subprocess.Popen[bytes], log: Path, redis_url: str) -> None:
+        self.base_url = base_url
+        self.process = process
+        self.log = log
+        self.redis_url = redis_url
+
+    def metric(self, name: str, **labels: str) -> float:
+        total = 0.0
+        for line in httpx.get(self.base_url + "/metrics", timeout=10).text.splitlines():
+            if line.startswith(f"{name}{{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+
+@pytest.fixture(scope="module")
+def production(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]:
+    if pytestconfig.getoption("base_url", None):
+        pytest.skip("starts its own production server; not run against --base-url")
+    try:
+        admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=3).ping()
+    except Exception as error:  # the README's profile needs both servers
+        pytest.fail(f"the production profile needs PostgreSQL and Redis on this machine: {error}")
+    name = f"citizen_prod_{uuid.uuid4().hex[:10]}"
+    data_dir = tmp_path_factory.mktemp("prod-data")
+    port = free_port()
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    # Only the README's variables (and where this test run keeps its files).
+    env = app_environment(
+        data_dir,
+        port,
+        {
+            "DATABASE_URL": POSTGRES_ADMIN.rsplit("/", 1)[0].replace("+psycopg", "") + f"/{name}",
+            "REDIS_URL": redis_url,
+            "WEB_WORKERS": str(WORKERS),
+            "STATE_IDLE_MINUTES": str(IDLE_MINUTES),
+            "LOG_FORMAT": "json",
+            "JOBS_IN_APP": "false",
+            "JOB_POLL_SECONDS": "1",
+        },
+    )
+    for reflex_only in ("REFLEX_REDIS_URL", "GRANIAN_WORKERS", "PROMETHEUS_MULTIPROC_DIR"):
+        env.pop(reflex_only, None)
+    log = data_dir / "prod.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "citizen_app", "prod"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"prod exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+            with suppress(httpx.HTTPError):
+                if httpx.get(base_url + "/readyz", timeout=5).status_code == 200 and (
+                    httpx.get(base_url + "/vi/", timeout=5).status_code == 200
+                ):
+                    break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"prod did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(1)
+        yield Production(base_url, process, log, redis_url)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_readiness_reports_redis_state_and_the_worker_count(production: Production) -> None:
+    ready = httpx.get(production.base_url + "/readyz").json()
+    assert ready["checks"] == {"database": "ok", "redis": "ok", "storage": "ok"}
+    assert ready["state_manager"] == "StateManagerRedis"
+    assert ready["workers"] == WORKERS
+
+
+def test_the_processes_are_web_workers_and_a_job_worker(production: Production) -> None:
+    launched = {pid: _cmdline(pid) for pid in _children(production.process.pid)}
+    job_workers = [pid for pid, cmd in launched.items() if "citizen_app worker" in cmd]
+    servers = [pid for pid, cmd in launched.items() if "reflex run --env prod" in cmd]
+    assert len(job_workers) == 1 and len(servers) == 1, launched
+    # Granian's workers are the server's children: WEB_WORKERS of them.
+    web_workers = [pid for pid in _children(servers[0]) if "reflex" in _cmdline(pid) or "python" in _cmdline(pid)]
+    assert len(web_workers) == WORKERS
+    # Several workers answer: each reports its own pid.
+    pids = {httpx.get(production.base_url + "/readyz").json()["pid"] for _ in range(60)}
+    assert pids <= set(web_workers) and pids
+
+
+def test_the_separate_job_worker_runs_the_queue(production: Production) -> None:
+    deadline = time.monotonic() + 60
+    while production.metric("citizen_jobs", status="done") < 1:  # the periodic roll-up, purge, reconciliation
+        assert time.monotonic() < deadline, "no job was run by the job worker"
+        time.sleep(1)
+    assert production.metric("citizen_jobs", status="failed") == 0
+
+
+def test_a_phones_tab_state_lives_in_redis_and_expires_when_idle(
+    production: Production, playwright: Playwright, browser: Browser
+) -> None:
+    import redis
+
+    device = dict(playwright.devices["Pixel 7"])
+    device.pop("default_browser_type", None)
+    context = browser.new_context(**device, locale="vi-VN", base_url=production.base_url)
+    try:
+        phone = AppPage(context.new_page(), production.base_url)
+        phone.goto("/vi/")
+        phone.fill("home-search-input", "khai sinh")
+        phone.click("home-search-submit")
+        phone.settle()
+        expect(phone.get("search-result-0")).to_be_visible()
+        token = phone.page.evaluate("() => window.sessionStorage.getItem('token')")
+        assert token
+        client = redis.Redis.from_url(production.redis_url)
+        keys = [key for key in client.scan_iter(match=f"{token}*")]
+        assert keys, "no state of this tab in Redis"
+        ttls = [client.ttl(key) for key in keys]
+        assert all(0 < ttl <= IDLE_MINUTES * 60 for ttl in ttls), ttls
+    finally:
+        context.close()
+    assert production.metric("citizen_ws_events_total") >= 2  # hydrate and search, counted across workers
+
+
+def test_logs_are_json_with_request_ids_and_no_personal_data(production: Production) -> None:
+    response = httpx.get(production.base_url + f"/vi/search?q={PERSONAL[0]}", headers={"x-request-id": "prod-test-0001"})
+    assert response.headers["x-request-id"] == "prod-test-0001"
+    httpx.get(production.base_url + f"/v/{PERSONAL[0]}?phone={PERSONAL[1]}&email={PERSONAL[2]}")
+    time.sleep(1)
+    output = production.log.read_text(errors="replace")
+    entries = []
+    for line in output.splitlines():
+        if line.startswith("{"):
+            entries.append(json.loads(line))
+    assert any(e.get("request_id") == "prod-test-0001" and e.get("event") == "request" for e in entries)
+    assert all("request_id" in e for e in entries)
+    for value in PERSONAL:
+        assert value not in output
+
+
+def test_an_unknown_service_code_answers_404_and_says_so(production: Production, playwright: Playwright, browser: Browser) -> None:
+    assert httpx.get(production.base_url + "/vi/services/9.999999").status_code == 404
+    assert httpx.get(production.base_url + "/vi/services/1.000656").status_code == 200
+    context = browser.new_context(base_url=production.base_url, locale="vi-VN")
+    try:
+        page = AppPage(context.new_page(), production.base_url)
+        page.goto("/vi/services/9.999999")
+        expect(page.get("service-not-found")).to_be_visible()
+    finally:
+        context.close()
