@@ -36,6 +36,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     stats = commands.add_parser("stats", help="count entries per field and life event")
     stats.set_defaults(handler=_stats)
 
+    coverage = commands.add_parser("coverage", help="how much of the catalogue can be applied for online")
+    coverage.set_defaults(handler=_coverage)
+
 
 def _check(args: argparse.Namespace) -> int:
     directory = args.dir.resolve() if args.dir else get_settings().catalog_dir
@@ -106,3 +109,20 @@ def seed() -> None:
         log.info(run_index_import(path))
     else:
         log.info("national index not loaded: %s not found", path)
+
+
+def _coverage(_args: argparse.Namespace) -> int:
+    """The curated YAML and the national index CSV, as the app serves them (no database needed)."""
+    from citizen_app.core.catalog import Catalog
+    from citizen_app.core.catalog.index_import import procedures_from_rows, read_index
+    from citizen_app.core.catalog.online import online_coverage
+
+    settings = get_settings()
+    loaded = load_catalog(settings.catalog_dir)
+    path = settings.shared_data_dir / INDEX_FILE
+    rows = read_index(path)[0] if path.exists() else []
+    catalog = Catalog(loaded.taxonomy, loaded.procedures, procedures_from_rows(rows, loaded.taxonomy))
+    print(f"{len(loaded.procedures)} curated entries, {len(rows)} index rows ({path})")
+    for line in online_coverage(catalog.all()).lines():
+        print(line)
+    return 0

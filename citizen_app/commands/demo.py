@@ -212,8 +212,8 @@ def _dossier(
         minutes=rng.randint(0, 510)
     )
     received = min(received, now - timedelta(minutes=5))
-    days = terms.days_for(channel)
-    appointment = calendar.add_working_days(received, days).astimezone(UTC)
+    limit = terms.time_for(channel)
+    appointment = calendar.appointment(received, limit.days, limit.unit).at.astimezone(UTC)  # type: ignore[arg-type]
     address = Address(person.province, person.commune, person.street)
     profile = ProfileView(
         personal_id=person.personal_id, full_name=person.name, date_of_birth=person.born, sex=person.sex,  # type: ignore[arg-type]
@@ -246,7 +246,8 @@ def _dossier(
         },
         applicant_pid_last4=person.personal_id[-4:],
         documents=[],
-        processing_days=days,
+        processing_days=limit.days,
+        processing_day_unit=limit.unit,
         fee_due_vnd=terms.fee_for(channel),
         created_at=received - timedelta(minutes=20),
         last_touched_at=received,

@@ -13,7 +13,8 @@ from citizen_app.core.i18n import DOMAIN, LOCALES, LOCALES_DIR, ensure_compiled
 from citizen_app.settings import PROJECT_ROOT
 
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
-KEYWORDS = ["-k", "N_", "-k", "t_"]
+# NP_("one", "many") marks a plural pair (core.i18n.NP_); ngettext calls are extracted by default.
+KEYWORDS = ["-k", "N_", "-k", "t_", "-k", "NP_:1,2"]
 
 
 def register(groups: argparse._SubParsersAction) -> None:

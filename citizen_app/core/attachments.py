@@ -50,7 +50,7 @@ from citizen_app.core.attachment_store import (
 )
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import N_, NP_, Msg
 from citizen_app.core.storage import FileMissing, get_storage, key_for
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
@@ -84,8 +84,10 @@ RESULT_SLOT = "result"
 MSG_EMPTY = N_("The file “{name}” is empty")
 MSG_TOO_BIG = N_("The file “{name}” is larger than {limit} MB")
 MSG_DOSSIER_TOO_BIG = N_("Together, the files of an application must be no larger than {limit} MB")
-MSG_TOO_MANY = N_("An application can have at most {count} files")
-MSG_SLOT_FULL = N_("You can add at most {count} files for this document")
+MSG_TOO_MANY = NP_("An application can have at most {count} file", "An application can have at most {count} files")
+MSG_SLOT_FULL = NP_(
+    "You can add at most {count} file for this document", "You can add at most {count} files for this document"
+)
 MSG_WRONG_TYPE = N_("The file “{name}” must be a PDF, JPEG or PNG")
 MSG_MISMATCH = N_("The file “{name}” is not what its name says: its content is not {expected}")
 MSG_UNREADABLE = N_("The image “{name}” is damaged or cannot be read")
@@ -392,7 +394,7 @@ def add_attachment(
     ).one()
     if stage != "result":
         if count + 1 > settings.max_files_per_dossier:
-            raise AttachmentRejected(Msg(MSG_TOO_MANY, {"count": settings.max_files_per_dossier}))
+            raise AttachmentRejected(Msg.counted(MSG_TOO_MANY, settings.max_files_per_dossier))
         if total + len(data) > settings.max_dossier_mb * 1024 * 1024:
             raise AttachmentRejected(Msg(MSG_DOSSIER_TOO_BIG, {"limit": settings.max_dossier_mb}))
         in_slot = (
@@ -404,7 +406,7 @@ def add_attachment(
             or 0
         )
         if slot_max_files is not None and in_slot + 1 > slot_max_files:
-            raise AttachmentRejected(Msg(MSG_SLOT_FULL, {"count": slot_max_files}))
+            raise AttachmentRejected(Msg.counted(MSG_SLOT_FULL, slot_max_files))
 
     storage = get_storage(settings)
     stored_name = secrets.token_hex(16)

@@ -21,6 +21,9 @@ The rule for appointments (:func:`appointment`), in Vietnam local time:
 * ``days`` ≥ 1: the appointment is that many working days later, at the same
   clock time as the (effective) receipt. ``days`` = 0 ("the same day"): 17:00
   on the day of (effective) receipt.
+* A limit in calendar days (``unit="calendar"``, "10 ngày" in a procedure's record) counts every
+  day from the (effective) receipt, weekends and holidays included; when the last day is a day off
+  the limit ends on the next working day (Civil Code 2015, art. 148(5)), at the same clock time.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ CURATED_HORIZON_MONTHS = 12
 MSG_PROVISIONAL_APPOINTMENT = N_("Provisional: the date may change once the Government sets that year's holidays")
 
 DayOffKind = Literal["holiday", "substitute", "swapped"]
+DayUnit = Literal["working", "calendar"]
 # official: the Government's decisions; provisional: curated ahead of them; computed: no file for the year.
 YearStatus = Literal["official", "provisional", "computed"]
 
@@ -205,17 +209,24 @@ class WorkingCalendar:
             return local.replace(microsecond=0)
         return datetime.combine(self.next_working_day(day), OFFICE_OPENS, VIETNAM_TZ)
 
-    def appointment(self, start: datetime, days: int) -> Appointment:
-        """``start`` + ``days`` working days (module rule), and whether the date is provisional."""
+    def appointment(self, start: datetime, days: int, unit: DayUnit = "working") -> Appointment:
+        """``start`` + ``days`` working (or calendar) days (module rule), and whether the date is provisional."""
         if days < 0 or days > MAX_WORKING_DAYS:
-            raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}, got {days}")
+            raise ValueError(f"days must be between 0 and {MAX_WORKING_DAYS}, got {days}")
+        if unit not in ("working", "calendar"):
+            raise ValueError(f"unknown unit of days {unit!r}")
         effective = self.effective_receipt(start)
         if days == 0:
             at = datetime.combine(effective.date(), OFFICE_CLOSES, VIETNAM_TZ)
         else:
             day = effective.date()
-            for _ in range(days):
-                day = self.next_working_day(day)
+            if unit == "calendar":
+                day += timedelta(days=days)
+                if not self.is_working_day(day):
+                    day = self.next_working_day(day)
+            else:
+                for _ in range(days):
+                    day = self.next_working_day(day)
             at = datetime.combine(day, effective.timetz().replace(tzinfo=None), VIETNAM_TZ)
         counted = range(_local(start).year, at.year + 1)
         unsettled = tuple(year for year in counted if not self.year(year).settled)
@@ -250,9 +261,9 @@ def is_working_day(day: date) -> bool:
     return default_calendar().is_working_day(day)
 
 
-def appointment(start: datetime, days: int) -> Appointment:
-    """The due date ``start`` + ``days`` working days (rule: module docstring), provisional or not."""
-    return default_calendar().appointment(start, days)
+def appointment(start: datetime, days: int, unit: DayUnit = "working") -> Appointment:
+    """The due date ``start`` + ``days`` working (or calendar) days (rule: module docstring), provisional or not."""
+    return default_calendar().appointment(start, days, unit)
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

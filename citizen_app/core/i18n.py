@@ -14,6 +14,7 @@ the user's language.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +29,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 from citizen_app.settings import PROJECT_ROOT
@@ -52,12 +53,67 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+Plural = tuple[str, str]
+
+
+def NP_(singular: str, plural: str) -> Plural:
+    """Mark a message with a plural for extraction (keyword ``NP_:1,2``) without translating it yet.
+
+    Render it with :meth:`Msg.counted` or :meth:`Translator.plural`: ngettext picks the form
+    from ``count`` (English has two, Vietnamese one).
+    """
+    return (singular, plural)
+
+
 @dataclass(frozen=True)
 class Msg:
-    """A message to be shown later, in whatever language the reader uses."""
+    """A message to be shown later, in whatever language the reader uses.
+
+    A message with ``plural`` is a plural one: ``params["count"]`` picks the form.
+    """
 
     msgid: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+
+    @classmethod
+    def counted(cls, forms: Plural, count: int, **params: Any) -> Msg:
+        """``Msg.counted(NP_("{count} file", "{count} files"), 3)``."""
+        return cls(forms[0], {"count": count, **params}, plural=forms[1])
+
+
+# One way to write money per language, everywhere (issue 16): "160.000 đ" and "VND 160,000". A
+# no-break space keeps the amount and its unit on one line on a narrow phone.
+_MONEY_PATTERNS: dict[str, str] = {"vi": "{amount}\u00a0đ", "en": "VND\u00a0{amount}"}
+# Amounts of dong as editors write them in catalogue text: "320.000đ", "7.000 đồng", "320,000 VND",
+# "₫160,000", "VND 160,000". Thousands are groups of three digits; other currencies are left alone.
+_NUMBER = r"\d{1,3}(?:[.,]\d{3})+|\d+"
+_AFTER = r"(?:Việt Nam Đồng|VNĐ|VND|đồng|đ|₫)"
+_MONEY_IN_TEXT = re.compile(
+    rf"(?:(?:VNĐ|VND|₫)[ \u00a0]?(?P<before>{_NUMBER})(?![\d.,]*\d))"
+    rf"|(?:(?<![\d.,])(?P<after>{_NUMBER})[ \u00a0]?{_AFTER}(?!\w))"
+)
+
+
+def _amount(written: str) -> int:
+    return int(re.sub(r"[.,]", "", written))
+
+
+def normalize_money(text: str, locale: str) -> str:
+    """Amounts of dong in free text, written the locale's one way (``Translator.format_money``)."""
+    translator_locale = normalize_locale(locale)
+
+    def rewrite(match: re.Match[str]) -> str:
+        return format_money(_amount(match.group("before") or match.group("after")), translator_locale)
+
+    return _MONEY_IN_TEXT.sub(rewrite, text)
+
+
+def format_money(amount_vnd: int | Decimal, locale: str) -> str:
+    """Dong have no minor unit: ``160.000 đ`` in Vietnamese, ``VND 160,000`` in English."""
+    code = normalize_locale(locale)
+    amount = format_decimal(amount_vnd, format="#,##0", locale=Locale.parse(code))
+    return _MONEY_PATTERNS[code].format(amount=amount)
 
 
 def _po_path(locale: str) -> Path:
@@ -97,8 +153,16 @@ class Translator:
         return self._translations.ngettext(singular, plural, n)
 
     def render(self, message: Msg) -> str:
+        if message.plural is not None:
+            count = message.params.get("count", 0)
+            text = self.ngettext(message.msgid, message.plural, int(count))
+            return text.format(**{**message.params, "count": self.format_number(count)})
         text = self.gettext(message.msgid)
         return text.format(**message.params) if message.params else text
+
+    def plural(self, forms: Plural, count: int, **params: Any) -> str:
+        """The form of ``forms`` for ``count`` in this language, with ``{count}`` written as a number here."""
+        return self.render(Msg.counted(forms, count, **params))
 
     def pick(self, texts: Mapping[str, str]) -> str:
         """Choose this locale's text from a ``{"vi": ..., "en": ...}`` mapping (catalogue data)."""
@@ -118,8 +182,8 @@ class Translator:
         return format_decimal(value, locale=self._babel_locale)
 
     def format_money(self, amount_vnd: int | Decimal) -> str:
-        """Vietnamese dong have no minor unit: ``20.000 ₫`` in Vietnamese, ``₫20,000`` in English."""
-        return format_currency(amount_vnd, "VND", locale=self._babel_locale)
+        """``20.000 đ`` in Vietnamese, ``VND 20,000`` in English (:func:`format_money`)."""
+        return format_money(amount_vnd, self.locale)
 
 
 @lru_cache(maxsize=len(LOCALES))

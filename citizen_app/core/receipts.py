@@ -59,19 +59,22 @@ class ReceiptSlip:
     procedure_code: str
     procedure_name: Mapping[str, str]
     documents: tuple[ReceiptDocument, ...]
-    processing_days: int
+    # None when the catalogue does not state the time limit (the appointment is then provisional).
+    processing_days: int | None
     # When it was sent (the appointment counts from it), and when the agency received it (None until then).
     sent_at: datetime
     received_at: datetime | None
     appointment_at: datetime
     collect_at: Mapping[str, str]
-    fee_due_vnd: int
+    # None when the catalogue does not know the fee: the agency says, and it is paid at the counter.
+    fee_due_vnd: int | None
     channel: str
     status: str
     status_label: Msg
     verification_url: str
     # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
     appointment_provisional: bool = False
+    processing_day_unit: str = "working"
 
     @property
     def status_facts(self) -> StatusFacts:
@@ -161,17 +164,18 @@ def slip_from_dossier(
         procedure_code=dossier.procedure_code,
         procedure_name=dict(dossier.procedure_name or {}),
         documents=documents,
-        processing_days=int(dossier.processing_days or 0),
+        processing_days=dossier.processing_days,
         sent_at=dossier.received_at,
         received_at=received_at,
         appointment_at=dossier.appointment_at,
         collect_at=_collect_at(dossier),
-        fee_due_vnd=int(dossier.fee_due_vnd or 0),
+        fee_due_vnd=dossier.fee_due_vnd,
         channel=dossier.channel,
         status=dossier.status,
         status_label=status_label(dossier.status),
         verification_url=verification_url(dossier.code, settings),
         appointment_provisional=bool(dossier.appointment_provisional),
+        processing_day_unit=dossier.processing_day_unit or "working",
     )
 
 

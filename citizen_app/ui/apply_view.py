@@ -33,12 +33,15 @@ from citizen_app.core.forms.flow import (
     ticked,
 )
 from citizen_app.core.forms.validation import DEFAULT_MAX_LENGTH
-from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.i18n import N_, NP_, Msg, Translator
 from citizen_app.ui.catalog_view import money
 
 STEP_PROGRESS = N_("Step {number} of {total}")
 FEE_DUE = N_("Fee: {amount}. The agency will tell you how to pay. Your application is processed once it is paid.")
 FEE_NONE = N_("There is no fee for this application.")
+FEE_SET_BY_AGENCY = N_(
+    "The agency tells you the fee, if there is one, when it receives your application. You pay it at the counter."
+)
 WHAT_NEXT = N_(
     "{unit} will check your application. We will tell you when its status changes. "
     "Your result is due on {date}."
@@ -57,9 +60,7 @@ YES = N_("Yes")
 NO = N_("No")
 NOT_ANSWERED = N_("Not answered")
 NO_ENTRIES = N_("None")
-FILES_COUNT = N_("{count} files")
-ONE_FILE = N_("1 file")
-MAX_FILES = N_("Up to {count} files")
+MAX_FILES = NP_("Up to {count} file", "Up to {count} files")
 SIZE_KB = N_("{size} KB")
 SIZE_MB = N_("{size} MB")
 
@@ -575,8 +576,7 @@ def slot_views(
                 label=t.pick(slot.label),
                 hint=t.pick(slot.hint) if slot.hint else "",
                 required=slot.required,
-                limit=t.render(Msg(ONE_FILE)) if slot.max_files == 1
-                else t.render(Msg(MAX_FILES, {"count": slot.max_files})),
+                limit=t.plural(MAX_FILES, slot.max_files),
                 files=files,
                 can_add=len(files) < slot.max_files,
                 error=errors.get(slot.id, ""),
@@ -593,8 +593,11 @@ def limits_text(max_file_mb: int, max_dossier_mb: int, t: Translator) -> str:
 # --- send, sent ---------------------------------------------------------------------------------------------
 
 
-def fee_text(fee_vnd: int, t: Translator) -> str:
-    """The declaration page and the confirmation: what it costs, or that it is free."""
+def fee_text(fee_vnd: int | None, t: Translator) -> str:
+    """The declaration page and the confirmation: what it costs, that it is free, or (None) that the
+    agency will say (the catalogue does not know the fee)."""
+    if fee_vnd is None:
+        return t.gettext(FEE_SET_BY_AGENCY)
     return t.render(Msg(FEE_DUE, {"amount": money(fee_vnd, t)})) if fee_vnd else t.gettext(FEE_NONE)
 
 

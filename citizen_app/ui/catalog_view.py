@@ -20,10 +20,11 @@ from citizen_app.core.catalog.labels import (
     information_only_label,
     level_label,
     online_level_label,
-    working_days_label,
+    time_limit_label,
 )
 from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS
-from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.catalog.online import applies_elsewhere
+from citizen_app.core.i18n import N_, NP_, Msg, Translator
 from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
@@ -40,24 +41,55 @@ PAGE_SIZE = 20
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Wording of the summaries (both .po files).
-TIME_RANGE = N_("{low}–{high} working days")
+TIME_RANGES = {"working": N_("{low}–{high} working days"), "calendar": N_("{low}–{high} calendar days")}
 TIME_UP_TO = N_("Up to {time}")
 FEE_FROM = N_("From {amount}")
 FEE_FREE_OR_UP_TO = N_("Free or up to {amount}")
-ONE_ORIGINAL = N_("1 original")
-ORIGINALS = N_("{count} originals")
-ONE_COPY = N_("1 copy")
-COPIES = N_("{count} copies")
+ORIGINALS = NP_("{count} original", "{count} originals")
+COPIES = NP_("{count} copy", "{count} copies")
 REQUIRED = N_("Required")
 IF_IT_APPLIES = N_("If it applies")
-ONE_RESULT = N_("1 service found")
-RESULTS = N_("{count} services found")
+RESULTS = NP_("{count} service found", "{count} services found")
 NO_RESULTS_FOR = N_("No services match “{query}”.")
 NO_RESULTS = N_("No services match these filters.")
 REASON_INFORMATION_ONLY = N_(
     "You cannot apply for this online: we only have its name and level. Apply at the agency that handles it."
 )
 REASON_NO_FORM = N_("This service has no online form yet. Apply at the agency.")
+REASON_ELSEWHERE = N_(
+    "You cannot apply for this here: a ministry or a central agency handles it, not your commune or province."
+)
+# Facts the national index does not give, for the generic partial-online form.
+TIME_NOT_STATED = N_("Not stated in the national list: the agency gives you the date when it receives your application")
+FEE_AT_COUNTER = N_("Set by the agency, if there is one: you pay it at the counter")
+# What "partial" means (Decree 42/2022), and where the application goes.
+PARTIAL_MEANS = N_(
+    "This is a partial online service: you send your request and photos or scans of your documents "
+    "online, and the agency checks them and tells you if anything is missing. You then show the "
+    "original documents, pay any fee and collect the result at the counter."
+)
+PARTIAL_GOES_TO = {
+    "commune": N_(
+        "Your application goes to the People's Committee of the commune or ward where you live, "
+        "from the address in your VNeID identity or the one you give."
+    ),
+    "province": N_(
+        "Your application goes to the Public Administration Service Centre of the province or city "
+        "where you live, from the address in your VNeID identity or the one you give."
+    ),
+}
+APPLY_ELSEWHERE = {
+    "ministry": N_(
+        "A ministry or a central agency handles this procedure, not your commune or province, so you "
+        "cannot apply for it here. Apply to the ministry in charge of this field, or find it on the "
+        "National Public Service Portal, dichvucong.gov.vn, which says where and how."
+    ),
+    "other": N_(
+        "An agency outside the communes and provinces handles this procedure (a court, a customs "
+        "office or a similar body), so you cannot apply for it here. Apply to that agency, or find it "
+        "on the National Public Service Portal, dichvucong.gov.vn, which says where and how."
+    ),
+}
 NEEDS_LEVEL_2 = N_(
     "To apply online you need a level 2 VNeID account: one activated with your chip-based citizen ID card."
 )
@@ -171,25 +203,31 @@ def service_href(locale: str, code: str) -> str:
 
 
 def time_summary(procedure: Procedure, t: Translator) -> str:
-    """One phrase for every channel: "7 working days", "15–20 working days", "Up to 3 working days"."""
-    days = [p.working_days for p in procedure.processing_time]
-    if not days:
+    """One phrase for every channel: "7 working days", "15–20 working days", "Up to 3 working days",
+    "10 calendar days"; limits in both units are listed each in its own."""
+    units = {p.unit for p in procedure.processing_time}
+    if not units:
         return ""
+    if len(units) > 1:
+        limits = sorted({(p.in_working_days, p.days, p.unit) for p in procedure.processing_time})
+        return ", ".join(t.render(time_limit_label(days, unit)) for _, days, unit in limits)
+    (unit,) = units
+    days = [p.days for p in procedure.processing_time]
     low, high = min(days), max(days)
     if low == high:
-        return t.render(working_days_label(low))
+        return t.render(time_limit_label(low, unit))
     if low == 0:
-        return t.render(Msg(TIME_UP_TO, {"time": t.render(working_days_label(high))}))
-    return t.render(Msg(TIME_RANGE, {"low": low, "high": high}))
+        return t.render(Msg(TIME_UP_TO, {"time": t.render(time_limit_label(high, unit))}))
+    return t.render(Msg(TIME_RANGES[unit], {"low": low, "high": high}))
 
 
 def money(amount_vnd: int, t: Translator) -> str:
-    """"Free" for nothing to pay, else "20.000 ₫" (vi) / "₫20,000" (en)."""
+    """"Free" for nothing to pay, else the one money format of the language: "20.000 đ" / "VND 20,000"."""
     return t.render(Msg(FREE)) if amount_vnd == 0 else t.format_money(amount_vnd)
 
 
 def fee_summary(procedure: Procedure, t: Translator) -> str:
-    """One phrase for every channel: "Free", "20.000 ₫", "From 7.000 ₫", "Free or up to 35.000 ₫"."""
+    """One phrase for every channel: "Free", "20.000 đ", "From 7.000 đ", "Free or up to 35.000 đ"."""
     amounts = [f.amount_vnd for f in procedure.fees]
     if not amounts:
         return "" if procedure.information_only else money(0, t)
@@ -202,10 +240,12 @@ def fee_summary(procedure: Procedure, t: Translator) -> str:
 
 
 def status_of(procedure: Procedure, t: Translator) -> tuple[str, str]:
+    label = online_level_label(procedure.online_level) if procedure.can_apply_online else None
+    if label is not None:
+        return t.render(label), procedure.online_level or ""
     if procedure.information_only:
         return t.render(information_only_label()), "info"
-    label = online_level_label(procedure.online_level)
-    return (t.render(label), procedure.online_level or "") if label else ("", "")
+    return "", ""
 
 
 def name_note(procedure: Procedure, t: Translator, *, long: bool = False) -> str:
@@ -242,9 +282,7 @@ def result_card(procedure: Procedure, t: Translator) -> ResultCard:
 def result_count(results: SearchResults, t: Translator) -> str:
     if results.total == 0:
         return t.render(Msg(NO_RESULTS_FOR, {"query": results.query}) if results.query else Msg(NO_RESULTS))
-    if results.total == 1:
-        return t.render(Msg(ONE_RESULT))
-    return t.render(Msg(RESULTS, {"count": t.format_number(results.total)}))
+    return t.plural(RESULTS, results.total)
 
 
 # --- the service page -----------------------------------------------------------------------------
@@ -289,6 +327,11 @@ class ServiceView:
     can_apply: bool = False
     apply_href: str = ""
     apply_blocked_reason: str = ""
+    # The generic partial-online form: what "partial" means, and where the application goes.
+    partial_means: str = ""
+    partial_goes_to: str = ""
+    # A ministry's or another central agency's procedure: where to apply instead.
+    apply_elsewhere: str = ""
     needs_level_2: bool = False
     applicants: str = ""
     conditions: str = ""
@@ -307,9 +350,9 @@ def quantity(originals: int, copies: int, t: Translator) -> str:
     """"1 original, 2 copies"; either part left out when it is zero."""
     parts = []
     if originals:
-        parts.append(t.render(Msg(ONE_ORIGINAL) if originals == 1 else Msg(ORIGINALS, {"count": originals})))
+        parts.append(t.plural(ORIGINALS, originals))
     if copies:
-        parts.append(t.render(Msg(ONE_COPY) if copies == 1 else Msg(COPIES, {"count": copies})))
+        parts.append(t.plural(COPIES, copies))
     return ", ".join(parts)
 
 
@@ -319,16 +362,32 @@ def _text(value: Mapping[str, str] | None, t: Translator) -> str:
 
 def apply_blocked_reason(procedure: Procedure, t: Translator) -> str:
     """Why the Apply online button is disabled; "" when it is not."""
+    if procedure.can_apply_online:
+        return ""
+    if applies_elsewhere(procedure):
+        return t.gettext(REASON_ELSEWHERE)
     if procedure.information_only:
         return t.render(Msg(REASON_INFORMATION_ONLY))
-    if not procedure.can_apply_online:
-        return t.render(Msg(REASON_NO_FORM))
-    return ""
+    return t.render(Msg(REASON_NO_FORM))
+
+
+def partial_online_texts(procedure: Procedure, t: Translator) -> tuple[str, str]:
+    """(what "partial" means, where the application goes) for the generic form; ("", "") otherwise."""
+    if not procedure.generic_form:
+        return "", ""
+    return t.gettext(PARTIAL_MEANS), t.gettext(PARTIAL_GOES_TO.get(procedure.level, PARTIAL_GOES_TO["province"]))
+
+
+def apply_elsewhere_text(procedure: Procedure, t: Translator) -> str:
+    if not applies_elsewhere(procedure):
+        return ""
+    return t.gettext(APPLY_ELSEWHERE.get(procedure.level, APPLY_ELSEWHERE["other"]))
 
 
 def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> ServiceView:
     status, kind = status_of(procedure, t)
     field_ = catalog.field(procedure.field)
+    partial_means, partial_goes_to = partial_online_texts(procedure, t)
     return ServiceView(
         code=procedure.code,
         name=t.pick(procedure.name),
@@ -343,6 +402,9 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
         can_apply=procedure.can_apply_online,
         apply_href=f"{service_href(t.locale, procedure.code)}/apply",
         apply_blocked_reason=apply_blocked_reason(procedure, t),
+        partial_means=partial_means,
+        partial_goes_to=partial_goes_to,
+        apply_elsewhere=apply_elsewhere_text(procedure, t),
         needs_level_2=procedure.needs_level_2_online,
         applicants=_text(procedure.applicants, t),
         conditions=_text(procedure.conditions, t),
@@ -364,7 +426,7 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
         times=[
             ChannelRow(
                 channel=t.render(channel_label(p.channel)),
-                value=t.render(working_days_label(p.working_days)),
+                value=t.render(time_limit_label(p.days, p.unit)),
                 note=_text(p.note, t),
             )
             for p in procedure.processing_time

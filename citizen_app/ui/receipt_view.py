@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass, field
 
 from citizen_app.core import receipts
-from citizen_app.core.catalog.labels import channel_label, working_days_label
+from citizen_app.core.catalog.labels import channel_label, time_limit_label
 from citizen_app.core.documents.pdf import Row, Slip, render_slip
-from citizen_app.core.i18n import N_, Msg, Translator
-from citizen_app.ui.catalog_view import money, quantity
+from citizen_app.core.i18n import N_, NP_, Translator
+from citizen_app.ui.catalog_view import FEE_AT_COUNTER, TIME_NOT_STATED, money, quantity
 
-FILES_RECEIVED = N_("{count} electronic files")
-ONE_FILE_RECEIVED = N_("1 electronic file")
+FILES_RECEIVED = NP_("{count} electronic file", "{count} electronic files")
 NOT_RECEIVED_YET = N_("Not yet: the agency will receive it and tell you")
 PROVISIONAL_APPOINTMENT = N_("Provisional: the date may change once the Government sets that year's holidays")
+APPOINTMENT_TO_CONFIRM = N_("Provisional: the agency confirms the date when it receives your application")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -51,8 +51,10 @@ class ReceiptView:
     channel: str = ""
     status: str = ""
     verification_url: str = ""
-    # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
+    # Counted through a year whose holidays are not decided yet (core.calendar), or with a time limit
+    # the catalogue does not state: the date may move, and appointment_note says why.
     appointment_provisional: bool = False
+    appointment_note: str = ""
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -60,9 +62,7 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
     for document in slip.documents:
         parts = [quantity(document.originals, document.copies, t)] if document.originals or document.copies else []
         if document.files:
-            parts.append(
-                t.render(Msg(ONE_FILE_RECEIVED) if document.files == 1 else Msg(FILES_RECEIVED, {"count": document.files}))
-            )
+            parts.append(t.plural(FILES_RECEIVED, document.files))
         documents.append(DocumentLine(name=t.pick(document.name), detail=", ".join(parts)))
     return ReceiptView(
         code=slip.code,
@@ -74,17 +74,28 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         procedure=t.pick(slip.procedure_name),
         procedure_code=slip.procedure_code,
         documents=documents,
-        processing_time=t.render(working_days_label(slip.processing_days)),
+        processing_time=(
+            t.gettext(TIME_NOT_STATED)
+            if slip.processing_days is None
+            else t.render(time_limit_label(slip.processing_days, slip.processing_day_unit))
+        ),
         sent_at=t.format_datetime(slip.sent_at),
         received_at=t.format_datetime(slip.received_at) if slip.received_at else t.gettext(NOT_RECEIVED_YET),
         appointment_at=t.format_datetime(slip.appointment_at),
         collect_at=t.pick(slip.collect_at),
-        fee_due=money(slip.fee_due_vnd, t),
+        fee_due=t.gettext(FEE_AT_COUNTER) if slip.fee_due_vnd is None else money(slip.fee_due_vnd, t),
         channel=t.render(channel_label(slip.channel)),
         status=t.gettext(slip.status_facts.label),
         verification_url=slip.verification_url,
         appointment_provisional=slip.appointment_provisional,
+        appointment_note=_appointment_note(slip, t),
     )
+
+
+def _appointment_note(slip: receipts.ReceiptSlip, t: Translator) -> str:
+    if not slip.appointment_provisional:
+        return ""
+    return t.gettext(APPOINTMENT_TO_CONFIRM if slip.processing_days is None else PROVISIONAL_APPOINTMENT)
 
 
 def download_name(code: str) -> str:
@@ -109,7 +120,7 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
         Row(
             _("Appointment for the result"),
             view.appointment_at
-            + (f" ({_(PROVISIONAL_APPOINTMENT)})" if view.appointment_provisional else ""),
+            + (f" ({view.appointment_note})" if view.appointment_note else ""),
         ),
         Row(_("Where to collect the result"), view.collect_at),
         Row(_("Fee due"), view.fee_due),
@@ -122,7 +133,7 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
             title=_("Receipt of application and appointment for the result"),
             issuer=view.receiving_unit,
             motto=(_("SOCIALIST REPUBLIC OF VIET NAM"), _("Independence – Freedom – Happiness")),
-            reference_label=_("Dossier code"),
+            reference_label=_("Application code"),
             reference=view.code,
             rows=rows,
             qr_png=qr_png,

@@ -10,24 +10,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from citizen_app.core.catalog import Procedure
-from citizen_app.core.catalog.labels import working_days_label
+from citizen_app.core.catalog.labels import time_limit_label
 from citizen_app.core.dossiers.applying import CounterAlternative
 from citizen_app.core.dossiers.terms import ProcedureTerms
 from citizen_app.core.i18n import N_, Msg, Translator
-from citizen_app.ui.catalog_view import IF_IT_APPLIES, REQUIRED, DocumentRow, money, quantity, service_href
+from citizen_app.ui.catalog_view import (
+    FEE_AT_COUNTER,
+    IF_IT_APPLIES,
+    PARTIAL_GOES_TO,
+    PARTIAL_MEANS,
+    REQUIRED,
+    TIME_NOT_STATED,
+    DocumentRow,
+    money,
+    quantity,
+    service_href,
+)
 
 ONLINE_TIME = N_("{time} after your application is received, not counting weekends and public holidays.")
+ONLINE_CALENDAR_TIME = N_(
+    "{time} after your application is received, weekends and public holidays included; if the last day is "
+    "a day off, the next working day."
+)
 IN_PERSON_AT = N_(
     "Apply at the one-stop counter of {agency}. Bring the documents listed on this page: the officer "
-    "checks them and gives you a receipt with a dossier code."
+    "checks them and gives you a receipt with an application code."
 )
 IN_PERSON_COMMUNE = N_(
     "Apply at the one-stop counter of the People's Committee of your commune or ward. Bring the documents "
-    "listed on this page: the officer checks them and gives you a receipt with a dossier code."
+    "listed on this page: the officer checks them and gives you a receipt with an application code."
 )
 IN_PERSON_PROVINCE = N_(
     "Apply at the Public Administration Service Centre of your province or city. Bring the documents "
-    "listed on this page: the officer checks them and gives you a receipt with a dossier code."
+    "listed on this page: the officer checks them and gives you a receipt with an application code."
 )
 # Where to go when the citizen's address is not known: the kind of office that receives this level.
 AT_YOUR_OFFICE = {"commune": IN_PERSON_COMMUNE, "province": IN_PERSON_PROVINCE}
@@ -44,9 +59,20 @@ class StartPage:
     documents: list[DocumentRow] = field(default_factory=list)
     fee: str = ""
     time: str = ""
+    # The generic partial-online form: what "partial" means and where the application goes.
+    partial: str = ""
+
+
+def online_time(terms: ProcedureTerms, t: Translator) -> str:
+    limit = terms.time_for("online")
+    if not limit.stated:
+        return t.gettext(TIME_NOT_STATED)
+    template = ONLINE_CALENDAR_TIME if limit.unit == "calendar" and limit.days else ONLINE_TIME
+    return t.render(Msg(template, {"time": t.render(time_limit_label(limit.days, limit.unit))}))
 
 
 def start_page(procedure: Procedure, terms: ProcedureTerms, t: Translator) -> StartPage:
+    generic = procedure.generic_form
     return StartPage(
         name=t.pick(procedure.name),
         summary=t.pick(procedure.summary) if procedure.summary else "",
@@ -62,8 +88,13 @@ def start_page(procedure: Procedure, terms: ProcedureTerms, t: Translator) -> St
             )
             for d in procedure.documents
         ],
-        fee=money(terms.fee_for("online"), t),
-        time=t.render(Msg(ONLINE_TIME, {"time": t.render(working_days_label(terms.days_for("online")))})),
+        fee=money(terms.fee_for("online"), t) if terms.fee_stated else t.gettext(FEE_AT_COUNTER),
+        time=online_time(terms, t),
+        partial=(
+            f"{t.gettext(PARTIAL_MEANS)} {t.gettext(PARTIAL_GOES_TO.get(terms.level, PARTIAL_GOES_TO['province']))}"
+            if generic
+            else ""
+        ),
     )
 
 
@@ -73,8 +104,8 @@ def in_person(alternative: CounterAlternative, t: Translator) -> tuple[str, str]
         where = t.render(Msg(IN_PERSON_AT, {"agency": t.pick(alternative.agency)}))
     else:
         where = t.gettext(AT_YOUR_OFFICE.get(alternative.level, IN_PERSON_PROVINCE))
-    fee = money(alternative.fee_vnd, t)
+    fee = t.gettext(FEE_AT_COUNTER) if alternative.fee_vnd is None else money(alternative.fee_vnd, t)
     if alternative.working_days is None:
         return where, t.render(Msg(AT_THE_COUNTER_FEE, {"fee": fee}))
-    time = t.render(working_days_label(alternative.working_days))
+    time = t.render(time_limit_label(alternative.working_days, alternative.day_unit))
     return where, t.render(Msg(AT_THE_COUNTER, {"fee": fee, "time": time}))

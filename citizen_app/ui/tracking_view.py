@@ -21,11 +21,11 @@ from citizen_app.core.dossiers.citizen_view import (
     TimelineEntry,
 )
 from citizen_app.core.dossiers.queries import PublicStatus
-from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.i18n import N_, NP_, Msg, Translator
 from citizen_app.core.notifications import NotificationItem
 from citizen_app.core.statuses import facts, tag_class
 from citizen_app.ui.apply_view import file_size
-from citizen_app.ui.catalog_view import money
+from citizen_app.ui.catalog_view import FEE_AT_COUNTER, money
 
 ACTION_LABELS: Mapping[str, str] = {
     "submit": N_("Application sent"),
@@ -52,7 +52,7 @@ RECEIVED_ON = N_("Sent {date}")
 DUE_ON = N_("Result due {date}")
 FINISHED_ON = N_("Finished {date}")
 NEW_DATE = N_("New date for the result: {date}")
-SUPPLIED_FIELDS = N_("{count} answers changed")
+SUPPLIED_FIELDS = NP_("{count} answer changed", "{count} answers changed")
 NO_FEE = N_("No fee")
 ASKED_ON = N_("Asked on {date}")
 FIRST_DUE = N_("First date given: {date}")
@@ -169,7 +169,7 @@ def timeline_rows(entries: Sequence[TimelineEntry], t: Translator) -> list[Timel
         if entry.new_appointment is not None:
             extra = t.render(Msg(NEW_DATE, {"date": t.format_date(entry.new_appointment)}))
         elif entry.changed_fields:
-            extra = t.render(Msg(SUPPLIED_FIELDS, {"count": entry.changed_fields}))
+            extra = t.plural(SUPPLIED_FIELDS, entry.changed_fields)
         status = facts(entry.to_status) if entry.to_status else None
         rows.append(
             TimelineRow(
@@ -267,7 +267,7 @@ def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
         delayed=view.delayed,
         first_due=t.render(Msg(FIRST_DUE, {"date": t.format_date(view.first_due_at)})) if view.first_due_at else "",
         apology=view.apology,
-        fee=money(view.fee_due_vnd, t) if view.fee_due_vnd else t.gettext(NO_FEE),
+        fee=_fee(view.fee_due_vnd, t),
         rejection_reason=view.rejection_reason,
         timeline=timeline_rows(view.timeline, t),
         files=file_rows(view.files, t),
@@ -348,3 +348,9 @@ def notification_rows(items: Iterable[NotificationItem], t: Translator) -> list[
         )
         for item in items
     ]
+
+
+def _fee(fee_vnd: int | None, t: Translator) -> str:
+    if fee_vnd is None:
+        return t.gettext(FEE_AT_COUNTER)
+    return money(fee_vnd, t) if fee_vnd else t.gettext(NO_FEE)

@@ -481,7 +481,7 @@ def test_a_double_tap_and_a_second_tab_make_one_dossier(
     # The receipt: English, the 80 mm variant, the download.
     other.goto(f"/en/receipts/{code}")
     expect(other.page.locator("h1")).to_have_text("Receipt of application and appointment for the result")
-    expect(other.get("receipt-fee")).to_contain_text("₫10,000")
+    expect(other.get("receipt-fee")).to_contain_text("VND\xa010,000")
     other.click("receipt-80mm")
     other.page.wait_for_url(re.compile(r"format=80mm"))
     other.settle()

@@ -10,7 +10,7 @@ from tests.e2e.kit import AppPage, sign_in
 
 BIRTH = "1.001193"
 CRIMINAL_RECORD = "3.000333"  # needs VNeID level 2
-INFORMATION_ONLY = "1.000294"  # "Bãi bỏ đường ngang", from the national index only
+INFORMATION_ONLY = "1.000300"  # "Cấp Giấy chứng nhận thợ hàn", a ministry's, from the national index only
 
 SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
     .filter(el => el.offsetParent !== null && !el.classList.contains('skip-link'))
@@ -225,11 +225,12 @@ def test_switching_language_keeps_the_search(phone: AppPage) -> None:
 
 def test_information_only_procedure_cannot_be_applied_for(phone: AppPage) -> None:
     phone.goto(f"/vi/services/{INFORMATION_ONLY}")
-    expect(phone.get("service-name")).to_have_text("Bãi bỏ đường ngang")
+    expect(phone.get("service-name")).to_have_text("Cấp Giấy chứng nhận thợ hàn")
     apply = phone.get("service-apply")
     expect(apply).to_be_disabled()
     expect(apply).to_have_attribute("aria-describedby", "service-apply-reason")
-    expect(phone.get("service-apply-reason")).to_contain_text("nộp hồ sơ tại cơ quan")
+    expect(phone.get("service-apply-reason")).to_contain_text("bộ hoặc cơ quan trung ương giải quyết")
+    expect(phone.get("service-elsewhere")).to_contain_text("Cổng Dịch vụ công quốc gia")
     expect(phone.get("service-status")).to_have_text("Chỉ để tham khảo: nộp hồ sơ tại cơ quan có thẩm quyền")
     expect(phone.get("service-info-only")).to_be_visible()
     small = phone.page.evaluate(SMALL_TARGETS)
@@ -241,7 +242,7 @@ def test_level_2_services_say_so(phone: AppPage) -> None:
     expect(phone.get("service-name")).to_have_text("Criminal record certificate")
     expect(phone.get("service-apply")).to_be_enabled()
     expect(phone.get("service-assurance")).to_contain_text("level 2 VNeID account")
-    expect(phone.get("service-fee")).to_contain_text("₫200,000")
+    expect(phone.get("service-fee")).to_contain_text("VND\xa0200,000")
     small = phone.page.evaluate(SMALL_TARGETS)
     assert small == []
 

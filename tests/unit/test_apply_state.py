@@ -123,7 +123,7 @@ def submitted(draft_id: int) -> int:
 def test_the_start_page_says_what_it_takes_and_who_may_start(engine: Engine) -> None:
     anonymous = state_of(ApplyStartState, None, f"/vi/services/{CODE}/apply")
     ApplyStartState.load.fn(anonymous)
-    assert anonymous.status == "ready" and anonymous.fee == "10.000\xa0₫"
+    assert anonymous.status == "ready" and anonymous.fee == "10.000\xa0đ"
     assert anonymous.time.startswith("7 ngày làm việc")
     assert any("CT01" in d.name for d in anonymous.documents)
 

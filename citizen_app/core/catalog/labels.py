@@ -6,7 +6,7 @@ are gettext messages (both .po files) rendered with ``Translator.render``.
 
 from __future__ import annotations
 
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import N_, NP_, Msg
 
 LEVEL_LABELS: dict[str, str] = {
     "commune": N_("Commune level"),
@@ -25,8 +25,9 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 INFORMATION_ONLY = N_("Information only: apply at the agency")
 SAME_DAY = N_("Same day")
-ONE_WORKING_DAY = N_("1 working day")
-WORKING_DAYS = N_("{count} working days")
+WORKING_DAYS = NP_("{count} working day", "{count} working days")
+CALENDAR_DAYS = NP_("{count} calendar day", "{count} calendar days")
+DAYS_BY_UNIT = {"working": WORKING_DAYS, "calendar": CALENDAR_DAYS}
 FREE = N_("Free")
 
 
@@ -46,11 +47,15 @@ def information_only_label() -> Msg:
     return Msg(INFORMATION_ONLY)
 
 
-def working_days_label(days: int) -> Msg:
-    """``working_days: 0`` in the catalogue means the same day."""
+def time_limit_label(days: int, unit: str = "working") -> Msg:
+    """"8 working days", "10 calendar days"; 0 in the catalogue means the same day."""
     if days == 0:
         return Msg(SAME_DAY)
-    return Msg(ONE_WORKING_DAY) if days == 1 else Msg(WORKING_DAYS, {"count": days})
+    return Msg.counted(DAYS_BY_UNIT.get(unit, WORKING_DAYS), days)
+
+
+def working_days_label(days: int) -> Msg:
+    return time_limit_label(days, "working")
 
 
 def fee_label_is_free(amount_vnd: int) -> Msg | None:

@@ -20,6 +20,7 @@ from citizen_app.core.catalog.model import (
     CHANNELS,
     CURATED_LEVELS,
     ONLINE_LEVELS,
+    DayUnit,
     Document,
     Fee,
     LegalBasis,
@@ -188,16 +189,27 @@ def _note(r: Reader, data: Any, path: str) -> Localized | None:
     return r.get(data, path, "note", r.localized)
 
 
+# The key says the unit: ``working_days: 8`` or ``calendar_days: 10`` (exactly one of them).
+DAY_KEYS: dict[str, DayUnit] = {"working_days": "working", "calendar_days": "calendar"}
+
+
 def _processing_time(r: Reader, raw: object, path: str) -> ProcessingTime | None:
-    data = r.mapping(raw, path, required=("channel", "working_days"), optional=("note",))
+    data = r.mapping(raw, path, required=("channel",), optional=(*DAY_KEYS, "note"))
     if data is None:
         return None
     channel = r.get(data, path, "channel", lambda v, p: r.choice(v, p, CHANNELS))
-    days = r.get(data, path, "working_days", r.integer)
+    given = [key for key in DAY_KEYS if key in data]
+    if not given:
+        r.error(join_path(path, "working_days"), "is required (or calendar_days when the source counts calendar days)")
+        return None
+    if len(given) > 1:
+        r.error(path, "gives both working_days and calendar_days: keep the one the source gives")
+        return None
+    days = r.get(data, path, given[0], r.integer)
     note = _note(r, data, path)
     if channel is None or days is None:
         return None
-    return ProcessingTime(channel=channel, working_days=days, note=note)  # type: ignore[arg-type]
+    return ProcessingTime(channel=channel, days=days, unit=DAY_KEYS[given[0]], note=note)  # type: ignore[arg-type]
 
 
 def _fee(r: Reader, raw: object, path: str) -> Fee | None:

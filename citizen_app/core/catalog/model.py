@@ -15,6 +15,9 @@ Channel = Literal["online", "counter", "post"]
 # "other agencies" (courts, customs offices…), which only appear on information-only entries.
 Level = Literal["commune", "province", "ministry", "other"]
 OnlineLevel = Literal["full", "partial"]
+# How a time limit counts: working days skip weekends and public holidays; calendar days do not
+# (a calendar-day limit that ends on a day off ends on the next working day, core/calendar.py).
+DayUnit = Literal["working", "calendar"]
 # Who a procedure is for: people and households, organisations, or both (core/catalog/audience.py).
 Audience = Literal["citizen", "organisation", "both"]
 # Where the English name comes from, best first: the curated YAML; a person's review of the
@@ -25,7 +28,10 @@ CHANNELS: tuple[Channel, ...] = ("online", "counter", "post")
 CURATED_LEVELS: tuple[Level, ...] = ("commune", "province")
 LEVELS: tuple[Level, ...] = ("commune", "province", "ministry", "other")
 ONLINE_LEVELS: tuple[OnlineLevel, ...] = ("full", "partial")
+DAY_UNITS: tuple[DayUnit, ...] = ("working", "calendar")
 AUDIENCES: tuple[Audience, ...] = ("citizen", "organisation", "both")
+# Working days in a calendar week, to compare a calendar-day limit with working-day ones.
+_WORKING_DAYS_PER_WEEK = 5
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,19 @@ class Localized(Mapping[str, str]):
 
 @dataclass(frozen=True)
 class ProcessingTime:
+    """The time limit of one channel: ``days`` counted as ``unit`` says (0 means the same day)."""
+
     channel: Channel
-    working_days: int  # 0 means the same day
+    days: int
+    unit: DayUnit = "working"
     note: Localized | None = None
+
+    @property
+    def in_working_days(self) -> int:
+        """About how many working days it takes, so limits in either unit can be compared (sorting)."""
+        if self.unit == "working":
+            return self.days
+        return -(-self.days * _WORKING_DAYS_PER_WEEK // 7)
 
 
 @dataclass(frozen=True)
@@ -109,10 +125,11 @@ class Procedure:
     conditions: Localized | None = None
     legal_basis: tuple[LegalBasis, ...] = ()
     steps: tuple[Localized, ...] = ()
-    # A citizen_app.core.forms.schema.FormSchema once that module exists; until then the raw
-    # mapping from the YAML file. None: the service cannot be applied for online.
+    # The online form (citizen_app.core.forms.schema.FormSchema): the curated one, or the generic
+    # partial-online form (core/catalog/online.py). None: the service cannot be applied for here.
     form: Any = None
-    # Imported from the national index: name, level and field only; apply at the agency.
+    # Imported from the national index: name, level and field only; no curated facts (documents,
+    # fees, time). Commune- and province-level ones for citizens are applied for with the generic form.
     information_only: bool = False
     # The national index's own Vietnamese field name (information-only entries).
     source_field: str | None = None
@@ -120,6 +137,8 @@ class Procedure:
     keywords: tuple[str, ...] = ()
     audience: Audience = "both"
     english_name_source: EnglishNameSource = "curated"
+    # Served with the generic partial-online form (core/catalog/online.py), not a curated one.
+    generic_form: bool = False
 
     @property
     def has_english_name(self) -> bool:
@@ -127,7 +146,7 @@ class Procedure:
 
     @property
     def can_apply_online(self) -> bool:
-        return self.form is not None and not self.information_only
+        return self.form is not None
 
     @property
     def needs_level_2_online(self) -> bool:
@@ -136,8 +155,9 @@ class Procedure:
 
     @property
     def fastest_working_days(self) -> int | None:
-        """The shortest processing time over all channels, or None when the catalogue does not say."""
-        return min((p.working_days for p in self.processing_time), default=None)
+        """The shortest processing time over all channels in working days (calendar-day limits
+        converted, :attr:`ProcessingTime.in_working_days`), or None when the catalogue does not say."""
+        return min((p.in_working_days for p in self.processing_time), default=None)
 
     @property
     def lowest_fee_vnd(self) -> int | None:

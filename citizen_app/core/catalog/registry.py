@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from citizen_app.core.catalog.index_import import load_index_procedures
 from citizen_app.core.catalog.loader import LoadedCatalog, load_catalog
 from citizen_app.core.catalog.model import Field, FieldCount, LifeEvent, LifeEventCount, Procedure
+from citizen_app.core.catalog.online import with_online_form
 from citizen_app.core.catalog.taxonomy import Taxonomy, merged_fields
 from citizen_app.core.text import folded_key
 from citizen_app.db.engine import session_factory
@@ -57,6 +58,8 @@ class Catalog:
         by_code: dict[str, Procedure] = {p.code: p for p in index_entries}
         # The curated YAML is our checked, translated version of the same procedure: it wins.
         by_code.update({p.code: p for p in curated})
+        # Whatever has no form of its own but a citizen can use gets the generic partial-online one.
+        by_code = {code: with_online_form(p) for code, p in by_code.items()}
         self._procedures: tuple[Procedure, ...] = tuple(sorted(by_code.values(), key=_browse_key))
         self._by_code = {p.code: p for p in self._procedures}
         made_up = {

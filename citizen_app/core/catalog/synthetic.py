@@ -101,7 +101,7 @@ def generate(count: int, taxonomy: Taxonomy, *, seed: int = 2025) -> Iterator[Pr
             agency=rng.choice(_AGENCIES),
             online_level=rng.choice(ONLINE_LEVELS),
             processing_time=tuple(
-                ProcessingTime(channel=c, working_days=days) for c in channels  # type: ignore[misc]
+                ProcessingTime(channel=c, days=days) for c in channels  # type: ignore[misc]
             ),
             fees=tuple(Fee(channel=c, amount_vnd=fee) for c in channels),  # type: ignore[misc]
             documents=(
@@ -135,7 +135,7 @@ def to_yaml_document(procedure: Procedure) -> dict[str, Any]:
         "agency": loc(procedure.agency),
         "online_level": procedure.online_level,
         "processing_time": [
-            {"channel": p.channel, "working_days": p.working_days} for p in procedure.processing_time
+            {"channel": p.channel, f"{p.unit}_days": p.days} for p in procedure.processing_time
         ],
         "fees": [{"channel": f.channel, "amount_vnd": f.amount_vnd} for f in procedure.fees],
         "documents": [

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from citizen_app.core.catalog.model import Localized
+from citizen_app.core.i18n import normalize_money
 from citizen_app.core.schema_errors import SchemaError, join_path
 
 T = TypeVar("T")
@@ -103,7 +104,12 @@ class Reader:
         return raw
 
     def localized(self, raw: object, path: str) -> Localized | None:
-        """``{vi: "…", en: "…"}``: both languages, non-empty text, nothing else."""
+        """``{vi: "…", en: "…"}``: both languages, non-empty text, nothing else.
+
+        Amounts of dong are rewritten in each language's one money format ("320.000đ" and
+        "320.000 đồng" become "320.000 đ"; "320,000 VND" becomes "VND 320,000"), so a page never
+        shows money two ways whatever way an editor wrote it.
+        """
         data = self.mapping(raw, path, required=("vi", "en"))
         if data is None:
             return None
@@ -111,7 +117,7 @@ class Reader:
         en = self.string(data["en"], join_path(path, "en")) if "en" in data else None
         if vi is None or en is None:
             return None
-        return Localized(vi=vi, en=en)
+        return Localized(vi=normalize_money(vi, "vi"), en=normalize_money(en, "en"))
 
     def items(self, raw: object, path: str, read: Callable[[object, str], T | None]) -> list[T] | None:
         """A list whose every element ``read`` turns into a value; None if the list itself is wrong."""

@@ -63,7 +63,7 @@ class OpenDraft:
     terms: ProcedureTerms
     draft: DraftView
     files: list[FileItem]
-    fee_due_vnd: int
+    fee_due_vnd: int | None  # None: the catalogue does not know it (the agency says at the counter)
 
     @property
     def file_counts(self) -> dict[str, int]:
@@ -88,7 +88,8 @@ def open_draft(db: Session, draft_id: int, user: UserLike, acting: Acting, *, no
     profile = load_profile_view(db, acting.applicant_id)
     draft = resume_draft(db, draft_id, actor, terms, profile, now=now)
     files = dossier_files(db, draft_id, actor, stage="draft")
-    return OpenDraft(terms=terms, draft=draft, files=files, fee_due_vnd=fee_due(terms, assisted=acting.assisted))
+    fee = fee_due(terms, assisted=acting.assisted) if terms.fee_stated else None
+    return OpenDraft(terms=terms, draft=draft, files=files, fee_due_vnd=fee)
 
 
 def draft_files(db: Session, draft_id: int, user: UserLike, acting: Acting) -> list[FileItem]:
@@ -204,8 +205,9 @@ class CounterAlternative:
 
     level: str
     agency: Mapping[str, str] | None
-    fee_vnd: int
-    working_days: int | None
+    fee_vnd: int | None  # None when the catalogue does not know it
+    working_days: int | None  # None when the catalogue does not state it
+    day_unit: str = "working"
 
 
 def counter_alternative(terms: ProcedureTerms, profile: ProfileView | None) -> CounterAlternative:
@@ -223,10 +225,11 @@ def counter_alternative(terms: ProcedureTerms, profile: ProfileView | None) -> C
                 admin_units.province_name(agency.province_code),
                 admin_units.commune_name(agency.commune_code) if agency.commune_code else None,
             )
-    try:
-        days: int | None = terms.days_for("counter")
-    except ValueError:
-        days = None
+    limit = terms.time_for("counter")
     return CounterAlternative(
-        level=terms.level, agency=agency_name, fee_vnd=fee_due(terms, assisted=True), working_days=days
+        level=terms.level,
+        agency=agency_name,
+        fee_vnd=fee_due(terms, assisted=True) if terms.fee_stated else None,
+        working_days=limit.days if limit.stated else None,
+        day_unit=limit.unit,
     )

@@ -170,7 +170,7 @@ class CitizenDossierView:
     # The first appointment when a delay moved it (None otherwise), and the apology given.
     first_due_at: datetime | None
     apology: str
-    fee_due_vnd: int
+    fee_due_vnd: int | None  # None: the catalogue did not know it, the agency says
     rejection_reason: str
     timeline: tuple[TimelineEntry, ...]
     files: tuple[FileItem, ...]
@@ -226,7 +226,7 @@ def citizen_view(
         overdue=is_overdue(dossier, now),
         first_due_at=first if delayed else None,
         apology=latest_apology(entries) if delayed else "",
-        fee_due_vnd=int(dossier.fee_due_vnd or 0),
+        fee_due_vnd=dossier.fee_due_vnd,
         rejection_reason=(dossier.rejection_reason or "") if dossier.status == "rejected" else "",
         timeline=tuple(entries),
         files=tuple(sent),

@@ -281,7 +281,9 @@ def submit(
     channel = channel_for(staff_assisted)
     received_at = now.astimezone(UTC)
     # Never refused for the calendar: a year nobody curated yet gives a provisional date (core.calendar).
-    due = calendar.appointment(received_at, terms.days_for(channel))
+    # Nor for a time limit the catalogue does not state: a provisional date the officer confirms.
+    limit = terms.time_for(channel)
+    due = calendar.appointment(received_at, limit.days, limit.unit)  # type: ignore[arg-type]
     appointment = due.at.astimezone(UTC)
     pid = _bound_value(terms, outcome.answers, "identity.personal_id") or (
         profile.personal_id if profile else None
@@ -304,12 +306,13 @@ def submit(
     dossier.applicant = _applicant_snapshot(terms, outcome.answers, profile, province_name, commune_name)
     dossier.applicant_pid_last4 = str(pid)[-4:] if pid else None
     dossier.documents = _documents_received(terms, counts, documents)
-    dossier.processing_days = terms.days_for(channel)
-    dossier.fee_due_vnd = fee_due(terms, assisted=staff_assisted)
+    dossier.processing_days = limit.days if limit.stated else None
+    dossier.processing_day_unit = limit.unit
+    dossier.fee_due_vnd = fee_due(terms, assisted=staff_assisted) if terms.fee_stated else None
     dossier.received_at = received_at
     dossier.appointment_at = appointment
     dossier.original_appointment_at = appointment
-    dossier.appointment_provisional = due.provisional
+    dossier.appointment_provisional = due.provisional or not limit.stated
     dossier.status_changed_at = received_at
     dossier.last_touched_at = received_at
     db.flush()

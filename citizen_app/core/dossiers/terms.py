@@ -9,6 +9,10 @@ from typing import Any
 from citizen_app.core.forms.schema import FormSchema
 
 CHANNELS = ("online", "counter")
+# When the catalogue does not state a time limit (the national index's entries, applied for with
+# the generic partial-online form), the appointment is counted with this many working days and
+# marked provisional: the receiving officer confirms the date, or sets a later one (lifecycle.delay).
+UNSTATED_WORKING_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -19,15 +23,32 @@ class DocumentTerm:
 
 
 @dataclass(frozen=True)
+class TimeLimit:
+    """``days`` counted in ``unit`` (working or calendar days); ``stated`` is False for the fallback."""
+
+    days: int
+    unit: str = "working"
+    stated: bool = True
+
+
+@dataclass(frozen=True)
 class ProcedureTerms:
     code: str
     name: Mapping[str, str]
     level: str  # "commune" | "province"
     form: FormSchema
-    # channel -> working days (0 = the same day); channel -> fee in dong.
+    # channel -> days (0 = the same day); channel -> fee in dong.
     processing_days: Mapping[str, int] = field(default_factory=dict)
     fees_vnd: Mapping[str, int] = field(default_factory=dict)
     documents: tuple[DocumentTerm, ...] = ()
+    # channel -> "calendar" for a limit counted in calendar days; any other channel counts working days.
+    day_units: Mapping[str, str] = field(default_factory=dict)
+    # False when the catalogue does not know the fee (index entries): the agency says, at the counter.
+    fee_stated: bool = True
+
+    @property
+    def time_stated(self) -> bool:
+        return bool(self.processing_days)
 
     def days_for(self, channel: str) -> int:
         """Processing time for the channel; a channel the catalogue does not list takes the slowest known."""
@@ -36,6 +57,21 @@ class ProcedureTerms:
         if self.processing_days:
             return max(self.processing_days.values())
         raise ValueError(f"procedure {self.code} has no processing time")
+
+    def time_for(self, channel: str) -> TimeLimit:
+        """The channel's time limit in its unit; :data:`UNSTATED_WORKING_DAYS` (not stated) when unknown.
+
+        A channel the catalogue does not list takes the slowest known, compared in working days.
+        """
+        if not self.processing_days:
+            return TimeLimit(UNSTATED_WORKING_DAYS, "working", stated=False)
+        if channel not in self.processing_days:
+            channel = max(self.processing_days, key=lambda c: self._in_working_days(c))
+        return TimeLimit(self.processing_days[channel], self.day_units.get(channel, "working"))
+
+    def _in_working_days(self, channel: str) -> float:
+        days = self.processing_days[channel]
+        return days * 5 / 7 if self.day_units.get(channel) == "calendar" else days
 
     def fee_for(self, channel: str) -> int:
         return int(self.fees_vnd.get(channel, 0))
@@ -53,10 +89,12 @@ class ProcedureTerms:
             name=dict(procedure.name),
             level=procedure.level,
             form=form,
-            processing_days={p.channel: p.working_days for p in procedure.processing_time},
+            processing_days={p.channel: p.days for p in procedure.processing_time},
             fees_vnd={f.channel: f.amount_vnd for f in procedure.fees},
             documents=tuple(
                 DocumentTerm(name=dict(d.name), originals=d.originals, copies=d.copies)
                 for d in procedure.documents
             ),
+            day_units={p.channel: p.unit for p in procedure.processing_time if p.unit != "working"},
+            fee_stated=bool(procedure.fees) or not procedure.information_only,
         )

@@ -81,4 +81,4 @@ def render_message(t: Translator, message: Msg) -> str:
             params[key] = t.pick(value)
         else:
             params[key] = value
-    return t.render(Msg(message.msgid, params))
+    return t.render(Msg(message.msgid, params, plural=message.plural))

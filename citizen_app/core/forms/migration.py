@@ -16,12 +16,16 @@ from typing import Any
 
 from citizen_app.core.forms.schema import FormSchema
 from citizen_app.core.forms.validation import MISSING, CommuneChecker, validate_all, validate_field
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import N_, NP_, Msg
 
-MSG_DROPPED = N_(
-    "This form was updated after you started it. {count} of your answers no longer fit it and were removed."
+MSG_DROPPED = NP_(
+    "This form was updated after you started it. {count} of your answers no longer fits it and was removed.",
+    "This form was updated after you started it. {count} of your answers no longer fit it and were removed.",
 )
-MSG_NOW_REQUIRED = N_("This form was updated after you started it. {count} questions still need an answer.")
+MSG_NOW_REQUIRED = NP_(
+    "This form was updated after you started it. {count} question still needs an answer.",
+    "This form was updated after you started it. {count} questions still need an answer.",
+)
 MSG_UPDATED = N_("This form was updated after you started it. Your answers were kept; please check them.")
 
 
@@ -73,9 +77,9 @@ def migrate_answers(
                                  if not path.startswith("attachments.")}))
     messages: list[Msg] = []
     if dropped:
-        messages.append(Msg(MSG_DROPPED, {"count": len(dropped)}))
+        messages.append(Msg.counted(MSG_DROPPED, len(dropped)))
     if now_required:
-        messages.append(Msg(MSG_NOW_REQUIRED, {"count": len(now_required)}))
+        messages.append(Msg.counted(MSG_NOW_REQUIRED, len(now_required)))
     if not messages:
         messages.append(Msg(MSG_UPDATED))
     return MigrationReport(

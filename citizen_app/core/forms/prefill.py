@@ -34,7 +34,7 @@ from typing import Any, Literal
 from citizen_app.core.forms.conditions import hidden_fields
 from citizen_app.core.forms.identifiers import normalize_email, normalize_phone
 from citizen_app.core.forms.schema import Field, FormSchema
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import NP_, Msg
 from citizen_app.core.identity.profile_view import ProfileView
 from citizen_app.core.prefill.registry import PrefillRegistry, prefill_sources, source_key
 from citizen_app.core.prefill.source import PrefillRequest, PrefillSource
@@ -44,7 +44,10 @@ log = logging.getLogger(__name__)
 # Profile data a citizen may want to reuse next time; identity data is the provider's to change, not ours.
 REUSABLE_BINDINGS: tuple[str, ...] = ("contact.phone", "contact.email", "contact.current_address")
 
-MSG_FILLED = N_("We filled in {count} answers for you. Each one shows where it came from. Check them.")
+MSG_FILLED = NP_(
+    "We filled in {count} answer for you. It shows where it came from. Check it.",
+    "We filled in {count} answers for you. Each one shows where it came from. Check them.",
+)
 
 Status = Literal["used", "empty", "unavailable", "timeout"]
 EMPTY_ANSWERS: tuple[Any, ...] = (None, "", {}, [])
@@ -94,7 +97,7 @@ class PrefillResult:
 
     def summary(self) -> Msg | None:
         """The line telling the citizen how many fields were filled for them."""
-        return Msg(MSG_FILLED, {"count": self.filled_count}) if self.filled_count else None
+        return Msg.counted(MSG_FILLED, self.filled_count) if self.filled_count else None
 
 
 def prefill(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, get_args
 
+from citizen_app.core.i18n import normalize_money
 from citizen_app.core.prefill.registry import prefill_sources
 from citizen_app.core.schema_errors import SchemaError, join_path
 
@@ -234,7 +235,8 @@ class _Parser:
             if not isinstance(text, str) or not text.strip():
                 self.error(join_path(path, locale), "missing" if text is None else "must be a non-empty text")
                 ok = False
-        return {locale: raw[locale] for locale in LOCALES} if ok else None
+        # Money in one format per language, as in the rest of the catalogue (catalog/validate.py).
+        return {locale: normalize_money(raw[locale], locale) for locale in LOCALES} if ok else None
 
     def boolean(self, raw: Mapping[str, Any], key: str, path: str, default: bool = False) -> bool:
         value = raw.get(key, default)

@@ -37,7 +37,7 @@ from citizen_app.core.forms.identifiers import (
     parse_personal_id,
 )
 from citizen_app.core.forms.schema import Field, FormSchema, LocalizedText
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import N_, NP_, Msg, Plural
 
 # (province_code, commune_code) -> whether that commune belongs to that province.
 CommuneChecker = Callable[[str, str], bool]
@@ -58,11 +58,11 @@ MSG_REQUIRED = N_("Enter this information")
 MSG_REQUIRED_CHOICE = N_("Select an option")
 MSG_REQUIRED_DATE = N_("Enter a date")
 MSG_REQUIRED_CHECKBOX = N_("Tick this box to continue")
-MSG_REQUIRED_GROUP = N_("Add at least {count} entries")
-MSG_TOO_MANY_ITEMS = N_("Add no more than {count} entries")
+MSG_REQUIRED_GROUP = NP_("Add at least {count} entry", "Add at least {count} entries")
+MSG_TOO_MANY_ITEMS = NP_("Add no more than {count} entry", "Add no more than {count} entries")
 MSG_NOT_A_LIST = N_("This answer is not in the expected form")
-MSG_TOO_SHORT = N_("Enter at least {count} characters")
-MSG_TOO_LONG = N_("Enter no more than {count} characters")
+MSG_TOO_SHORT = NP_("Enter at least {count} character", "Enter at least {count} characters")
+MSG_TOO_LONG = NP_("Enter no more than {count} character", "Enter no more than {count} characters")
 MSG_BAD_CHARACTERS = N_("Remove the invisible control characters from this answer")
 MSG_PATTERN = N_("Enter this in the correct format")
 MSG_CUSTOM = N_("{message}")
@@ -85,7 +85,9 @@ MSG_COMMUNE = N_("Choose a commune, ward or special zone")
 MSG_STREET = N_("Enter the house number and street, hamlet or village")
 MSG_COMMUNE_NOT_IN_PROVINCE = N_("This commune is not in the province you chose")
 MSG_ATTACHMENT_REQUIRED = N_("Add this document")
-MSG_ATTACHMENT_TOO_MANY = N_("Add no more than {count} files for this document")
+MSG_ATTACHMENT_TOO_MANY = NP_(
+    "Add no more than {count} file for this document", "Add no more than {count} files for this document"
+)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,13 @@ class _Validator:
         self.communes = communes
         self.errors: dict[str, Msg] = {}
 
-    def fail(self, path: str, msgid: str, **params: Any) -> None:
-        self.errors.setdefault(path, Msg(msgid, params))
+    def fail(self, path: str, msgid: str | Plural, **params: Any) -> None:
+        """The first problem of ``path`` wins; a plural message (``NP_``) takes its form from ``count``."""
+        if isinstance(msgid, tuple):
+            message = Msg.counted(msgid, params.pop("count"), **params)
+        else:
+            message = Msg(msgid, params)
+        self.errors.setdefault(path, message)
 
     def fields(
         self,

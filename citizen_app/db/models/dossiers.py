@@ -60,7 +60,13 @@ class Dossier(Base):
     # Second factor of the public lookup (code + last four digits of the applicant's ID number).
     applicant_pid_last4: Mapped[str | None] = mapped_column(String(4))
     documents: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDocument)
+    # The time limit the appointment was counted with; None when the catalogue does not state one
+    # (the generic partial-online form: the appointment is provisional until the agency confirms it).
     processing_days: Mapped[int | None] = mapped_column(Integer)
+    # "working" or "calendar": how processing_days count (core.calendar).
+    processing_day_unit: Mapped[str] = mapped_column(
+        String(8), default="working", server_default=text("'working'"), nullable=False
+    )
     fee_due_vnd: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

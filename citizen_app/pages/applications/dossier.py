@@ -49,7 +49,7 @@ def _row(label: str, *value: rx.Component | rx.Var, testid: str) -> rx.Component
 def _summary(t: Translator) -> rx.Component:
     _ = t.gettext
     return rx.el.dl(
-        _row(_("Dossier code"), S.dossier_code, testid="dossier-code"),
+        _row(_("Application code"), S.dossier_code, testid="dossier-code"),
         _row(_("Receiving unit"), S.receiving_unit, testid="dossier-unit"),
         _row(_("Sent"), S.sent_at, testid="dossier-sent"),
         # Only once the agency has received it: before that it has only been sent.

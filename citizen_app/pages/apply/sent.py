@@ -55,7 +55,7 @@ def build(t: Translator) -> rx.Component:
         t,
         rx.el.div(
             rx.el.h1(_("Application sent"), class_name="panel-title"),
-            rx.el.p(_("Your dossier code"), class_name="panel-label"),
+            rx.el.p(_("Your application code"), class_name="panel-label"),
             rx.el.strong(S.code, class_name="panel-code", data_testid="confirmation-code"),
             class_name="panel",
             data_testid="confirmation-panel",
@@ -72,7 +72,7 @@ def build(t: Translator) -> rx.Component:
         rx.el.p(S.what_next, data_testid="what-next"),
         rx.el.p(S.fee_text, data_testid="fee-due"),
         rx.el.p(
-            _("Keep your dossier code: you need it to follow your application or to ask about it at the counter."),
+            _("Keep your application code: you need it to follow your application or to ask about it at the counter."),
         ),
         rx.el.div(
             # A document navigation, so the service worker keeps the receipt for use offline.

@@ -102,6 +102,7 @@ def _ready(t: Translator) -> rx.Component:
         rx.el.h1(S.name, data_testid="start-title"),
         _gate(t),
         rx.cond(S.summary != "", rx.el.p(S.summary, class_name="lead")),
+        rx.cond(S.partial != "", rx.el.p(S.partial, class_name="notice", data_testid="start-partial")),
         rx.el.h2(_("Before you start")),
         rx.el.dl(
             rx.el.div(rx.el.dt(_("Fee")), rx.el.dd(S.fee, data_testid="start-fee"), class_name="summary-row"),

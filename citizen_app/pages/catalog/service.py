@@ -2,7 +2,9 @@
 
 What the procedure is, who may apply, the documents, fees and time per channel, where to
 apply, the legal basis and the steps; and the Apply online button, disabled with the reason
-when the service cannot be applied for here.
+when the service cannot be applied for here. An index entry served with the generic
+partial-online form says what "partial" means and where the application goes; one a ministry
+handles says where to apply instead.
 
 Curated procedures get a page of their own per locale, compiled from the catalogue at build
 time, so their content is in the prerendered HTML (it paints before any JavaScript runs on a
@@ -170,6 +172,33 @@ def _legal(item: LegalRow) -> rx.Component:
     return rx.el.li(rx.el.span(item.number, class_name="legal-number"), " ", item.title)
 
 
+def _partial_online(t: Translator, service: Service) -> rx.Component:
+    """What applying online means for an entry served with the generic form, or where to apply
+    instead for one a ministry or another central agency handles."""
+    _ = t.gettext
+    return rx.fragment(
+        when(
+            service.partial_means != "",
+            rx.el.section(
+                rx.el.h2(_("Apply online, finish at the counter")),
+                rx.el.p(service.partial_means, data_testid="service-partial-means"),
+                rx.el.p(service.partial_goes_to, data_testid="service-partial-goes-to"),
+                class_name="notice",
+                data_testid="service-partial",
+            ),
+        ),
+        when(
+            service.apply_elsewhere != "",
+            rx.el.section(
+                rx.el.h2(_("Where to apply instead")),
+                rx.el.p(service.apply_elsewhere),
+                class_name="notice",
+                data_testid="service-elsewhere",
+            ),
+        ),
+    )
+
+
 def _found(t: Translator, service: Service) -> rx.Component:
     _ = t.gettext
     return rx.el.article(
@@ -196,6 +225,7 @@ def _found(t: Translator, service: Service) -> rx.Component:
         ),
         when(service.summary != "", rx.el.p(service.summary, class_name="lead", data_testid="service-summary")),
         _apply_box(t, service),
+        _partial_online(t, service),
         when(
             service.information_only,
             rx.el.p(

@@ -95,7 +95,7 @@ def build(t: Translator) -> rx.Component:
         rx.el.div(
             rx.el.h1(_("Track an application")),
             rx.el.p(
-                _("No need to sign in. Enter the dossier code from the receipt and the last 4 digits of the "
+                _("No need to sign in. Enter the application code from the receipt and the last 4 digits of the "
                   "applicant's personal ID number."),
                 class_name="lead",
             ),
@@ -103,7 +103,7 @@ def build(t: Translator) -> rx.Component:
                 _field(
                     control_id="track-code",
                     name="code",
-                    label=_("Dossier code"),
+                    label=_("Application code"),
                     hint=_("For example: 000.00.01.H26-261116-0001"),
                     error=S.code_error,
                     testid="track-code",

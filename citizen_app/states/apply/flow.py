@@ -118,7 +118,7 @@ class ApplyState(AppState):
     _labels: dict[str, str] = rx.field(default_factory=dict)
     _locked: list[str] = rx.field(default_factory=list)
     _files: list[AttachmentView] = rx.field(default_factory=list)
-    _fee: int = 0
+    _fee: int | None = 0
     _generation: int = 0
     _carried_notices: list[str] = rx.field(default_factory=list)
     # Typed answers a save could not store (session ended); put back for the same person.
@@ -214,7 +214,7 @@ class ApplyState(AppState):
             return self._not_found()
         self._show(form, page)
         if page == form.steps[0].id and view.filled_count:
-            self.prefill_line = t.render(Msg(MSG_FILLED, {"count": view.filled_count}))
+            self.prefill_line = t.plural(MSG_FILLED, view.filled_count)
         self.status = "ready"
         if restored:
             self.saved_offline = t.gettext(SAVED_OFFLINE)

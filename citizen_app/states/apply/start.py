@@ -45,6 +45,7 @@ class ApplyStartState(AppState):
     documents: list[DocumentRow] = rx.field(default_factory=list)
     fee: str = ""
     time: str = ""
+    partial: str = ""
     # Why this person cannot start, and what to do (empty when they can); where to apply in person instead.
     blocked: str = ""
     in_person: str = ""
@@ -70,6 +71,7 @@ class ApplyStartState(AppState):
         page = start_view.start_page(procedure, terms, t)
         self.code, self.name, self.summary, self.agency = procedure.code, page.name, page.summary, page.agency
         self.service_href, self.documents, self.fee, self.time = page.service_href, page.documents, page.fee, page.time
+        self.partial = page.partial
         user = session_user(self)
         if user is not None:
             message = assurance_message(user, procedure.assurance_level)

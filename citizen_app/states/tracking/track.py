@@ -26,7 +26,7 @@ from citizen_app.settings import get_settings
 from citizen_app.states.base import AppState
 from citizen_app.ui.tracking_view import track_result
 
-ENTER_CODE = N_("Enter the dossier code from your receipt")
+ENTER_CODE = N_("Enter the application code from your receipt")
 ENTER_DIGITS = N_("Enter the last 4 digits of the applicant's personal ID number")
 NOT_FOUND = N_(
     "We could not find an application with this code and these digits. Check both against your receipt "
@@ -34,7 +34,7 @@ NOT_FOUND = N_(
 )
 TOO_MANY = N_("Too many lookups from your connection. Wait a minute, then try again.")
 TOO_MANY_FOR_CODE = N_(
-    "Too many lookups for this dossier code. For the applicant's safety, wait an hour, then try again."
+    "Too many lookups for this application code. For the applicant's safety, wait an hour, then try again."
 )
 MAX_CODE_LENGTH = 40
 

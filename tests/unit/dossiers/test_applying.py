@@ -104,7 +104,7 @@ def test_where_to_apply_in_person_instead() -> None:
     assert (known.fee_vnd, known.working_days) == (20_000, 5)
     where, costs = in_person(known, vi)
     assert where.startswith("Nộp hồ sơ tại Bộ phận Một cửa của Ủy ban nhân dân Phường Ngọc Hà")
-    assert costs == "Nộp tại bộ phận một cửa: 20.000\xa0₫, 5 ngày làm việc."
+    assert costs == "Nộp tại bộ phận một cửa: 20.000\xa0đ, 5 ngày làm việc."
     province = applying.counter_alternative(terms(level="province"), profile())
     assert province.agency is not None and province.agency["en"].startswith("Public Administration Service Centre")
     unknown = applying.counter_alternative(terms(), None)

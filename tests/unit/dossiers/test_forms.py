@@ -355,7 +355,7 @@ def test_numbers() -> None:
 
 def test_text_lengths_and_patterns() -> None:
     errors = check(complete_answers() | {"reason": "other", "reason_other": "x" * 201})
-    assert errors["reason_other"] == "Enter no more than {count} characters"
+    assert errors["reason_other"] == "Enter no more than {count} character"  # the singular is the plural's msgid
     raw = raw_form()
     raw["steps"][0]["fields"][0]["validation"] = {
         "min_length": 3,
@@ -365,7 +365,7 @@ def test_text_lengths_and_patterns() -> None:
     schema, _ = parse_form(raw)
     assert schema is not None
     short = validate_step(schema, "applicant", {"full_name": "An"}, TODAY, communes=False)
-    assert short.errors["full_name"].msgid == "Enter at least {count} characters"
+    assert short.errors["full_name"].plural == "Enter at least {count} characters"
     digits = validate_step(schema, "applicant", {"full_name": "An 123"}, TODAY, communes=False)
     message = digits.errors["full_name"]
     assert render_message(get_translator("en"), message) == "Letters only"
@@ -406,7 +406,7 @@ def test_groups() -> None:
         "members[1].member_id": "Enter the 12 digits of the personal identification number",
     }
     too_many = [{"name": str(i), "relation": "child"} for i in range(4)]
-    assert check(complete_answers() | {"members": too_many})["members"] == "Add no more than {count} entries"
+    assert check(complete_answers() | {"members": too_many})["members"] == "Add no more than {count} entry"
     assert (
         check(complete_answers() | {"members": "nope"})["members"]
         == "This answer is not in the expected form"
@@ -425,7 +425,7 @@ def test_groups() -> None:
 def test_attachment_counts() -> None:
     assert check(complete_answers(), {})["attachments.proof_of_residence"] == "Add this document"
     errors = check(complete_answers(), {"proof_of_residence": 3})
-    assert errors["attachments.proof_of_residence"] == "Add no more than {count} files for this document"
+    assert errors["attachments.proof_of_residence"] == "Add no more than {count} file for this document"
 
 
 def test_validate_step_reports_only_that_step() -> None:

@@ -57,7 +57,7 @@ def test_the_page_reads_the_view_in_each_language() -> None:
     assert page.actions == ["result_ready", "delay"]
     assert page.applicant_pid == "•••• •••• 2345"
     assert [row.lines for row in page.answers if row.key == "personal_id"] == [["•••• •••• 2345"]]
-    assert page.fee == "20.000\xa0₫" and page.receipt_href == "/vi/receipts/004.00.20.H01-261116-0001"
+    assert page.fee == "20.000\xa0đ" and page.receipt_href == "/vi/receipts/004.00.20.H01-261116-0001"
     assert page.files[0].thumbnail_url == "/files/3/thumbnail" and page.files[0].stage == "Nộp kèm hồ sơ"
     # Locked (VNeID) answers are not offered for a supplement request.
     assert "personal_id" not in [choice.id for choice in page.supplement_choices]

@@ -114,11 +114,12 @@ def test_code_from_path() -> None:
 def test_result_cards_in_both_languages(catalog: Catalog) -> None:
     birth = result_card(catalog.get("1.001193"), vi)
     assert (birth.name, birth.href, birth.level) == ("Thủ tục đăng ký khai sinh", "/vi/services/1.001193", "Cấp xã")
-    assert (birth.status_kind, birth.status) == ("full", "Dịch vụ công trực tuyến toàn trình")
-    assert (birth.time, birth.fee) == ("Tối đa 1 ngày làm việc", "Miễn phí hoặc tối đa 8.000\xa0₫")
+    # The test catalogue's entry has no form of its own: it is served with the generic partial-online one.
+    assert (birth.status_kind, birth.status) == ("partial", "Dịch vụ công trực tuyến một phần")
+    assert (birth.time, birth.fee) == ("Tối đa 1 ngày làm việc", "Miễn phí hoặc tối đa 8.000\xa0đ")
     english = result_card(catalog.get("1.001193"), en)
     assert (english.name, english.time, english.fee) == ("Birth registration", "Up to 1 working day",
-                                                         "Free or up to ₫8,000")
+                                                         "Free or up to VND\xa08,000")
     customs = result_card(catalog.get("1.000005"), en)
     assert customs.status_kind == "info" and customs.status == "Information only: apply at the agency"
     assert (customs.time, customs.fee, customs.level) == ("", "", "Ministry level")
@@ -134,10 +135,10 @@ def test_time_and_fee_summaries() -> None:
         fees=(Fee("online", 7000), Fee("counter", 10000)),
     )
     assert time_summary(ranged, vi) == "15–20 ngày làm việc"
-    assert fee_summary(ranged, vi) == "Từ 7.000\xa0₫"
-    assert fee_summary(ranged, en) == "From ₫7,000"
+    assert fee_summary(ranged, vi) == "Từ 7.000\xa0đ"
+    assert fee_summary(ranged, en) == "From VND\xa07,000"
     flat = replace(base, processing_time=(ProcessingTime("online", 1),), fees=(Fee("online", 200000),))
-    assert (time_summary(flat, en), fee_summary(flat, vi)) == ("1 working day", "200.000\xa0₫")
+    assert (time_summary(flat, en), fee_summary(flat, vi)) == ("1 working day", "200.000\xa0đ")
 
 
 def test_result_count_wording(catalog: Catalog) -> None:
@@ -158,7 +159,7 @@ def test_service_view_of_a_curated_entry(catalog: Catalog) -> None:
     assert (view.level, view.agency) == ("Cấp xã", "Ủy ban nhân dân cấp xã")
     assert [(row.channel, row.value) for row in view.fees] == [
         ("Trực tuyến", "Miễn phí"),
-        ("Trực tiếp tại bộ phận một cửa", "8.000\xa0₫"),
+        ("Trực tiếp tại bộ phận một cửa", "8.000\xa0đ"),
     ]
     assert [(row.channel, row.value) for row in view.times] == [
         ("Trực tuyến", "Trong ngày"),
@@ -169,9 +170,13 @@ def test_service_view_of_a_curated_entry(catalog: Catalog) -> None:
         "Tờ khai", "1 bản chính", True, "Bắt buộc"
     )
     assert view.legal_basis[0].number == "123/2015/NĐ-CP"
-    # The test catalogue's entry has no form: it cannot be applied for online, and says why.
-    assert not view.can_apply
-    assert view.apply_blocked_reason == "Thủ tục này chưa có biểu mẫu trực tuyến. Vui lòng nộp hồ sơ tại cơ quan có thẩm quyền."
+    # The test catalogue's entry has no form of its own: the generic form serves it, and the page
+    # says what "partial" means and where the application goes.
+    assert view.can_apply and view.apply_blocked_reason == ""
+    assert view.partial_means.startswith("Đây là dịch vụ công trực tuyến một phần")
+    assert "bản chính" in view.partial_means and "bộ phận một cửa" in view.partial_means
+    assert view.partial_goes_to.startswith("Hồ sơ của bạn được gửi đến Ủy ban nhân dân xã, phường nơi bạn sinh sống")
+    assert view.apply_elsewhere == ""
 
 
 def test_service_view_apply_button_and_level_2(catalog: Catalog) -> None:
@@ -184,7 +189,9 @@ def test_service_view_apply_button_and_level_2(catalog: Catalog) -> None:
 def test_service_view_of_an_information_only_entry(catalog: Catalog) -> None:
     view = service_view(catalog.get("1.000005"), catalog, en)
     assert view.information_only and not view.can_apply
-    assert view.apply_blocked_reason.startswith("You cannot apply for this online")
+    assert view.apply_blocked_reason.startswith("You cannot apply for this here: a ministry")
+    assert view.apply_elsewhere.startswith("A ministry or a central agency handles this procedure")
+    assert "dichvucong.gov.vn" in view.apply_elsewhere and view.partial_means == ""
     assert (view.status_kind, view.level, view.fees, view.documents) == ("info", "Ministry level", [], [])
     assert view.field_name == "Hải quan"
 
