@@ -1,7 +1,7 @@
 """time limits in working or calendar days
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 
 A procedure's time limit is counted in working days or in calendar days ("10 ngày" for the
 criminal record certificate): the dossier keeps the unit its appointment was counted in, so the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -34,13 +34,13 @@ SUBJECT_TITLES: Mapping[str, str] = {
     "agency": N_("Which agency?"),
     "dossier": N_("Which application?"),
 }
-PROGRESS = N_("Step {number} of {count}")
+PROGRESS = N_("Step {number} of {total}")
 FIELD_LABELS: Mapping[str, str] = {
     "subject_type": N_("About"),
     "procedure_code": N_("Procedure"),
     "province_code": N_("Province or city"),
     "commune_code": N_("Commune or ward"),
-    "dossier_code": N_("Dossier code"),
+    "dossier_code": N_("Application code"),
     "pid_last4": N_("Last 4 digits of the personal ID number"),
     "topic": N_("Topic"),
     "title": N_("Title"),
@@ -86,7 +86,7 @@ def step_href(locale: str, step: str) -> str:
 def progress(step: str, t: Translator) -> str:
     if step not in STEPS:
         return ""
-    return t.render(Msg(PROGRESS, {"number": STEPS.index(step) + 1, "count": len(STEPS)}))
+    return t.render(Msg(PROGRESS, {"number": STEPS.index(step) + 1, "total": len(STEPS)}))
 
 
 def step_title(step: str, subject: str, t: Translator) -> str:

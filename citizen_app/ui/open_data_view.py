@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from citizen_app.core.dashboard import Indicators
-from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.i18n import N_, NP_, Msg, Translator
 from citizen_app.core.open_data.indicators import IndicatorRow, IndicatorTable, parse_month, totals
 
 NO_VALUE = "—"
@@ -32,7 +32,7 @@ ALL_PROVINCES_OPTION = N_("All provinces and cities")
 PERIOD = N_("{first} to {last}")
 RECEIVED_NOTE = N_("{online} online")
 RESOLVED_NOTE = N_("of {count} resolved")
-RATED_NOTE = N_("of {count} ratings")
+RATED_NOTE = NP_("of {count} rating", "of {count} ratings")
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -102,7 +102,7 @@ def tiles(overall: Indicators, t: Translator) -> list[Tile]:
         Tile("on-time", _("Resolved on time"), percent(overall.on_time_rate, t),
              t.render(Msg(RESOLVED_NOTE, {"count": t.format_number(overall.resolved)}))),
         Tile("satisfaction", _("Satisfied (4 or 5 stars)"), percent(overall.satisfaction_rate, t),
-             t.render(Msg(RATED_NOTE, {"count": t.format_number(overall.ratings)}))),
+             t.plural(RATED_NOTE, overall.ratings)),
     ]
 
 

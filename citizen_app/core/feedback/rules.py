@@ -19,7 +19,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 
-from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.i18n import N_, NP_, Msg
 
 SUBJECTS: tuple[str, ...] = ("procedure", "agency", "dossier")
 SUBJECT_LABELS: Mapping[str, str] = {
@@ -30,7 +30,7 @@ SUBJECT_LABELS: Mapping[str, str] = {
 SUBJECT_HINTS: Mapping[str, str] = {
     "procedure": N_("Its rules, documents, fees or forms are unclear or a burden."),
     "agency": N_("How you were received or served, waiting times, the premises."),
-    "dossier": N_("You have its dossier code from the receipt."),
+    "dossier": N_("You have its application code from the receipt."),
 }
 
 TOPICS: tuple[str, ...] = ("conduct", "delay", "fees", "paperwork", "online", "rules", "other")
@@ -64,7 +64,7 @@ MSG_CHOOSE_PROCEDURE = N_("Choose the procedure")
 MSG_CHOOSE_PROVINCE = N_("Choose the province or city")
 MSG_CHOOSE_COMMUNE = N_("Choose the commune or ward")
 MSG_COMMUNE_NOT_IN_PROVINCE = N_("This commune or ward is not in the province you chose")
-MSG_ENTER_DOSSIER_CODE = N_("Enter the dossier code from your receipt")
+MSG_ENTER_DOSSIER_CODE = N_("Enter the application code from your receipt")
 MSG_ENTER_PID_DIGITS = N_("Enter the last 4 digits of the applicant's personal ID number")
 MSG_DOSSIER_NOT_FOUND = N_(
     "We could not find an application with this code and these digits. Check both against your receipt."
@@ -72,7 +72,7 @@ MSG_DOSSIER_NOT_FOUND = N_(
 MSG_TITLE_LENGTH = N_("Give a short title of {min} to {max} characters")
 MSG_CONTENT_LENGTH = N_("Describe what happened in {min} to {max} characters")
 MSG_PLACE_LENGTH = N_("Describe the place in at most {max} characters")
-MSG_TOO_MANY_LINKS = N_("Include at most {count} web links")
+MSG_TOO_MANY_LINKS = NP_("Include at most {count} web link", "Include at most {count} web links")
 MSG_ENTER_NAME = N_("Enter your name")
 MSG_NAME_LENGTH = N_("Enter a name of at most {max} characters")
 MSG_PHONE_OR_EMAIL = N_("Give a mobile number or an email address, so the unit can reach you")

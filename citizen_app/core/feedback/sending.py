@@ -133,7 +133,7 @@ def step_errors(
         ):
             errors["content"] = problem
         elif rules.link_count(content) + rules.link_count(title) > rules.MAX_LINKS:
-            errors["content"] = Msg(rules.MSG_TOO_MANY_LINKS, {"count": rules.MAX_LINKS})
+            errors["content"] = Msg.counted(rules.MSG_TOO_MANY_LINKS, rules.MAX_LINKS)
         if len(_text(answers, "place")) > rules.PLACE_MAX:
             errors["place"] = Msg(rules.MSG_PLACE_LENGTH, {"max": rules.PLACE_MAX})
     elif step == "contact":

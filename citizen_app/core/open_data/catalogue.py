@@ -63,7 +63,7 @@ def procedure_detail(procedure: Procedure) -> dict[str, Any]:
         "conditions": _text(procedure.conditions),
         "life_events": list(procedure.life_events),
         "processing_time": [
-            {"channel": p.channel, "working_days": p.working_days, "note": _text(p.note)}
+            {"channel": p.channel, "days": p.days, "unit": f"{p.unit}_days", "note": _text(p.note)}
             for p in procedure.processing_time
         ],
         "fees": fees(procedure),

@@ -103,7 +103,12 @@ def _schemas() -> dict[str, Schema]:
                 "conditions": _nullable(TEXT),
                 "life_events": {"type": "array", "items": STRING},
                 "processing_time": {"type": "array", "items": _object(
-                    {"channel": {"enum": list(CHANNELS)}, "working_days": INTEGER, "note": _nullable(TEXT)}
+                    {
+                        "channel": {"enum": list(CHANNELS)},
+                        "days": INTEGER,
+                        "unit": {"enum": ["working_days", "calendar_days"]},
+                        "note": _nullable(TEXT),
+                    }
                 )},
                 "fees": {"type": "array", "items": _ref("Fee")},
                 "fee_exemptions": _nullable(TEXT),

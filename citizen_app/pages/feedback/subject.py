@@ -46,7 +46,7 @@ def build(t: Translator) -> rx.Component:
                 (
                     "dossier",
                     rx.fragment(
-                        text_field(t, "dossier_code", _("Dossier code"),
+                        text_field(t, "dossier_code", _("Application code"),
                                    hint=_("On your receipt, for example 000.00.01.H26-261116-0001"), max_length=40,
                                    auto_capitalize="characters", spell_check=False, auto_complete="off"),
                         text_field(t, "pid_last4", _("Last 4 digits of the applicant's personal ID number"),
