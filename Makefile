@@ -73,7 +73,7 @@ test: setup system-deps
 	$(PY) -m pytest tests/unit -q
 	$(PY) -m pytest tests/e2e -q
 
-unit: setup
+unit: setup system-deps
 	$(PY) -m pytest tests/unit -q
 
 e2e: setup system-deps
