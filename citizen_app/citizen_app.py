@@ -38,7 +38,7 @@ get_index()
 
 app = rx.App(
     # app.css first (variables and building blocks), then one file per area.
-    stylesheets=[f"/css/{name}.css" for name in ("app", "catalog", "account", "forms", "dossiers", "staff", "feedback")],
+    stylesheets=[f"/css/{name}.css" for name in ("app", "catalog", "account", "forms", "dossiers", "staff", "feedback", "assistant")],
     head_components=global_head(),
     # A Var, so <html lang> follows the language of the URL being shown (even in prerendered HTML).
     html_custom_attrs={"lang": html_lang()},  # type: ignore[dict-item]
