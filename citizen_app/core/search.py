@@ -648,6 +648,8 @@ class SearchIndex:
             tiers = self._event_tiers(analysed.events, allowed)
         else:
             tiers, asks, scorer = self._match(analysed, allowed)
+            if analysed.beyond_event:
+                tiers, asks, scorer = self._with_event(analysed, allowed, tiers, asks, scorer)
             if not tiers and analysed.events:
                 tiers = self._event_tiers(analysed.events, allowed)
         total = sum(len(docs) for _, docs in tiers)
@@ -667,6 +669,38 @@ class SearchIndex:
             rank = self._sort_rank(sort, locale)
             chosen = [(doc, tier_of[doc]) for doc in sorted(tier_of, key=rank.__getitem__)[offset:end]]
         return self._results(text, total, chosen, offset, limit, analysed.events)
+
+    def _with_event(
+        self,
+        analysed: AnalysedQuery,
+        allowed: frozenset[int] | None,
+        tiers: list[tuple[MatchTier, set[int]]],
+        asks: list[_Ask],
+        scorer: _Scorer | None,
+    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
+        """A life event told with more words ("bé nhà mình mới chào đời, cần đăng ký gì"): what
+        the other words ask, among the event's procedures, comes first; then the words as typed;
+        when those match only some words (or nothing), what the other words ask anywhere."""
+        beyond = dataclasses.replace(analysed, concepts=analysed.beyond_event, beyond_event=(), events=())
+        members: set[int] = set()
+        for slug in analysed.events:
+            members |= self._filters.get(("life_event", slug), _EMPTY)
+            members.update(self._event_answers.get(slug, ()))
+        if allowed is not None:
+            members &= allowed
+        first: list[tuple[MatchTier, set[int]]] = []
+        if members:
+            first, _, _ = self._match(beyond, frozenset(members))
+            first = [(tier, docs) for tier, docs in first if tier != MatchTier.SOME_WORDS]
+        weak = not tiers or all(tier == MatchTier.SOME_WORDS for tier, _ in tiers)
+        if weak:
+            anywhere, beyond_asks, beyond_scorer = self._match(beyond, allowed)
+            if anywhere and not all(tier == MatchTier.SOME_WORDS for tier, _ in anywhere):
+                tiers, asks, scorer = anywhere, beyond_asks, beyond_scorer
+        if not first:
+            return tiers, asks, scorer
+        seen = set().union(*(docs for _, docs in first))
+        return [*first, *((tier, docs - seen) for tier, docs in tiers)], asks, scorer
 
     def _event_tiers(
         self, events: tuple[str, ...], allowed: frozenset[int] | None

@@ -62,6 +62,9 @@ class AnalysedQuery:
     language: str  # "vi" | "en"
     last_unfinished: bool  # the last word may still be being typed: it may match as a prefix
     only_event: bool  # nothing but a life event: answer with the event's answers
+    # With a life event and more: the concepts without the event's cue words ("con tôi mới sinh,
+    # làm thẻ bảo hiểm y tế" → "thẻ bảo hiểm y tế"), matched first among the event's procedures.
+    beyond_event: tuple[Concept, ...] = ()
 
     @property
     def typed_key(self) -> str:
@@ -141,11 +144,15 @@ class QueryAnalyser:
             content = self._concepts(words, end, stops, skip=cue_positions)
             if not content:
                 return AnalysedQuery(words.folded, (), tuple(events), language, unfinished, only_event=True)
+        else:
+            content = []
         concepts = self._concepts(words, end, stops)
         if not concepts:  # only stop words: search for them after all
             concepts = [Concept.word(word) for word in dict.fromkeys(words.folded[:end])]
         unfinished = unfinished and bool(concepts) and concepts[-1].single_word == words.folded[-1]
-        return AnalysedQuery(words.folded, tuple(concepts), tuple(events), language, unfinished, only_event=False)
+        return AnalysedQuery(
+            words.folded, tuple(concepts), tuple(events), language, unfinished, only_event=False, beyond_event=tuple(content)
+        )
 
     # --- the steps ------------------------------------------------------------------------------
 

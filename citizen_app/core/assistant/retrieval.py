@@ -40,10 +40,10 @@ _K1 = 1.2
 _B = 0.75
 # A piece in more than this share of the names says nothing ("dan", "ng "): skipped, for speed.
 _COMMON_SHARE = 0.25
-_RRF_K = 4.0
+_RRF_K = 2.0
 # Reciprocal-rank weights: (search, n-grams), by how the search matched.
 _WEIGHTS_STRONG = (1.0, 0.35)
-_WEIGHTS_WEAK = (0.55, 1.0)
+_WEIGHTS_WEAK = (1.0, 1.0)
 _STRONG_TIERS = frozenset({MatchTier.EVENT, MatchTier.EXACT, MatchTier.NAME_PREFIX, MatchTier.NAME_ALL_WORDS})
 DEPTH = 20  # how many of each ranker's hits are fused
 MAX_TEXT_WORDS = 60  # a longer story is read as its first words: enough to say what it is about
