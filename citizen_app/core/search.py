@@ -679,8 +679,9 @@ class SearchIndex:
         scorer: _Scorer | None,
     ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
         """A life event told with more words ("bé nhà mình mới chào đời, cần đăng ký gì"): what
-        the other words ask, among the event's procedures, comes first; then the words as typed;
-        when those match only some words (or nothing), what the other words ask anywhere."""
+        the other words ask, among the event's procedures, comes first; then the words as typed,
+        or what the other words ask anywhere when that matches better ("chị gái sinh con, hưởng
+        chế độ thai sản": the maternity benefit's name holds every word but the event's)."""
         beyond = dataclasses.replace(analysed, concepts=analysed.beyond_event, beyond_event=(), events=())
         members: set[int] = set()
         for slug in analysed.events:
@@ -692,11 +693,9 @@ class SearchIndex:
         if members:
             first, _, _ = self._match(beyond, frozenset(members))
             first = [(tier, docs) for tier, docs in first if tier != MatchTier.SOME_WORDS]
-        weak = not tiers or all(tier == MatchTier.SOME_WORDS for tier, _ in tiers)
-        if weak:
-            anywhere, beyond_asks, beyond_scorer = self._match(beyond, allowed)
-            if anywhere and not all(tier == MatchTier.SOME_WORDS for tier, _ in anywhere):
-                tiers, asks, scorer = anywhere, beyond_asks, beyond_scorer
+        anywhere, beyond_asks, beyond_scorer = self._match(beyond, allowed)
+        if _best_tier(anywhere) < _best_tier(tiers):
+            tiers, asks, scorer = anywhere, beyond_asks, beyond_scorer
         if not first:
             return tiers, asks, scorer
         seen = set().union(*(docs for _, docs in first))
@@ -834,6 +833,10 @@ class SearchIndex:
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
         return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
+
+
+def _best_tier(tiers: list[tuple[MatchTier, set[int]]]) -> int:
+    return min((tier for tier, docs in tiers if docs), default=len(MatchTier) + 1)
 
 
 class _FilteredOut(Exception):
