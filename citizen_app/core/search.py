@@ -203,6 +203,18 @@ class SearchIndex:
         procedures = list(procedures)
         vi_cut = {p.code: search_tokens_with_breaks(p.name.vi) for p in procedures}
         en_cut = {p.code: search_tokens_with_breaks(p.name.en) if p.name.en != p.name.vi else [] for p in procedures}
+        # A curated English name is written for reading ("Death registration"); the glossary's
+        # wording of the same Vietnamese name is how the index entries around it are named
+        # ("Register death …"). Both are the curated entry's names for English searches, so an
+        # index entry never outranks it only by sharing the glossary's wording.
+        glossary = taxonomy.glossary if taxonomy is not None else None
+        alias_cut: dict[str, list[str]] = {}
+        if glossary is not None:
+            for p in procedures:
+                if p.english_name_source == "curated" and not p.information_only:
+                    alias = glossary.translate(p.name.vi)
+                    if alias and fold(alias) != fold(p.name.en):
+                        alias_cut[p.code] = search_tokens_with_breaks(alias)
         vi_key_of = {code: " ".join(t for t in cut if t != CLAUSE_BREAK) for code, cut in vi_cut.items()}
         docs = sorted(procedures, key=lambda p: _static_key(p, vi_key_of[p.code]))
         self._docs: tuple[Procedure, ...] = tuple(docs)
@@ -222,8 +234,9 @@ class SearchIndex:
         bigrams: dict[str, set[int]] = {}
         # Agencies, fields, life events and results repeat across entries: tokenise each text once.
         tokens_of = lru_cache(maxsize=None)(lambda text: frozenset(search_tokens(text)))
+        alias_keys = [" ".join(t for t in alias_cut.get(p.code, ()) if t != CLAUSE_BREAK) for p in docs]
         for doc, procedure in enumerate(docs):
-            for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc]):
+            for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc], alias_keys[doc]):
                 exact.setdefault(key, set()).add(doc)
                 prefix_pairs.append((key, doc))
             vi_tokens = vi_keys[doc].split(" ")
@@ -232,10 +245,16 @@ class SearchIndex:
                 for folded, with_accents in set(zip(vi_tokens, accented, strict=True)):
                     forms = accents.setdefault(folded, {})
                     forms[with_accents] = forms.get(with_accents, 0) + 1
-            en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
+            en_tokens = [
+                t for t in f"{en_keys[doc]} {alias_keys[doc]}".split(" ") if t and t not in english_small
+            ]
             vi_words.update(vi_tokens)
             en_words.update(en_tokens)
-            for cut, small in ((vi_cut[procedure.code], ()), (en_cut[procedure.code], english_small)):
+            for cut, small in (
+                (vi_cut[procedure.code], ()),
+                (en_cut[procedure.code], english_small),
+                (alias_cut.get(procedure.code, []), english_small),
+            ):
                 # Words on both sides of a comma are not together: "khai sinh, đăng ký …"; and
                 # English small words are left out, as in the postings: "Register a vehicle".
                 words = [t for t in cut if t not in small]
