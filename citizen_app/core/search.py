@@ -83,6 +83,7 @@ _EMPTY: frozenset[int] = frozenset()
 _LEVEL_RANK = {"commune": 0, "province": 1, "other": 2, "ministry": 3}
 # Groups larger than this are ranked by phrase only where it pays: see SearchIndex._rank_group.
 _FULL_RANK_LIMIT = 1500
+_LONG_NAME_WORDS = 150
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
 Postings = frozenset[int] | tuple[int]
@@ -221,6 +222,9 @@ class SearchIndex:
         vi_keys = [vi_key_of[p.code] for p in docs]
         en_keys = [" ".join(t for t in en_cut[p.code] if t != CLAUSE_BREAK) for p in docs]
         self._audiences = [p.audience for p in docs]
+        # A name of a whole paragraph (some index entries list every case in one name) holds most
+        # words of any question: for ranking it counts as other text, not as a name.
+        self._long_names = frozenset(doc for doc, key in enumerate(vi_keys) if key.count(" ") + 1 > _LONG_NAME_WORDS)
         # English names' small words ("the", "to", "an") are Vietnamese syllables once folded
         # (thẻ, tờ, an): they are not indexed, so they never match a Vietnamese question.
         english_small = vocabulary.single_stop_words("en")
@@ -509,7 +513,7 @@ class SearchIndex:
                 raise _FilteredOut  # the words match, only not with these filters
         if not matched:
             return []
-        all_in_name = set(matched)
+        all_in_name = set(matched) - self._long_names
         for ask in asks:
             all_in_name &= self._ask_docs(ask, "name")
             if not all_in_name:
@@ -557,7 +561,8 @@ class SearchIndex:
                 docs &= allowed
             if docs:
                 counts.update(docs)  # counted in C
-                weighed.append((docs, self._ask_docs(ask, "name"), math.log(1 + total / len(docs))))
+                in_name = set(self._ask_docs(ask, "name")) - self._long_names
+                weighed.append((docs, in_name, math.log(1 + total / len(docs))))
         least = (len(asks) + 1) // 2
         levels: dict[int, set[int]] = {}
         for doc, count in counts.items():

@@ -202,6 +202,7 @@ class QueryAnalyser:
     ) -> list[Concept]:
         concepts: list[Concept] = []
         position = 0
+        skip = set(skip) | _how_long(words.folded, end)
         while position < end:
             if position in skip:
                 position += 1
@@ -270,6 +271,21 @@ class _Words:
                 if hit:
                     covered.update(span)
         return covered
+
+
+# "được 3 ngày", "5 tuổi", "2 weeks": how long or how old, said to tell the story; not what is
+# asked, unless a bound comes before ("dưới 6 tuổi", "under 14").
+_TIME_UNITS = frozenset(search_tokens("ngày tuần tháng năm tuổi day days week weeks month months year years old"))
+_BOUNDS = frozenset(search_tokens("dưới trên từ đủ hơn under over above below from"))
+
+
+def _how_long(folded: tuple[str, ...], end: int) -> set[int]:
+    found: set[int] = set()
+    for position in range(min(end, len(folded)) - 1):
+        if folded[position].isdigit() and folded[position + 1] in _TIME_UNITS:
+            if position == 0 or folded[position - 1] not in _BOUNDS:
+                found.update((position, position + 1))
+    return found
 
 
 # English words that say a question is English even when the catalogue does not use them.
