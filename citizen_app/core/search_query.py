@@ -282,9 +282,9 @@ _BOUNDS = frozenset(search_tokens("dưới trên từ đủ hơn under over abov
 def _how_long(folded: tuple[str, ...], end: int) -> set[int]:
     found: set[int] = set()
     for position in range(min(end, len(folded)) - 1):
-        if folded[position].isdigit() and folded[position + 1] in _TIME_UNITS:
-            if position == 0 or folded[position - 1] not in _BOUNDS:
-                found.update((position, position + 1))
+        bounded = position > 0 and folded[position - 1] in _BOUNDS
+        if folded[position].isdigit() and folded[position + 1] in _TIME_UNITS and not bounded:
+            found.update((position, position + 1))
     return found
 
 
