@@ -32,7 +32,14 @@ class AssistantState(AppState):
     def _show(self, dialogue: Dialogue) -> None:
         self._dialogue = dialogue.as_dict()
         assistant = get_assistant()
-        view = assistant_view(dialogue, assistant.catalog, assistant.knowledge, self._t())
+        locale = self.locale
+        view = assistant_view(
+            dialogue,
+            assistant.catalog,
+            assistant.knowledge,
+            self._t(),
+            lambda sentence: assistant.rephraser.rephrase(sentence, locale),
+        )
         for name, value in dataclasses.asdict(view).items():
             setattr(self, name, value)
 

@@ -7,6 +7,7 @@ a fee, a time limit, a document or an agency of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -50,7 +51,15 @@ def _option_label(dialogue_situation: str, path: tuple[str, ...], knowledge: Kno
     return label
 
 
-def assistant_view(dialogue: Dialogue, catalog: Catalog, knowledge: Knowledge, t: Translator) -> AssistantView:
+def assistant_view(
+    dialogue: Dialogue,
+    catalog: Catalog,
+    knowledge: Knowledge,
+    t: Translator,
+    rephrase: Callable[[str], str] | None = None,
+) -> AssistantView:
+    """``rephrase`` may reword the assistant's own fixed sentences (core/assistant/rephrase.py);
+    never the citizen's words, the curated questions or the facts."""
     _ = t.gettext
     lines: list[dict[str, str]] = []
     for number, turn in enumerate(dialogue.turns):
@@ -67,6 +76,8 @@ def assistant_view(dialogue: Dialogue, catalog: Catalog, knowledge: Knowledge, t
                 text = _option_label(turn.situation, turn.path, knowledge, t)
         elif turn.msgid:
             text = _(turn.msgid)
+            if rephrase is not None:
+                text = rephrase(text)
         else:
             probe = Dialogue(situation=turn.situation, path=turn.path)
             question = current_question(probe, knowledge)

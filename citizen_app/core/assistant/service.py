@@ -6,6 +6,7 @@ import threading
 
 from citizen_app.core.assistant.knowledge import Knowledge, knowledge_in
 from citizen_app.core.assistant.policy import Dialogue, after_choice, after_question, check_question
+from citizen_app.core.assistant.rephrase import NoRephrasing, Rephraser, rephraser_from_settings
 from citizen_app.core.assistant.retrieval import Retrieved, Retriever
 from citizen_app.core.catalog.registry import Catalog, get_catalog
 from citizen_app.core.search import SearchIndex, get_index
@@ -13,9 +14,12 @@ from citizen_app.settings import get_settings
 
 
 class Assistant:
-    def __init__(self, index: SearchIndex, catalog: Catalog, knowledge: Knowledge) -> None:
+    def __init__(
+        self, index: SearchIndex, catalog: Catalog, knowledge: Knowledge, rephraser: Rephraser | None = None
+    ) -> None:
         self.catalog = catalog
         self.knowledge = knowledge
+        self.rephraser = rephraser or NoRephrasing()
         self.retriever = Retriever(index, catalog.all())
 
     def retrieve(self, question: str, locale: str = "vi", limit: int = 5) -> Retrieved:
@@ -40,5 +44,12 @@ def get_assistant() -> Assistant:
     catalog = get_catalog()
     with _lock:
         if _assistant is None or _assistant.catalog is not catalog:
-            _assistant = Assistant(get_index(), catalog, knowledge_in(get_settings().catalog_dir))
+            settings = get_settings()
+            rephraser = rephraser_from_settings(
+                settings.assistant_llm_url,
+                settings.assistant_llm_model,
+                settings.assistant_llm_api_key,
+                settings.assistant_llm_timeout_seconds,
+            )
+            _assistant = Assistant(get_index(), catalog, knowledge_in(settings.catalog_dir), rephraser)
         return _assistant

@@ -105,3 +105,25 @@ def test_retrieval_never_raises_on_odd_text(assistant: Assistant) -> None:
     for text in ("😀😀", "drop table x;", "\u0000\u200b", "a" * 5000, "đ" * 3000, "1.001193"):
         assistant.retrieve(text, "vi")
     assert assistant.retrieve("1.001193", "vi").codes[0] == "1.001193"
+
+
+def test_the_language_model_only_ever_sees_the_assistants_own_sentences(assistant: Assistant) -> None:
+    from citizen_app.core.assistant import policy
+
+    own = {
+        get_translator(locale).gettext(msgid)
+        for locale in ("vi", "en")
+        for msgid in (policy.MSG_ANSWER, policy.MSG_WHICH, policy.MSG_NO_MATCH, policy.MSG_NONE_CHOSEN)
+    }
+    sent: list[str] = []
+
+    def rephrase(sentence: str) -> str:
+        sent.append(sentence)
+        return "REPHRASED"
+
+    for text in (*INJECTIONS, "con toi moi sinh", "qwzx vbnm"):
+        dialogue = assistant.ask(Dialogue(), text, "en")
+        view = assistant_view(dialogue, assistant.catalog, assistant.knowledge, get_translator("en"), rephrase)
+        assert view.lines[0]["text"] == " ".join(text.split())  # the citizen's words, untouched
+        assert all(f["value"] != "REPHRASED" for f in view.facts)
+    assert sent and set(sent) <= own
