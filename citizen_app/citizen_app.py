@@ -7,15 +7,20 @@ by the server in the user's language.
 
 from __future__ import annotations
 
+import threading
+
 import reflex as rx
 
 from citizen_app import metrics
 from citizen_app.core import transaction_hooks
+from citizen_app.core.assistant.knowledge import knowledge_in
+from citizen_app.core.assistant.service import get_assistant
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
 from citizen_app.logs import configure_logging
 from citizen_app.pages import all_pages, not_found
+from citizen_app.settings import get_settings
 from citizen_app.ui.code_routes import allow_procedure_codes_in_routes
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
@@ -36,9 +41,14 @@ metrics.watch_jobs()
 get_catalog()
 get_index()
 
+# The procedure assistant: its curated file is read now (an error stops the app, like the
+# catalogue's); its n-gram model (a few seconds) is built in the background, not on the first question.
+knowledge_in(get_settings().catalog_dir)
+threading.Thread(target=get_assistant, name="assistant-warm-up", daemon=True).start()
+
 app = rx.App(
     # app.css first (variables and building blocks), then one file per area.
-    stylesheets=[f"/css/{name}.css" for name in ("app", "catalog", "account", "forms", "dossiers", "staff", "feedback")],
+    stylesheets=[f"/css/{name}.css" for name in ("app", "catalog", "account", "forms", "dossiers", "staff", "feedback", "assistant")],
     head_components=global_head(),
     # A Var, so <html lang> follows the language of the URL being shown (even in prerendered HTML).
     html_custom_attrs={"lang": html_lang()},  # type: ignore[dict-item]

@@ -186,6 +186,13 @@ class Settings:
     # Open API (core/open_data, web/api): calls per client per minute, and partner access-token lifetime.
     api_rate_limit_per_minute: int = 120
     api_token_ttl_seconds: int = 3600
+    # Procedure assistant (core/assistant): an optional OpenAI-compatible chat endpoint that may
+    # only rephrase the assistant's own fixed sentences. Empty URL: off; every fact shown comes
+    # from the catalogue either way (docs/assistant.md).
+    assistant_llm_url: str = ""
+    assistant_llm_model: str = ""
+    assistant_llm_api_key: str = field(default="", repr=False)
+    assistant_llm_timeout_seconds: float = 3.0
 
     @property
     def attachments_dir(self) -> Path:
@@ -443,6 +450,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feedback_max_photo_mb=_int(env, "FEEDBACK_MAX_PHOTO_MB", 5),
         api_rate_limit_per_minute=_int(env, "API_RATE_LIMIT_PER_MINUTE", 120),
         api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", 3600),
+        assistant_llm_url=env.get("ASSISTANT_LLM_URL", "").strip().rstrip("/"),
+        assistant_llm_model=env.get("ASSISTANT_LLM_MODEL", "").strip(),
+        assistant_llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
+        assistant_llm_timeout_seconds=float(env.get("ASSISTANT_LLM_TIMEOUT_SECONDS", "") or 3.0),
     )
 
 

@@ -83,6 +83,7 @@ _EMPTY: frozenset[int] = frozenset()
 _LEVEL_RANK = {"commune": 0, "province": 1, "other": 2, "ministry": 3}
 # Groups larger than this are ranked by phrase only where it pays: see SearchIndex._rank_group.
 _FULL_RANK_LIMIT = 1500
+_LONG_NAME_WORDS = 150
 # Most words (codes above all) occur in one entry; a 1-tuple costs a quarter of a 1-element
 # frozenset, and set.intersection/union accept either.
 Postings = frozenset[int] | tuple[int]
@@ -203,12 +204,27 @@ class SearchIndex:
         procedures = list(procedures)
         vi_cut = {p.code: search_tokens_with_breaks(p.name.vi) for p in procedures}
         en_cut = {p.code: search_tokens_with_breaks(p.name.en) if p.name.en != p.name.vi else [] for p in procedures}
+        # A curated English name is written for reading ("Death registration"); the glossary's
+        # wording of the same Vietnamese name is how the index entries around it are named
+        # ("Register death …"). Both are the curated entry's names for English searches, so an
+        # index entry never outranks it only by sharing the glossary's wording.
+        glossary = taxonomy.glossary if taxonomy is not None else None
+        alias_cut: dict[str, list[str]] = {}
+        if glossary is not None:
+            for p in procedures:
+                if p.english_name_source == "curated" and not p.information_only:
+                    alias = glossary.translate(p.name.vi)
+                    if alias and fold(alias) != fold(p.name.en):
+                        alias_cut[p.code] = search_tokens_with_breaks(alias)
         vi_key_of = {code: " ".join(t for t in cut if t != CLAUSE_BREAK) for code, cut in vi_cut.items()}
         docs = sorted(procedures, key=lambda p: _static_key(p, vi_key_of[p.code]))
         self._docs: tuple[Procedure, ...] = tuple(docs)
         vi_keys = [vi_key_of[p.code] for p in docs]
         en_keys = [" ".join(t for t in en_cut[p.code] if t != CLAUSE_BREAK) for p in docs]
         self._audiences = [p.audience for p in docs]
+        # A name of a whole paragraph (some index entries list every case in one name) holds most
+        # words of any question: for ranking it counts as other text, not as a name.
+        self._long_names = frozenset(doc for doc, key in enumerate(vi_keys) if key.count(" ") + 1 > _LONG_NAME_WORDS)
         # English names' small words ("the", "to", "an") are Vietnamese syllables once folded
         # (thẻ, tờ, an): they are not indexed, so they never match a Vietnamese question.
         english_small = vocabulary.single_stop_words("en")
@@ -222,8 +238,9 @@ class SearchIndex:
         bigrams: dict[str, set[int]] = {}
         # Agencies, fields, life events and results repeat across entries: tokenise each text once.
         tokens_of = lru_cache(maxsize=None)(lambda text: frozenset(search_tokens(text)))
+        alias_keys = [" ".join(t for t in alias_cut.get(p.code, ()) if t != CLAUSE_BREAK) for p in docs]
         for doc, procedure in enumerate(docs):
-            for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc]):
+            for key in self._name_keys(procedure, vi_keys[doc], en_keys[doc], alias_keys[doc]):
                 exact.setdefault(key, set()).add(doc)
                 prefix_pairs.append((key, doc))
             vi_tokens = vi_keys[doc].split(" ")
@@ -232,10 +249,16 @@ class SearchIndex:
                 for folded, with_accents in set(zip(vi_tokens, accented, strict=True)):
                     forms = accents.setdefault(folded, {})
                     forms[with_accents] = forms.get(with_accents, 0) + 1
-            en_tokens = [t for t in en_keys[doc].split(" ") if t and t not in english_small]
+            en_tokens = [
+                t for t in f"{en_keys[doc]} {alias_keys[doc]}".split(" ") if t and t not in english_small
+            ]
             vi_words.update(vi_tokens)
             en_words.update(en_tokens)
-            for cut, small in ((vi_cut[procedure.code], ()), (en_cut[procedure.code], english_small)):
+            for cut, small in (
+                (vi_cut[procedure.code], ()),
+                (en_cut[procedure.code], english_small),
+                (alias_cut.get(procedure.code, []), english_small),
+            ):
                 # Words on both sides of a comma are not together: "khai sinh, đăng ký …"; and
                 # English small words are left out, as in the postings: "Register a vehicle".
                 words = [t for t in cut if t not in small]
@@ -490,7 +513,7 @@ class SearchIndex:
                 raise _FilteredOut  # the words match, only not with these filters
         if not matched:
             return []
-        all_in_name = set(matched)
+        all_in_name = set(matched) - self._long_names
         for ask in asks:
             all_in_name &= self._ask_docs(ask, "name")
             if not all_in_name:
@@ -538,7 +561,8 @@ class SearchIndex:
                 docs &= allowed
             if docs:
                 counts.update(docs)  # counted in C
-                weighed.append((docs, self._ask_docs(ask, "name"), math.log(1 + total / len(docs))))
+                in_name = set(self._ask_docs(ask, "name")) - self._long_names
+                weighed.append((docs, in_name, math.log(1 + total / len(docs))))
         least = (len(asks) + 1) // 2
         levels: dict[int, set[int]] = {}
         for doc, count in counts.items():
@@ -648,6 +672,8 @@ class SearchIndex:
             tiers = self._event_tiers(analysed.events, allowed)
         else:
             tiers, asks, scorer = self._match(analysed, allowed)
+            if analysed.beyond_event:
+                tiers, asks, scorer = self._with_event(analysed, allowed, tiers, asks, scorer)
             if not tiers and analysed.events:
                 tiers = self._event_tiers(analysed.events, allowed)
         total = sum(len(docs) for _, docs in tiers)
@@ -667,6 +693,37 @@ class SearchIndex:
             rank = self._sort_rank(sort, locale)
             chosen = [(doc, tier_of[doc]) for doc in sorted(tier_of, key=rank.__getitem__)[offset:end]]
         return self._results(text, total, chosen, offset, limit, analysed.events)
+
+    def _with_event(
+        self,
+        analysed: AnalysedQuery,
+        allowed: frozenset[int] | None,
+        tiers: list[tuple[MatchTier, set[int]]],
+        asks: list[_Ask],
+        scorer: _Scorer | None,
+    ) -> tuple[list[tuple[MatchTier, set[int]]], list[_Ask], _Scorer | None]:
+        """A life event told with more words ("bé nhà mình mới chào đời, cần đăng ký gì"): what
+        the other words ask, among the event's procedures, comes first; then the words as typed,
+        or what the other words ask anywhere when that matches better ("chị gái sinh con, hưởng
+        chế độ thai sản": the maternity benefit's name holds every word but the event's)."""
+        beyond = dataclasses.replace(analysed, concepts=analysed.beyond_event, beyond_event=(), events=())
+        members: set[int] = set()
+        for slug in analysed.events:
+            members |= self._filters.get(("life_event", slug), _EMPTY)
+            members.update(self._event_answers.get(slug, ()))
+        if allowed is not None:
+            members &= allowed
+        first: list[tuple[MatchTier, set[int]]] = []
+        if members:
+            first, _, _ = self._match(beyond, frozenset(members))
+            first = [(tier, docs) for tier, docs in first if tier != MatchTier.SOME_WORDS]
+        anywhere, beyond_asks, beyond_scorer = self._match(beyond, allowed)
+        if _best_tier(anywhere) < _best_tier(tiers):
+            tiers, asks, scorer = anywhere, beyond_asks, beyond_scorer
+        if not first:
+            return tiers, asks, scorer
+        seen = set().union(*(docs for _, docs in first))
+        return [*first, *((tier, docs - seen) for tier, docs in tiers)], asks, scorer
 
     def _event_tiers(
         self, events: tuple[str, ...], allowed: frozenset[int] | None
@@ -800,6 +857,10 @@ class SearchIndex:
     ) -> SearchResults:
         hits = tuple(SearchHit(self._docs[d].code, tier, self._docs[d]) for d, tier in chosen)
         return SearchResults(query=text, total=total, hits=hits, offset=offset, limit=limit, events=events)
+
+
+def _best_tier(tiers: list[tuple[MatchTier, set[int]]]) -> int:
+    return min((tier for tier, docs in tiers if docs), default=len(MatchTier) + 1)
 
 
 class _FilteredOut(Exception):

@@ -62,6 +62,9 @@ class AnalysedQuery:
     language: str  # "vi" | "en"
     last_unfinished: bool  # the last word may still be being typed: it may match as a prefix
     only_event: bool  # nothing but a life event: answer with the event's answers
+    # With a life event and more: the concepts without the event's cue words ("con tôi mới sinh,
+    # làm thẻ bảo hiểm y tế" → "thẻ bảo hiểm y tế"), matched first among the event's procedures.
+    beyond_event: tuple[Concept, ...] = ()
 
     @property
     def typed_key(self) -> str:
@@ -141,11 +144,15 @@ class QueryAnalyser:
             content = self._concepts(words, end, stops, skip=cue_positions)
             if not content:
                 return AnalysedQuery(words.folded, (), tuple(events), language, unfinished, only_event=True)
+        else:
+            content = []
         concepts = self._concepts(words, end, stops)
         if not concepts:  # only stop words: search for them after all
             concepts = [Concept.word(word) for word in dict.fromkeys(words.folded[:end])]
         unfinished = unfinished and bool(concepts) and concepts[-1].single_word == words.folded[-1]
-        return AnalysedQuery(words.folded, tuple(concepts), tuple(events), language, unfinished, only_event=False)
+        return AnalysedQuery(
+            words.folded, tuple(concepts), tuple(events), language, unfinished, only_event=False, beyond_event=tuple(content)
+        )
 
     # --- the steps ------------------------------------------------------------------------------
 
@@ -195,6 +202,7 @@ class QueryAnalyser:
     ) -> list[Concept]:
         concepts: list[Concept] = []
         position = 0
+        skip = set(skip) | _how_long(words.folded, end)
         while position < end:
             if position in skip:
                 position += 1
@@ -263,6 +271,21 @@ class _Words:
                 if hit:
                     covered.update(span)
         return covered
+
+
+# "được 3 ngày", "5 tuổi", "2 weeks": how long or how old, said to tell the story; not what is
+# asked, unless a bound comes before ("dưới 6 tuổi", "under 14").
+_TIME_UNITS = frozenset(search_tokens("ngày tuần tháng năm tuổi day days week weeks month months year years old"))
+_BOUNDS = frozenset(search_tokens("dưới trên từ đủ hơn under over above below from"))
+
+
+def _how_long(folded: tuple[str, ...], end: int) -> set[int]:
+    found: set[int] = set()
+    for position in range(min(end, len(folded)) - 1):
+        bounded = position > 0 and folded[position - 1] in _BOUNDS
+        if folded[position].isdigit() and folded[position + 1] in _TIME_UNITS and not bounded:
+            found.update((position, position + 1))
+    return found
 
 
 # English words that say a question is English even when the catalogue does not use them.

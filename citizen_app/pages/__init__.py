@@ -7,6 +7,7 @@ from citizen_app.pages import notifications as notifications_page
 from citizen_app.pages.account import profile as account_profile
 from citizen_app.pages.applications import dossier as applications_dossier
 from citizen_app.pages.applications import mine as applications_mine
+from citizen_app.pages.assistant import chat as assistant_chat
 from citizen_app.pages.catalog import fields as catalog_fields
 from citizen_app.pages.catalog import search as catalog_search
 from citizen_app.pages.catalog import service as catalog_service
@@ -71,6 +72,8 @@ PAGES: tuple[Page, ...] = (
     feedback_staff_inbox.PAGE,
     feedback_staff_message.PAGE,
     open_data_indicators.PAGE,
+    # Issue 15: the procedure assistant.
+    assistant_chat.PAGE,
 )
 
 

@@ -62,6 +62,12 @@ def build(t: Translator) -> rx.Component:
                 class_name="lead",
             ),
             search_form(t),
+            app_link(
+                _("Not sure which service? Ask the assistant"),
+                to=href(t, "/assistant"),
+                class_name="more-link home-assistant",
+                testid="home-assistant",
+            ),
             class_name="hero",
         ),
         rx.el.section(

@@ -184,6 +184,15 @@ def _empty(t: Translator) -> rx.Component:
                 app_link(_("browse services by field"), to=href(t, "/fields"), testid="search-empty-browse"),
                 ".",
             ),
+            rx.el.li(
+                app_link(
+                    _("tell the assistant your situation in your own words"),
+                    # The words searched go along: the assistant answers them at once.
+                    to=rx.Var(f"('/{t.locale}/assistant?q=' + encodeURIComponent({SearchState.query}))").to(str),
+                    testid="search-empty-assistant",
+                ),
+                ".",
+            ),
         ),
         rx.cond(
             SearchState.active_filters + rx.cond(SearchState.event_slug != "", 1, 0) > 0,
