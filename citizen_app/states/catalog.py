@@ -18,18 +18,15 @@ from reflex.event import EventSpec
 from citizen_app.core.catalog import Procedure, get_catalog
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.assurance import assurance_message
-from citizen_app.core.search import search
 from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import (
     NEEDS_LEVEL_2,
-    PAGE_SIZE,
     ResultCard,
     SearchParams,
     ServiceView,
     clean_query,
     code_from_path,
-    result_card,
-    result_count,
+    results_page,
     service_view,
 )
 
@@ -88,17 +85,11 @@ class SearchState(AppState):
         self.event_name = self._t().pick(event.name) if event else ""
 
     def _run(self, *, more: bool = False) -> None:
-        t = self._t()
-        params = self._params()
-        offset = len(self.results) if more else 0
-        results = search(
-            params.q, filters=params.filters(), sort=params.sort, locale=t.locale, limit=PAGE_SIZE, offset=offset
-        )
-        cards = [result_card(hit.procedure, t) for hit in results.hits]
-        self.results = [*self.results, *cards] if more else cards
-        self.total = results.total
-        self.count_text = result_count(results, t)
-        self.has_more = results.has_more
+        page = results_page(self._params(), self._t(), offset=len(self.results) if more else 0)
+        self.results = [*self.results, *page.cards] if more else page.cards
+        self.total = page.total
+        self.count_text = page.count_text
+        self.has_more = page.has_more
         self.loaded = True
 
     def _on_search_page(self) -> bool:
