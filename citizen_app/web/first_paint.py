@@ -36,9 +36,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from citizen_app.core.catalog import Catalog, get_catalog
 from citizen_app.core.i18n import Translator, get_translator
+from citizen_app.settings import get_settings
 from citizen_app.ui.catalog_view import SORT_LABELS, ResultsPage, SearchParams, results_page, service_view
 from citizen_app.ui.first_paint import SEARCH_SLOT, SERVICE_SLOT
 from citizen_app.web.page_paths import frontend_build_dir
+from citizen_app.web.security import inline_script_hashes, page_policy
 from citizen_app.web.templating import environment
 
 # The code the dynamic service route is prerendered for: its HTML is the template every entry
@@ -228,8 +230,12 @@ class FirstPaintMiddleware:
 
 async def _send_html(scope: Scope, send: Send, html: str) -> None:
     body = html.encode("utf-8")
+    # The template's inline scripts, unchanged: their hashes, so the security middleware need not
+    # read (and cache a policy for) every distinct page.
+    policy = page_policy(get_settings(), inline_script_hashes(html))
     headers = [
         (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-security-policy", policy.encode()),
         # The content follows the catalogue and the query: revalidate, never serve a stale copy.
         (b"cache-control", b"no-cache"),
         (b"vary", b"accept-encoding"),
