@@ -29,6 +29,7 @@ from citizen_app.ui.catalog_view import (
     results_page,
     service_view,
 )
+from citizen_app.ui.first_paint import SERVER_DREW_RESULTS
 
 
 def _replace_address(href: str) -> EventSpec:
@@ -106,13 +107,30 @@ class SearchState(AppState):
 
     # ---- events ----
     @rx.event
-    def load(self) -> None:
-        """The page was opened (or reopened in another language): the URL is the truth."""
+    def load(self) -> EventSpec:
+        """The page was opened (or reopened in another language): the URL is the truth.
+
+        Whether the page shows the server's results (a first HTML response, web/first_paint.py)
+        or an empty slot (reached within the app) only the browser knows: it answers in ``arrive``.
+        """
         params = SearchParams.from_query(dict(self.router.url.query_parameters), get_catalog())
         if params.q != self.query or (self.input_version == 0 and params.q):
             self.input_version += 1
         self._apply(params)
-        self._run()
+        return rx.call_script(SERVER_DREW_RESULTS, callback=SearchState.arrive)
+
+    @rx.event
+    def arrive(self, server_drew: bool) -> None:
+        if server_drew is not True:
+            self._run()
+            return
+        # The server's first page stays on screen: the state keeps what the controls need, not the list.
+        page = results_page(self._params(), self._t())
+        self.results = []
+        self.total = page.total
+        self.count_text = page.count_text
+        self.has_more = page.has_more
+        self.loaded = page.total == 0  # nothing found: the page's own "try this" (with its buttons)
 
     @rx.event
     def type_query(self, value: str) -> EventSpec | None:
@@ -143,8 +161,12 @@ class SearchState(AppState):
 
     @rx.event
     def show_more(self) -> None:
-        if self.has_more:
-            self._run(more=True)
+        if not self.has_more:
+            return
+        if not self.loaded:
+            # The server's first page is on screen: the page takes over with it and the next one.
+            self._run()
+        self._run(more=True)
 
 
 class ServiceState(AppState):

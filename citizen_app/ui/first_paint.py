@@ -11,8 +11,13 @@ from __future__ import annotations
 import reflex as rx
 
 SLOT_CLASS = "first-paint"
+COUNT_SLOT = "first-paint-count"
 SEARCH_SLOT = "first-paint-search"
 SERVICE_SLOT = "first-paint-service"
+
+
+# True in the browser when the results page shows the results the server drew (not an empty slot).
+SERVER_DREW_RESULTS = f"document.querySelector('#{SEARCH_SLOT} [data-testid=\"search-result-0\"]') !== null"
 
 
 def first_paint_slot(slot_id: str, default_html: str = "") -> rx.Component:

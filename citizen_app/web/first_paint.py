@@ -37,8 +37,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from citizen_app.core.catalog import Catalog, get_catalog
 from citizen_app.core.i18n import Translator, get_translator
 from citizen_app.settings import get_settings
-from citizen_app.ui.catalog_view import SORT_LABELS, ResultsPage, SearchParams, results_page, service_view
-from citizen_app.ui.first_paint import SEARCH_SLOT, SERVICE_SLOT
+from citizen_app.ui.catalog_view import ResultsPage, SearchParams, results_page, service_view
+from citizen_app.ui.first_paint import COUNT_SLOT, SEARCH_SLOT, SERVICE_SLOT
 from citizen_app.web.page_paths import frontend_build_dir
 from citizen_app.web.security import inline_script_hashes, page_policy
 from citizen_app.web.templating import environment
@@ -80,16 +80,15 @@ ICONS = {
 # --- the renderers (plain functions of the view models; unit-tested) --------------------------------
 
 
-def render_search_results(params: SearchParams, page: ResultsPage, t: Translator) -> str:
-    """The results section's content: count, sort order, the cards, "nothing found" or "show more"."""
+def render_search_results(page: ResultsPage, t: Translator) -> str:
+    """The results: the cards of the first page, or "try this" when nothing matches."""
     return environment.get_template("first_paint/search_results.html").render(
-        _=t.gettext,
-        locale=t.locale,
-        params=params,
-        page=page,
-        sort_labels=list(SORT_LABELS.items()),
-        tag_classes=_TAG_CLASSES,
+        _=t.gettext, locale=t.locale, page=page, tag_classes=_TAG_CLASSES
     )
+
+
+def render_search_count(page: ResultsPage) -> str:
+    return f'<p class="result-count" data-testid="search-count" role="status">{Markup.escape(page.count_text)}</p>'
 
 
 def render_service(code: str, t: Translator, catalog: Catalog | None = None) -> tuple[str, str] | None:
@@ -110,14 +109,16 @@ def render_service(code: str, t: Translator, catalog: Catalog | None = None) -> 
 
 @dataclass(frozen=True)
 class FirstPaint:
-    """What goes into the prerendered page: the slot's content, and the address it is served at."""
+    """What goes into the prerendered page: each slot's content, and the address it is served at."""
 
-    slot: str
-    content: str
+    slots: Mapping[str, str]
     path: str
     query: str = ""
     title: str | None = None
+    # The results page: the query in the box, the chosen order, whether there is more to show.
     search_query: str | None = None
+    sort: str | None = None
+    has_more: bool = False
 
 
 def _slot_pattern(slot_id: str) -> re.Pattern[str]:
@@ -126,17 +127,37 @@ def _slot_pattern(slot_id: str) -> re.Pattern[str]:
 
 
 def fill(template_html: str, first_paint: FirstPaint) -> str | None:
-    """The prerendered page with the content in its slot; None when the page has no such slot."""
-    pattern = _slot_pattern(first_paint.slot)
-    if pattern.search(template_html) is None:
-        return None
-    html = pattern.sub(lambda match: match.group(1) + first_paint.content + match.group(3), template_html, count=1)
+    """The prerendered page with the content in its slots; None when the page lacks one of them."""
+    html = template_html
+    for slot_id, content in first_paint.slots.items():
+        pattern = _slot_pattern(slot_id)
+        if pattern.search(html) is None:
+            return None
+        html = pattern.sub(lambda match, content=content: match.group(1) + content + match.group(3), html, count=1)
     if first_paint.title is not None:
         html = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{Markup.escape(first_paint.title)}</title>", html, count=1)
     if first_paint.search_query:
         value = Markup.escape(first_paint.search_query)
         html = html.replace('id="search-q"', f'id="search-q" value="{value}"', 1)
+    if first_paint.sort is not None:
+        html = _select_option(html, "search-sort", first_paint.sort)
+    if first_paint.has_more:
+        html = re.sub(
+            r'<button[^>]*data-testid="search-more"[^>]*>',
+            lambda match: match.group(0).replace(' hidden=""', ""),
+            html,
+            count=1,
+        )
     return _here_links(html, first_paint.path, first_paint.query)
+
+
+def _select_option(html: str, select_id: str, value: str) -> str:
+    def choose(match: re.Match[str]) -> str:
+        options = match.group(2).replace(' selected=""', "")
+        options = options.replace(f'<option value="{value}">', f'<option value="{value}" selected="">', 1)
+        return match.group(1) + options + match.group(3)
+
+    return re.sub(rf'(<select(?=[^>]*\bid="{select_id}")[^>]*>)(.*?)(</select>)', choose, html, count=1, flags=re.S)
 
 
 def _here_links(html: str, path: str, query: str) -> str:
@@ -167,10 +188,13 @@ def first_paint_for(path: str, query_string: str, build_dir: Path, catalog: Cata
             return None
         t = get_translator(locale)
         params = SearchParams.from_query(_first_values(query_string), catalog or get_catalog())
-        content = render_search_results(params, results_page(params, t), t)
+        page = results_page(params, t)
+        slots = {COUNT_SLOT: render_search_count(page), SEARCH_SLOT: render_search_results(page, t)}
         return fill(
             template,
-            FirstPaint(SEARCH_SLOT, content, path, query_string, search_query=params.q),
+            FirstPaint(
+                slots, path, query_string, search_query=params.q, sort=params.sort, has_more=page.has_more
+            ),
         )
     service = _SERVICE_PATH.match(path)
     if service is not None:
@@ -182,7 +206,7 @@ def first_paint_for(path: str, query_string: str, build_dir: Path, catalog: Cata
         if template is None or rendered is None:
             return None  # an unknown code: the dynamic page says so, with a 404 (web/service_codes.py)
         title, article = rendered
-        return fill(template, FirstPaint(SERVICE_SLOT, article, path, query_string, title=title))
+        return fill(template, FirstPaint({SERVICE_SLOT: article}, path, query_string, title=title))
     return None
 
 

@@ -22,6 +22,7 @@ from citizen_app.web.first_paint import (
     fill,
     first_paint_for,
     prerender_template_pages,
+    render_search_count,
     render_search_results,
     render_service,
 )
@@ -35,7 +36,11 @@ PAGE = (
     '<a class="lang-switch" data-testid="lang-switch" href="/lang/{other}?next=%2F{other}%2F{route}%2F">x</a>'
     '<a data-testid="header-sign-in" href="/auth/login?next=%2F{locale}%2F{route}%2F">in</a></header>'
     '<input class="input" data-testid="search-input" id="search-q" name="q" type="search"/>'
-    '<section class="results"><div class="rx-Html first-paint" id="{slot}">{default}</div></section>'
+    '<section class="results"><div class="results-bar"><div class="rx-Html first-paint" id="first-paint-count"></div>'
+    '<select class="select" data-testid="sort" id="search-sort" name="sort"><option value="relevance" selected="">'
+    'Best</option><option value="name">Name</option></select></div>'
+    '<div class="rx-Html first-paint" id="{slot}">{default}</div>'
+    '<button class="button show-more" data-testid="search-more" hidden="" type="button">More</button></section>'
     "<footer><div>after</div></footer></body></html>"
 )
 
@@ -78,30 +83,27 @@ def build_dir(tmp_path: Path) -> Path:
 
 def test_search_results_show_the_first_page_with_the_pages_test_ids() -> None:
     t = get_translator("vi")
-    params = SearchParams(q="khai sinh")
-    page = results_page(params, t)
-    html = render_search_results(params, page, t)
+    page = results_page(SearchParams(q="khai sinh"), t)
+    html = render_search_results(page, t)
 
-    assert f'data-testid="search-count" role="status">{page.count_text}</p>' in html
     assert len(page.cards) == min(PAGE_SIZE, page.total) > 0
     for index, card in enumerate(page.cards):
         assert f'data-testid="search-result-{index}" data-code="{card.code}" href="/vi/services/{card.code}"' in html
     assert 'data-code="1.001193"' in html
-    assert '<option value="relevance" selected="">' in html
-    assert ('data-testid="search-more"' in html) == page.has_more
     assert 'data-testid="search-empty"' not in html
+    assert render_search_count(page) == (
+        f'<p class="result-count" data-testid="search-count" role="status">{page.count_text}</p>'
+    )
 
 
-def test_search_results_keep_the_chosen_order_and_say_when_nothing_matches() -> None:
+def test_search_results_say_when_nothing_matches_and_escape_the_query() -> None:
     t = get_translator("en")
-    params = SearchParams(q="<script>alert(1)</script>", sort="name")
-    page = results_page(params, t)
-    html = render_search_results(params, page, t)
+    page = results_page(SearchParams(q="<script>alert(1)</script>"), t)
+    html = render_search_count(page) + render_search_results(page, t)
 
     assert page.total == 0
     assert "<script>" not in html  # the query comes back escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert '<option value="name" selected="">Name (A to Z)</option>' in html
     assert 'data-testid="search-empty"' in html
     assert 'href="/en/fields"' in html
 
@@ -134,20 +136,30 @@ def test_an_unknown_code_is_not_rendered() -> None:
 # ---- filling the prerendered page --------------------------------------------------------------------
 
 
-def test_fill_puts_the_content_in_the_slot_and_points_the_links_here() -> None:
+def test_fill_puts_the_content_in_the_slots_and_points_the_links_here() -> None:
     page = template("vi", "search", "first-paint-search")
-    html = fill(page, FirstPaint("first-paint-search", "<ul>R</ul>", "/vi/search", "q=khai+sinh", search_query='a"b'))
+    slots = {"first-paint-count": "<p>C</p>", "first-paint-search": "<ul>R</ul>"}
+    html = fill(
+        page,
+        FirstPaint(slots, "/vi/search", "q=khai+sinh&sort=name", search_query='a"b', sort="name", has_more=True),
+    )
     assert html is not None
     assert '<div class="rx-Html first-paint" id="first-paint-search"><ul>R</ul></div>' in html
+    assert '<div class="rx-Html first-paint" id="first-paint-count"><p>C</p></div>' in html
     assert 'id="search-q" value="a&#34;b"' in html
-    assert 'href="/lang/en?next=%2Fen%2Fsearch%3Fq%3Dkhai%2Bsinh"' in html
-    assert 'href="/auth/login?next=%2Fvi%2Fsearch%3Fq%3Dkhai%2Bsinh"' in html
+    assert '<option value="relevance">Best</option><option value="name" selected="">Name</option>' in html
+    assert '<button class="button show-more" data-testid="search-more" type="button">' in html
+    assert 'href="/lang/en?next=%2Fen%2Fsearch%3Fq%3Dkhai%2Bsinh%26sort%3Dname"' in html
+    assert 'href="/auth/login?next=%2Fvi%2Fsearch%3Fq%3Dkhai%2Bsinh%26sort%3Dname"' in html
     assert "<footer><div>after</div></footer>" in html
+
+    nothing_more = fill(page, FirstPaint(slots, "/vi/search"))
+    assert nothing_more is not None and 'hidden=""' in nothing_more
 
 
 def test_fill_replaces_the_default_content_and_the_title() -> None:
     page = template("en", f"services/{TEMPLATE_CODE}", "first-paint-service", "<p>Loading…</p>")
-    html = fill(page, FirstPaint("first-paint-service", "<article>A</article>", "/en/services/1.2", title="A & B"))
+    html = fill(page, FirstPaint({"first-paint-service": "<article>A</article>"}, "/en/services/1.2", title="A & B"))
     assert html is not None
     assert "Loading…" not in html
     assert "<title>A &amp; B</title>" in html
@@ -155,13 +167,14 @@ def test_fill_replaces_the_default_content_and_the_title() -> None:
 
 
 def test_fill_without_a_slot_gives_nothing() -> None:
-    assert fill("<html><body>no slot</body></html>", FirstPaint("first-paint-search", "x", "/vi/search")) is None
+    assert fill("<html><body>no slot</body></html>", FirstPaint({"first-paint-search": "x"}, "/vi/search")) is None
 
 
 def test_first_paint_for_answers_only_its_two_kinds_of_page(build_dir: Path) -> None:
     search = first_paint_for("/vi/search", "q=khai%20sinh&sort=name&level=nonsense", build_dir)
     assert search is not None and 'data-code="1.001193"' in search
     assert '<option value="name" selected="">' in search
+    assert 'data-testid="search-count" role="status">Tìm thấy' in search
     assert 'value="khai sinh"' in search
 
     entry = first_paint_for(f"/en/services/{INFORMATION_ONLY}", "", build_dir)
@@ -211,7 +224,8 @@ def test_the_slots_are_on_the_pages() -> None:
     """The Reflex pages carry the slots the server fills, under the ids it looks for."""
     from citizen_app.pages.catalog import search, service
 
-    for module, slot in ((search, "first-paint-search"), (service, "first-paint-service")):
-        rendered = str(module.build(get_translator("vi")).render())
+    searched = str(search.build(get_translator("vi")).render())
+    served = str(service.build(get_translator("vi")).render())
+    for rendered, slot in ((searched, "first-paint-count"), (searched, "first-paint-search"), (served, "first-paint-service")):
         assert slot in rendered
-        assert "dangerouslySetInnerHTML" in rendered
+    assert "dangerouslySetInnerHTML" in served
