@@ -29,7 +29,7 @@ from citizen_app.ui.catalog_view import (
     results_page,
     service_view,
 )
-from citizen_app.ui.first_paint import SERVER_DREW_RESULTS
+from citizen_app.ui.first_paint import SERVER_DREW_RESULTS, SERVER_DREW_SERVICE
 
 
 def _replace_address(href: str) -> EventSpec:
@@ -182,7 +182,7 @@ class ServiceState(AppState):
     assurance_notice: str = ""
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> EventSpec | None:
         t = self._t()
         code = code_from_path(self.router.url.path)
         catalog = get_catalog()
@@ -197,10 +197,27 @@ class ServiceState(AppState):
             self.title = t.gettext("Service not found")
             return
         view = service_view(procedure, catalog, t)
+        self.title = view.name
+        if view.needs_level_2:
+            # The notice depends on who is here: the page draws the entry itself, with it.
+            self._show(view, self._assurance_notice(procedure))
+            return None
+        # Drawn by the server into the first HTML response (web/first_paint.py)? Only the browser knows.
+        return rx.call_script(SERVER_DREW_SERVICE, callback=ServiceState.arrive)
+
+    @rx.event
+    def arrive(self, server_drew: bool) -> None:
+        if server_drew is True:
+            return  # the server's entry stays on screen; the state need not hold it
+        catalog = get_catalog()
+        procedure = catalog.get(code_from_path(self.router.url.path))
+        if procedure is not None:
+            self._show(service_view(procedure, catalog, self._t()), "")
+
+    def _show(self, view: ServiceView, assurance_notice: str) -> None:
         self.service = view
         self.status = "found"
-        self.title = view.name
-        self.assurance_notice = self._assurance_notice(procedure) if view.needs_level_2 else ""
+        self.assurance_notice = assurance_notice
 
     @rx.event
     def check_assurance(self) -> None:

@@ -16,8 +16,22 @@ SEARCH_SLOT = "first-paint-search"
 SERVICE_SLOT = "first-paint-service"
 
 
-# True in the browser when the results page shows the results the server drew (not an empty slot).
-SERVER_DREW_RESULTS = f"document.querySelector('#{SEARCH_SLOT} [data-testid=\"search-result-0\"]') !== null"
+
+def _drawn_here(selector: str) -> str:
+    """True in the browser when the slot holds what the server drew for this very address.
+
+    Not after moving within the app: the slot of a page that stays mounted keeps its HTML.
+    """
+    return (
+        f"(el => el !== null && el.dataset.drawnFor === window.location.pathname + window.location.search)"
+        f"(document.querySelector('{selector}[data-drawn-for]'))"
+    )
+
+
+# The results page shows the server's results (not an empty slot, nor another search's).
+SERVER_DREW_RESULTS = _drawn_here(f"#{SEARCH_SLOT} ")
+# The service page shows the server's entry (not "Loading…", nor another entry).
+SERVER_DREW_SERVICE = _drawn_here(f"#{SERVICE_SLOT} ")
 
 
 def first_paint_slot(slot_id: str, default_html: str = "") -> rx.Component:

@@ -80,10 +80,14 @@ ICONS = {
 # --- the renderers (plain functions of the view models; unit-tested) --------------------------------
 
 
-def render_search_results(page: ResultsPage, t: Translator) -> str:
-    """The results: the cards of the first page, or "try this" when nothing matches."""
+def render_search_results(page: ResultsPage, t: Translator, drawn_for: str = "") -> str:
+    """The results: the cards of the first page, or "try this" when nothing matches.
+
+    ``drawn_for`` is the address they answer (``/vi/search?q=…``): the page keeps them only at that
+    address (ui/first_paint.py), not after moving within the app to another search.
+    """
     return environment.get_template("first_paint/search_results.html").render(
-        _=t.gettext, locale=t.locale, page=page, tag_classes=_TAG_CLASSES
+        _=t.gettext, locale=t.locale, page=page, tag_classes=_TAG_CLASSES, drawn_for=drawn_for
     )
 
 
@@ -91,7 +95,9 @@ def render_search_count(page: ResultsPage) -> str:
     return f'<p class="result-count" data-testid="search-count" role="status">{Markup.escape(page.count_text)}</p>'
 
 
-def render_service(code: str, t: Translator, catalog: Catalog | None = None) -> tuple[str, str] | None:
+def render_service(
+    code: str, t: Translator, catalog: Catalog | None = None, drawn_for: str = ""
+) -> tuple[str, str] | None:
     """(page title, the service article) for a catalogue entry; None for a code nobody knows."""
     catalog = catalog or get_catalog()
     procedure = catalog.get(code)
@@ -99,7 +105,7 @@ def render_service(code: str, t: Translator, catalog: Catalog | None = None) -> 
         return None
     view = service_view(procedure, catalog, t)
     article = environment.get_template("first_paint/service.html").render(
-        _=t.gettext, locale=t.locale, service=view, icons=ICONS, tag_classes=_TAG_CLASSES
+        _=t.gettext, locale=t.locale, service=view, icons=ICONS, tag_classes=_TAG_CLASSES, drawn_for=drawn_for
     )
     return view.name, article
 
@@ -178,8 +184,12 @@ def _here_links(html: str, path: str, query: str) -> str:
     return re.sub(r'href="/auth/login\?next=[^"]*"', f'href="/auth/login?next={quote(here, safe="")}"', html)
 
 
-def first_paint_for(path: str, query_string: str, build_dir: Path, catalog: Catalog | None = None) -> str | None:
+def first_paint_for(
+    path: str, query_string: str, build_dir: Path, catalog: Catalog | None = None, raw_path: str | None = None
+) -> str | None:
     """The first HTML response for ``path``, or None when the address is not ours to answer."""
+    # As the browser's location.pathname + location.search will read it.
+    drawn_for = (raw_path or path) + (f"?{query_string}" if query_string else "")
     search = _SEARCH_PATH.match(path)
     if search is not None:
         locale = search.group(1)
@@ -189,7 +199,7 @@ def first_paint_for(path: str, query_string: str, build_dir: Path, catalog: Cata
         t = get_translator(locale)
         params = SearchParams.from_query(_first_values(query_string), catalog or get_catalog())
         page = results_page(params, t)
-        slots = {COUNT_SLOT: render_search_count(page), SEARCH_SLOT: render_search_results(page, t)}
+        slots = {COUNT_SLOT: render_search_count(page), SEARCH_SLOT: render_search_results(page, t, drawn_for)}
         return fill(
             template,
             FirstPaint(
@@ -202,7 +212,7 @@ def first_paint_for(path: str, query_string: str, build_dir: Path, catalog: Cata
         if code == TEMPLATE_CODE or (build_dir / locale / "services" / code / "index.html").is_file():
             return None  # a curated procedure's own prerendered page, or the template itself
         template = _template(build_dir / locale / "services" / TEMPLATE_CODE / "index.html")
-        rendered = render_service(code, get_translator(locale), catalog) if template is not None else None
+        rendered = render_service(code, get_translator(locale), catalog, drawn_for) if template is not None else None
         if template is None or rendered is None:
             return None  # an unknown code: the dynamic page says so, with a 404 (web/service_codes.py)
         title, article = rendered
@@ -245,7 +255,8 @@ class FirstPaintMiddleware:
         query = scope.get("query_string", b"").decode("latin-1")
         build_dir = self._build_dir or frontend_build_dir()
         # The search and the rendering take a few milliseconds: off the event loop, like other work.
-        html = await anyio.to_thread.run_sync(first_paint_for, path, query, build_dir)
+        raw_path = scope.get("raw_path", b"").decode("latin-1") or None
+        html = await anyio.to_thread.run_sync(first_paint_for, path, query, build_dir, None, raw_path)
         if html is None:
             await self.app(scope, receive, send)
             return

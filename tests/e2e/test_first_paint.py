@@ -82,6 +82,14 @@ def test_results_stay_put_through_hydration_and_the_page_still_works(open_app: O
     expect(phone.get("search-count")).to_have_text(server_count)
     assert phone.page.locator("#first-paint-search").count() == 0  # the page draws them itself now
 
+    # Within the app, to the same page without a query: not the server's results for "khai sinh".
+    phone.click("bottom-nav-search")
+    phone.page.wait_for_url(re.compile(r"/vi/search$"))
+    expect(phone.get("search-count")).not_to_have_text(server_count)
+    phone.page.go_back()
+    phone.page.wait_for_url(re.compile(r"q=khai"))
+    expect(phone.get("search-count")).to_have_text(server_count)
+
     # Refining the search still searches as one types, and keeps it in the address.
     phone.get("search-input").fill("")
     phone.get("search-input").press_sequentially("giấy chứng tử", delay=20)

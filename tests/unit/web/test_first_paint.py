@@ -176,10 +176,13 @@ def test_first_paint_for_answers_only_its_two_kinds_of_page(build_dir: Path) -> 
     assert '<option value="name" selected="">' in search
     assert 'data-testid="search-count" role="status">Tìm thấy' in search
     assert 'value="khai sinh"' in search
+    # Marked with the address it answers, as the browser will read it back (ui/first_paint.py).
+    assert 'data-drawn-for="/vi/search?q=khai%20sinh&amp;sort=name&amp;level=nonsense"' in search
 
     entry = first_paint_for(f"/en/services/{INFORMATION_ONLY}", "", build_dir)
     assert entry is not None and f'<span data-testid="service-code">{INFORMATION_ONLY}</span>' in entry
     assert "Loading…" not in entry
+    assert f'<article class="service" data-drawn-for="/en/services/{INFORMATION_ONLY}" data-testid="service">' in entry
 
     assert first_paint_for(f"/vi/services/{CURATED}", "", build_dir) is None  # its own prerendered page
     assert first_paint_for("/vi/services/9.999999", "", build_dir) is None  # unknown: the 404 page
@@ -229,3 +232,11 @@ def test_the_slots_are_on_the_pages() -> None:
     for rendered, slot in ((searched, "first-paint-count"), (searched, "first-paint-search"), (served, "first-paint-service")):
         assert slot in rendered
     assert "dangerouslySetInnerHTML" in served
+
+
+def test_the_page_keeps_the_servers_content_only_at_the_address_it_was_drawn_for() -> None:
+    from citizen_app.ui.first_paint import SERVER_DREW_RESULTS, SERVER_DREW_SERVICE
+
+    for script, slot in ((SERVER_DREW_RESULTS, "first-paint-search"), (SERVER_DREW_SERVICE, "first-paint-service")):
+        assert f"#{slot} [data-drawn-for]" in script
+        assert "el.dataset.drawnFor === window.location.pathname + window.location.search" in script
