@@ -80,9 +80,17 @@ def test_results_stay_put_through_hydration_and_the_page_still_works(open_app: O
     expect(phone.get("search-result-0")).to_have_attribute("data-code", BIRTH)
     assert box(phone, "search-result-0") == server_box
     expect(phone.get("search-count")).to_have_text(server_count)
-    assert phone.page.locator("#first-paint-search").count() == 0  # the page draws them itself now
+    # Hydrated, the page keeps the server's results on screen (its state holds no result list)...
+    expect(phone.page.locator("#first-paint-search [data-testid=search-result-0]")).to_have_count(1)
+    expect(phone.get("search-more")).to_be_visible()
 
-    # Within the app, to the same page without a query: not the server's results for "khai sinh".
+    # ... and "show more" draws them itself, with the next ones.
+    phone.click("search-more")
+    expect(phone.get("search-result-20")).to_be_visible()
+    expect(phone.page.locator("#first-paint-search")).to_have_count(0)
+    expect(phone.get("search-result-0")).to_have_attribute("data-code", BIRTH)
+
+    # Within the app, to the same page without a query: not the results for "khai sinh".
     phone.click("bottom-nav-search")
     phone.page.wait_for_url(re.compile(r"/vi/search$"))
     expect(phone.get("search-count")).not_to_have_text(server_count)
@@ -122,7 +130,8 @@ def test_an_index_entry_stays_put_through_hydration_and_its_links_work(open_app:
     phone.goto(f"/vi/services/{INFORMATION_ONLY}")
     expect(phone.get("service-name")).to_have_text("Bãi bỏ đường ngang")
     assert box(phone, "service-apply-reason") == server_box
-    assert phone.page.locator("#first-paint-service").count() == 0
+    # The server's entry stays on screen (the state holds no copy of it).
+    expect(phone.page.locator("#first-paint-service [data-testid=service]")).to_have_count(1)
     expect(phone.get("service-apply")).to_be_disabled()
 
     phone.switch_language()
