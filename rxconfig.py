@@ -11,6 +11,7 @@ import reflex as rx
 
 from citizen_app.settings import get_settings
 from citizen_app.web.defer_hydration import DeferHydrationPlugin
+from citizen_app.web.first_paint import FirstPaintPlugin
 
 settings = get_settings()
 
@@ -30,7 +31,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # No Radix Themes and no Tailwind: plain HTML elements with our own small stylesheet keep the
     # JavaScript and CSS a cheap phone must download and parse to a minimum.
-    plugins=[DeferHydrationPlugin()],
+    plugins=[DeferHydrationPlugin(), FirstPaintPlugin()],
     disable_plugins=[rx.plugins.SitemapPlugin],
     frontend_packages=["@fontsource/be-vietnam-pro@5.2.8"],
     # Tab states live in Redis when REDIS_URL is set (any worker on any machine can serve any tab).

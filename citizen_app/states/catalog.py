@@ -18,20 +18,18 @@ from reflex.event import EventSpec
 from citizen_app.core.catalog import Procedure, get_catalog
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.assurance import assurance_message
-from citizen_app.core.search import search
 from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import (
     NEEDS_LEVEL_2,
-    PAGE_SIZE,
     ResultCard,
     SearchParams,
     ServiceView,
     clean_query,
     code_from_path,
-    result_card,
-    result_count,
+    results_page,
     service_view,
 )
+from citizen_app.ui.first_paint import SERVER_DREW_RESULTS, SERVER_DREW_SERVICE
 
 
 def _replace_address(href: str) -> EventSpec:
@@ -88,17 +86,11 @@ class SearchState(AppState):
         self.event_name = self._t().pick(event.name) if event else ""
 
     def _run(self, *, more: bool = False) -> None:
-        t = self._t()
-        params = self._params()
-        offset = len(self.results) if more else 0
-        results = search(
-            params.q, filters=params.filters(), sort=params.sort, locale=t.locale, limit=PAGE_SIZE, offset=offset
-        )
-        cards = [result_card(hit.procedure, t) for hit in results.hits]
-        self.results = [*self.results, *cards] if more else cards
-        self.total = results.total
-        self.count_text = result_count(results, t)
-        self.has_more = results.has_more
+        page = results_page(self._params(), self._t(), offset=len(self.results) if more else 0)
+        self.results = [*self.results, *page.cards] if more else page.cards
+        self.total = page.total
+        self.count_text = page.count_text
+        self.has_more = page.has_more
         self.loaded = True
 
     def _on_search_page(self) -> bool:
@@ -115,13 +107,30 @@ class SearchState(AppState):
 
     # ---- events ----
     @rx.event
-    def load(self) -> None:
-        """The page was opened (or reopened in another language): the URL is the truth."""
+    def load(self) -> EventSpec:
+        """The page was opened (or reopened in another language): the URL is the truth.
+
+        Whether the page shows the server's results (a first HTML response, web/first_paint.py)
+        or an empty slot (reached within the app) only the browser knows: it answers in ``arrive``.
+        """
         params = SearchParams.from_query(dict(self.router.url.query_parameters), get_catalog())
         if params.q != self.query or (self.input_version == 0 and params.q):
             self.input_version += 1
         self._apply(params)
-        self._run()
+        return rx.call_script(SERVER_DREW_RESULTS, callback=SearchState.arrive)
+
+    @rx.event
+    def arrive(self, server_drew: bool) -> None:
+        if server_drew is not True:
+            self._run()
+            return
+        # The server's first page stays on screen: the state keeps what the controls need, not the list.
+        page = results_page(self._params(), self._t())
+        self.results = []
+        self.total = page.total
+        self.count_text = page.count_text
+        self.has_more = page.has_more
+        self.loaded = page.total == 0  # nothing found: the page's own "try this" (with its buttons)
 
     @rx.event
     def type_query(self, value: str) -> EventSpec | None:
@@ -152,8 +161,12 @@ class SearchState(AppState):
 
     @rx.event
     def show_more(self) -> None:
-        if self.has_more:
-            self._run(more=True)
+        if not self.has_more:
+            return
+        if not self.loaded:
+            # The server's first page is on screen: the page takes over with it and the next one.
+            self._run()
+        self._run(more=True)
 
 
 class ServiceState(AppState):
@@ -169,7 +182,7 @@ class ServiceState(AppState):
     assurance_notice: str = ""
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> EventSpec | None:
         t = self._t()
         code = code_from_path(self.router.url.path)
         catalog = get_catalog()
@@ -184,10 +197,27 @@ class ServiceState(AppState):
             self.title = t.gettext("Service not found")
             return
         view = service_view(procedure, catalog, t)
+        self.title = view.name
+        if view.needs_level_2:
+            # The notice depends on who is here: the page draws the entry itself, with it.
+            self._show(view, self._assurance_notice(procedure))
+            return None
+        # Drawn by the server into the first HTML response (web/first_paint.py)? Only the browser knows.
+        return rx.call_script(SERVER_DREW_SERVICE, callback=ServiceState.arrive)
+
+    @rx.event
+    def arrive(self, server_drew: bool) -> None:
+        if server_drew is True:
+            return  # the server's entry stays on screen; the state need not hold it
+        catalog = get_catalog()
+        procedure = catalog.get(code_from_path(self.router.url.path))
+        if procedure is not None:
+            self._show(service_view(procedure, catalog, self._t()), "")
+
+    def _show(self, view: ServiceView, assurance_notice: str) -> None:
         self.service = view
         self.status = "found"
-        self.title = view.name
-        self.assurance_notice = self._assurance_notice(procedure) if view.needs_level_2 else ""
+        self.assurance_notice = assurance_notice
 
     @rx.event
     def check_assurance(self) -> None:

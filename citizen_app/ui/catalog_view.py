@@ -25,7 +25,7 @@ from citizen_app.core.catalog.labels import (
 from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS
 from citizen_app.core.catalog.online import applies_elsewhere
 from citizen_app.core.i18n import N_, NP_, Msg, Translator
-from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults
+from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults, search
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
 LEVEL_CHOICES: tuple[str, ...] = tuple(level for level in LEVELS if level != "other")
@@ -283,6 +283,29 @@ def result_count(results: SearchResults, t: Translator) -> str:
     if results.total == 0:
         return t.render(Msg(NO_RESULTS_FOR, {"query": results.query}) if results.query else Msg(NO_RESULTS))
     return t.plural(RESULTS, results.total)
+
+
+@dataclass
+class ResultsPage:
+    """One page of results as the results page shows it (the first HTML response and the state alike)."""
+
+    cards: list[ResultCard]
+    total: int
+    count_text: str
+    has_more: bool
+
+
+def results_page(params: SearchParams, t: Translator, *, offset: int = 0) -> ResultsPage:
+    """Up to ``PAGE_SIZE`` results from ``offset``, in the reader's language (the core ranks them)."""
+    results = search(
+        params.q, filters=params.filters(), sort=params.sort, locale=t.locale, limit=PAGE_SIZE, offset=offset
+    )
+    return ResultsPage(
+        cards=[result_card(hit.procedure, t) for hit in results.hits],
+        total=results.total,
+        count_text=result_count(results, t),
+        has_more=results.has_more,
+    )
 
 
 # --- the service page -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, nor
 from citizen_app.settings import get_settings
 from citizen_app.web import api, auth, feedback_files, files, ops, pwa, receipts, staff_jobs
 from citizen_app.web.auth import LANG_COOKIE, safe_next
+from citizen_app.web.first_paint import FirstPaintMiddleware
 from citizen_app.web.page_paths import PagePathMiddleware
 from citizen_app.web.security import refuse_sandbox_in_production
 from citizen_app.web.service_codes import UnknownServiceMiddleware
@@ -101,6 +102,8 @@ def build_http_app() -> Starlette:
         Middleware(ops.RequestContextMiddleware),
         # Staff pages: a 403 (or sign-in) before any of their HTML is served; the Reflex state guards them too.
         Middleware(StaffGuardMiddleware),
+        # Search results and the national index's entries in the first HTML response (issue 14).
+        Middleware(FirstPaintMiddleware),
         # Prerendered pages at their shared address, with no redirect to a trailing slash.
         Middleware(PagePathMiddleware),
         # /vi/services/<a code nobody knows> is the same page, answered with 404.

@@ -14,6 +14,7 @@ from citizen_app.core.i18n import N_, Translator
 from citizen_app.states.catalog import SearchState
 from citizen_app.ui.catalog_components import search_row
 from citizen_app.ui.catalog_view import LEVEL_CHOICES, ONLINE_CHOICES, SORT_LABELS, ResultCard
+from citizen_app.ui.first_paint import COUNT_SLOT, SEARCH_SLOT, first_paint_slot
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href, shell
@@ -227,12 +228,19 @@ def build(t: Translator) -> rx.Component:
             class_name="search-form",
         ),
         rx.el.section(
+            # Until the person changes the search, the count and the results are the ones the server
+            # put into the first HTML response (web/first_paint.py), drawn the same way; the state
+            # then holds no result list. The controls around them are the page's own from the start.
             rx.el.div(
-                rx.el.p(
-                    SearchState.count_text,
-                    role="status",
-                    class_name="result-count",
-                    data_testid="search-count",
+                rx.cond(
+                    SearchState.loaded,
+                    rx.el.p(
+                        SearchState.count_text,
+                        role="status",
+                        class_name="result-count",
+                        data_testid="search-count",
+                    ),
+                    first_paint_slot(COUNT_SLOT),
                 ),
                 _select(
                     t,
@@ -244,21 +252,27 @@ def build(t: Translator) -> rx.Component:
                 ),
                 class_name="results-bar",
             ),
-            rx.el.ul(
-                rx.foreach(SearchState.results, lambda card, index: _card(t, card, index)),
-                class_name="card-list result-list",
-                data_testid="search-results",
-            ),
-            rx.cond(SearchState.loaded & (SearchState.total == 0), _empty(t)),
             rx.cond(
-                SearchState.has_more,
-                rx.el.button(
-                    _("Show more results"),
-                    type="button",
-                    on_click=SearchState.show_more,
-                    class_name="button button-secondary button-block show-more",
-                    data_testid="search-more",
+                SearchState.loaded,
+                rx.fragment(
+                    rx.el.ul(
+                        rx.foreach(SearchState.results, lambda card, index: _card(t, card, index)),
+                        class_name="card-list result-list",
+                        data_testid="search-results",
+                    ),
+                    rx.cond(SearchState.total == 0, _empty(t)),
                 ),
+                first_paint_slot(SEARCH_SLOT),
+            ),
+            # Always there, hidden when there is no more: so the server's page and the page's first
+            # render have the same elements, and hydration keeps the server's (web/first_paint.py).
+            rx.el.button(
+                _("Show more results"),
+                type="button",
+                hidden=~SearchState.has_more,
+                on_click=SearchState.show_more,
+                class_name="button button-secondary button-block show-more",
+                data_testid="search-more",
             ),
             aria_label=_("Results"),
             class_name="results",

@@ -16,6 +16,7 @@ One view (``_found``) serves both: it takes either the state Var or a plain ``Se
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 from typing import Any
 
 import reflex as rx
@@ -27,6 +28,7 @@ from citizen_app.ui.bind import each, either, not_empty, pick, when
 from citizen_app.ui.catalog_view import ChannelRow, DocumentRow, LegalRow, ServiceView, service_view
 from citizen_app.ui.code_routes import PROCEDURE_CODE
 from citizen_app.ui.document_title import document_title
+from citizen_app.ui.first_paint import SERVICE_SLOT, first_paint_slot
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.shell import href, shell
@@ -299,7 +301,12 @@ def build(t: Translator) -> rx.Component:
                 ServiceState.status,
                 ("found", _found(t, ServiceState.service)),
                 ("not_found", _not_found(t)),
-                rx.el.p(_("Loading…"), class_name="loading", data_testid="service-loading"),
+                # Until the state has loaded: the entry the server put into the first HTML response
+                # (web/first_paint.py); "Loading…" when the page was reached within the app.
+                first_paint_slot(
+                    SERVICE_SLOT,
+                    f'<p class="loading" data-testid="service-loading">{escape(_("Loading…"))}</p>',
+                ),
             ),
             data_title=document_title(ServiceState.title, t.locale),
         ),
