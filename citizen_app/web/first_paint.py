@@ -80,14 +80,20 @@ ICONS = {
 # --- the renderers (plain functions of the view models; unit-tested) --------------------------------
 
 
-def render_search_results(page: ResultsPage, t: Translator, drawn_for: str = "") -> str:
+def render_search_results(page: ResultsPage, t: Translator, drawn_for: str = "", query: str = "") -> str:
     """The results: the cards of the first page, or "try this" when nothing matches.
 
     ``drawn_for`` is the address they answer (``/vi/search?q=…``): the page keeps them only at that
     address (ui/first_paint.py), not after moving within the app to another search.
     """
     return environment.get_template("first_paint/search_results.html").render(
-        _=t.gettext, locale=t.locale, page=page, tag_classes=_TAG_CLASSES, drawn_for=drawn_for
+        _=t.gettext,
+        locale=t.locale,
+        page=page,
+        tag_classes=_TAG_CLASSES,
+        drawn_for=drawn_for,
+        # The words searched go along to the assistant, as the page's own link does.
+        assistant_href=f"/{t.locale}/assistant?q={quote(query, safe='')}",
     )
 
 
@@ -199,7 +205,7 @@ def first_paint_for(
         t = get_translator(locale)
         params = SearchParams.from_query(_first_values(query_string), catalog or get_catalog())
         page = results_page(params, t)
-        slots = {COUNT_SLOT: render_search_count(page), SEARCH_SLOT: render_search_results(page, t, drawn_for)}
+        slots = {COUNT_SLOT: render_search_count(page), SEARCH_SLOT: render_search_results(page, t, drawn_for, params.q)}
         return fill(
             template,
             FirstPaint(

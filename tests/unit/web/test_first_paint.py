@@ -99,13 +99,15 @@ def test_search_results_show_the_first_page_with_the_pages_test_ids() -> None:
 def test_search_results_say_when_nothing_matches_and_escape_the_query() -> None:
     t = get_translator("en")
     page = results_page(SearchParams(q="<script>alert(1)</script>"), t)
-    html = render_search_count(page) + render_search_results(page, t)
+    html = render_search_count(page) + render_search_results(page, t, query="<script>alert(1)</script>")
 
     assert page.total == 0
     assert "<script>" not in html  # the query comes back escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'data-testid="search-empty"' in html
     assert 'href="/en/fields"' in html
+    # As on the page itself, empty results offer the assistant with the words searched.
+    assert 'href="/en/assistant?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E"' in html
 
 
 def test_an_information_only_entry_shows_its_facts_in_both_languages() -> None:
