@@ -187,6 +187,14 @@ class Settings:
     api_rate_limit_per_minute: int = 120
     api_token_ttl_seconds: int = 3600
 
+    # --- the event loop (issue 14 item 2, web/event_threads.py) ---
+    # Threads per serving process that run event handlers (database work) off the event loop.
+    event_threads: int = 8
+    # How long a serving process waits for SQLite's write lock before telling the tab to try again.
+    sqlite_busy_seconds: float = 5.0
+    # Tests only: "state.handler=seconds,..." adds that delay to a handler, on its worker thread.
+    test_slow_events: tuple[tuple[str, float], ...] = ()
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -443,7 +451,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feedback_max_photo_mb=_int(env, "FEEDBACK_MAX_PHOTO_MB", 5),
         api_rate_limit_per_minute=_int(env, "API_RATE_LIMIT_PER_MINUTE", 120),
         api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", 3600),
+        **_event_loop_settings(env),  # type: ignore[arg-type]
     )
+
+
+def _event_loop_settings(env: Mapping[str, str]) -> dict[str, object]:
+    threads = _int(env, "EVENT_THREADS", 8)
+    if threads < 1:
+        raise ValueError("EVENT_THREADS must be at least 1")
+    slow: dict[str, float] = {}
+    for item in env.get("TEST_SLOW_EVENTS", "").split(","):
+        if item.strip():
+            name, _, seconds = item.partition("=")
+            slow[name.strip()] = float(seconds or 1)
+    return {
+        "event_threads": threads,
+        "sqlite_busy_seconds": float(env.get("SQLITE_BUSY_SECONDS", "") or 5.0),
+        "test_slow_events": tuple(slow.items()),
+    }
 
 
 def _identity_provider_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:

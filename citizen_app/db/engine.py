@@ -12,13 +12,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_app.settings import get_settings
 
+# How long SQLite waits for another process's write lock. Commands and the job worker can wait; a serving
+# process must not (web/event_threads.py): serve_with_short_lock_waits() lowers it at the app's start.
+_sqlite_busy_ms = 30_000
+
+
+def serve_with_short_lock_waits() -> None:
+    """Serving processes wait SQLITE_BUSY_SECONDS for SQLite's write lock, not 30 s (engines made from now on)."""
+    global _sqlite_busy_ms
+    _sqlite_busy_ms = int(get_settings().sqlite_busy_seconds * 1000)
+    reset_engines()  # an engine made before this (at import) would keep the long wait
+
+
+def sqlite_busy_ms() -> int:
+    return _sqlite_busy_ms
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        busy_ms = _sqlite_busy_ms
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_ms / 1000})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -26,7 +42,7 @@ def make_engine(url: str) -> Engine:
             # WAL lets readers proceed while one writer commits; foreign keys are off by default in SQLite.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
 
         return engine
