@@ -34,6 +34,7 @@ ROOT = "reflex___state____state"
 APP = f"{ROOT}.citizen_app___states___base____app_state"
 SEARCH = f"{APP}.citizen_app___states___catalog____search_state"
 HYDRATED = "is_hydrated_rx_state_"
+REDIRECT = "_redirect"  # a pseudo-substate under which a redirect the server sent is reported to waiters
 NAMESPACE = "/_event"
 REFLEX_VERSION = "0.10.1"
 
@@ -74,14 +75,18 @@ class Phone:
         self.path = "/"
         self.state: Delta = {}
         self.received_bytes = 0
+        self.redirect = ""
         self._socket: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._waiters: list[tuple[Callable[[Delta], bool], asyncio.Future[Delta]]] = []
         self._closed: BaseException | None = None
 
     # ---- connection ----
-    async def open(self, path: str) -> float:
-        """Load ``path`` as a fresh tab would: connect, hydrate, run its on_load events. Seconds until ready."""
+    async def open(self, path: str, hashes: dict[str, Any] | None = None) -> float:
+        """Load ``path`` as a fresh tab would: connect, hydrate, run its on_load events. Seconds until ready.
+
+        ``hashes``: the hydrate payload a compiled page sends (its state defaults' hashes), so the server sends
+        only what differs, as it does for a browser; without it the whole state tree comes back."""
         self.path = path
         started = time.perf_counter()
         ws_url = self.base_url.replace("http", "ws", 1) + f"{NAMESPACE}/?token={self.token}&EIO=4&transport=websocket"
@@ -105,7 +110,7 @@ class Phone:
         self._ping_interval = opening.get("pingInterval", 25000) / 1000
         ready = self._expect(lambda delta: delta.get(ROOT, {}).get(HYDRATED) is True)
         self._reader = asyncio.create_task(self._read())
-        boot = {"event": {"name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": router_data(path)}}
+        boot = {"event": {"name": f"{ROOT}.hydrate_and_load", "payload": hashes or {}, "router_data": router_data(path)}}
         await self._socket.send(f"40{NAMESPACE}," + json.dumps(boot))
         await self._wait(ready)
         return time.perf_counter() - started
@@ -137,6 +142,12 @@ class Phone:
             with contextlib.suppress(TimeoutError, websockets.WebSocketException, OSError):
                 await asyncio.wait_for(self._socket.close(), 5)
         self._socket = self._reader = None
+
+    async def until_redirect(self, name: str, payload: dict[str, Any] | None = None) -> tuple[float, str]:
+        """Send an event that ends in a redirect (Continue, Start now, Send): seconds, and where it goes."""
+        self.redirect = ""
+        seconds = await self.event(name, payload, until=lambda delta: REDIRECT in delta)
+        return seconds, self.redirect
 
     def value(self, state: str, var: str, default: Any = None) -> Any:
         return self.state.get(state, {}).get(f"{var}_rx_state_", default)
@@ -173,6 +184,10 @@ class Phone:
                 if kind != "event":
                     continue
                 delta: Delta = update.get("delta") or {}
+                for event in update.get("events") or []:
+                    if event.get("name") == "_redirect":  # the page would navigate: the caller follows it
+                        self.redirect = str((event.get("payload") or {}).get("path") or "")
+                        delta = {**delta, REDIRECT: {"path": self.redirect}}
                 for substate, values in delta.items():
                     self.state.setdefault(substate, {}).update(values)
                 for predicate, future in list(self._waiters):

@@ -25,8 +25,9 @@ def account(username: str) -> DemoAccount:
 
 
 def clone(base: DemoAccount, number: int) -> DemoAccount:
-    """A synthetic citizen like ``base`` with its own ID number (so its own subject and drafts)."""
-    personal_id = f"0{number:011d}"[-12:]
+    """A synthetic person like ``base`` with its own ID number (so its own subject and drafts): the same
+    province, century, sex and birth year digits, then ``number`` (0 to 999,999) as the last six."""
+    personal_id = base.personal_id[:6] + f"{number:06d}"
     return dataclasses.replace(base, username=f"bench.{number}", personal_id=personal_id, email=None)
 
 
