@@ -55,17 +55,45 @@ QUERIES = (
 REQUEST_TEXT = "Đề nghị giải quyết thủ tục cho gia đình tôi. Xin cảm ơn."
 
 
+Sample = tuple[float, float]  # (monotonic time it was taken, seconds measured)
+
+
 @dataclass
 class Tally:
-    events: list[float] = field(default_factory=list)
-    hydrations: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
+    events: list[Sample] = field(default_factory=list)
+    hydrations: list[Sample] = field(default_factory=list)
+    errors: list[tuple[float, str]] = field(default_factory=list)
     sends_acknowledged: dict[str, int] = field(default_factory=dict)  # personal id → Sends answered "sent"
     sends_unknown: int = 0  # a Send whose answer never came (counted apart: it may or may not have made one)
-    stalls: list[float] = field(default_factory=list)
+    stalls: list[Sample] = field(default_factory=list)
 
     def error(self, kind: str) -> None:
-        self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.errors.append((time.monotonic(), kind))
+
+    def window(self, start: float, end: float) -> dict[str, Any]:
+        """The figures of the samples taken between ``start`` and ``end``."""
+        def within(samples: list[Sample]) -> list[float]:
+            return [value for at, value in samples if start <= at < end]
+
+        events, hydrations, stalls = within(self.events), within(self.hydrations), within(self.stalls)
+        kinds: dict[str, int] = {}
+        for at, kind in self.errors:
+            if start <= at < end:
+                kinds[kind] = kinds.get(kind, 0) + 1
+        seconds = max(end - start, 1e-9)
+        return {
+            "events": len(events), "events_per_s": round(len(events) / seconds, 1),
+            "event_p50_ms": ms(percentile(events, 50)), "event_p95_ms": ms(percentile(events, 95)),
+            "event_p99_ms": ms(percentile(events, 99)),
+            "hydrations": len(hydrations), "hydration_p50_ms": ms(percentile(hydrations, 50)),
+            "hydration_p95_ms": ms(percentile(hydrations, 95)),
+            "errors": sum(kinds.values()), "error_kinds": kinds,
+            "watcher_p95_ms": ms(percentile(stalls, 95)), "watcher_max_ms": ms(max(stalls, default=0.0)),
+        }
+
+
+def ms(seconds: float) -> int:
+    return round(seconds * 1000)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -87,11 +115,11 @@ class Run:
 
     async def timed(self, call: Any) -> Any:
         result = await call
-        self.tally.events.append(result if isinstance(result, float) else result[0])
+        self.tally.events.append((time.monotonic(), result if isinstance(result, float) else result[0]))
         return result
 
     async def open(self, phone: Phone, path: str) -> None:
-        self.tally.hydrations.append(await phone.open(path, hashes=self.hashes))
+        self.tally.hydrations.append((time.monotonic(), await phone.open(path, hashes=self.hashes)))
 
     # ---- people ----
     async def searcher(self) -> None:
@@ -179,7 +207,8 @@ class Run:
         try:
             await phone.open("/vi/search?q=khai%20sinh", hashes=self.hashes)
             while self.live():
-                self.tally.stalls.append(await phone.event(f"{SEARCH}.type_query", {"value": random.choice(QUERIES)}))
+                seconds = await phone.event(f"{SEARCH}.type_query", {"value": random.choice(QUERIES)})
+                self.tally.stalls.append((time.monotonic(), seconds))
                 await asyncio.sleep(0.5)
         except (PhoneError, OSError) as error:
             self.tally.error(f"watcher {type(error).__name__}")
@@ -208,7 +237,7 @@ def served_rss_mb(pids: list[int]) -> float:
 def serving_pids(root: int | None) -> list[int]:
     if root is None:
         return []
-    found, frontier = [], [root]
+    found, frontier = [root], [root]
     while frontier:
         parent = frontier.pop()
         for entry in Path("/proc").iterdir():
@@ -222,49 +251,50 @@ def serving_pids(root: int | None) -> list[int]:
 
 async def run_load(
     base_url: str, database_url: str, phones: int, duration: float, think: float, hashes: dict[str, Any],
-    server_pid: int | None, offset: int,
-) -> dict[str, Any]:
+    server_pid: int | None, offset: int, *, windows: int = 1, applying: float = 0.2, officers: float = 0.05,
+) -> list[dict[str, Any]]:
+    """``phones`` phones for a ramp, then ``windows`` windows of ``duration`` seconds: the figures of each."""
     tally = Tally()
-    officers = max(1, phones // 20)
-    applicants = max(1, phones // 5)
-    searchers = phones - officers - applicants
+    officer_count = max(1, round(phones * officers)) if officers else 0
+    applicant_count = max(1, round(phones * applying)) if applying else 0
+    searchers = phones - officer_count - applicant_count
     issuer = base_url + "/idp"
-    citizens = [clone(account("an.nguyen"), 500_000 + offset + n) for n in range(applicants)]
-    staff = [clone(account("mai.ngo"), 900_000 + offset // 10 + n) for n in range(officers)]
-    citizen_cookies = session_cookies(database_url, issuer, citizens)
-    staff_cookies = session_cookies(database_url, issuer, staff)
+    citizens = [clone(account("an.nguyen"), 500_000 + offset + n) for n in range(applicant_count)]
+    staff = [clone(account("mai.ngo"), 900_000 + offset // 10 + n) for n in range(officer_count)]
+    citizen_cookies = session_cookies(database_url, issuer, citizens) if citizens else []
+    staff_cookies = session_cookies(database_url, issuer, staff) if staff else []
     ramp = min(30.0, max(5.0, phones / 40))
-    run = Run(base_url, tally, think, time.monotonic() + ramp + duration, hashes)
+    ramped_at = time.monotonic() + ramp
+    run = Run(base_url, tally, think, ramped_at + windows * duration, hashes)
     makers: list[Any] = []
     makers += [lambda c=c, p=p.personal_id: run.applicant(c, p) for c, p in zip(citizen_cookies, citizens, strict=True)]
     makers += [lambda c=c: run.officer(c) for c in staff_cookies]
     makers += [run.searcher] * searchers
     random.shuffle(makers)
-    pids = serving_pids(server_pid)
-    rss_before = served_rss_mb(pids)
     watcher = asyncio.create_task(run.watcher())
     tasks = await _ramp(makers, ramp)
-    # Figures are taken once every phone is on: the ramp is left out.
-    ramped_at = (len(tally.events), len(tally.hydrations))
+    # Figures are taken once every phone is on: the ramp is left out. Memory at the end of each window.
+    rss: list[float] = []
+    for window in range(windows):
+        await asyncio.sleep(max(0.0, ramped_at + (window + 1) * duration - time.monotonic()))
+        rss.append(served_rss_mb(serving_pids(server_pid)))
     await asyncio.gather(*tasks, watcher)
-    rss_after = served_rss_mb(serving_pids(server_pid))
-    events, hydrations = tally.events[ramped_at[0]:], tally.hydrations[ramped_at[1]:]
-    lost, duplicated = check_dossiers(database_url, tally.sends_acknowledged, citizens)
-    return {
-        "phones": phones, "searchers": searchers, "applicants": applicants, "officers": officers,
-        "duration_s": duration, "think_s": think,
-        "events": len(events), "events_per_s": round(len(events) / duration, 1),
-        "event_p50_ms": round(percentile(events, 50) * 1000), "event_p95_ms": round(percentile(events, 95) * 1000),
-        "event_p99_ms": round(percentile(events, 99) * 1000),
-        "hydrations": len(hydrations), "hydration_p50_ms": round(percentile(hydrations, 50) * 1000),
-        "hydration_p95_ms": round(percentile(hydrations, 95) * 1000),
-        "errors": sum(tally.errors.values()), "error_kinds": tally.errors,
-        "sends": sum(tally.sends_acknowledged.values()), "sends_unknown": tally.sends_unknown,
-        "dossiers_lost": lost, "dossiers_duplicated": duplicated,
-        "watcher_p95_ms": round(percentile(tally.stalls, 95) * 1000),
-        "watcher_max_ms": round(max(tally.stalls, default=0) * 1000),
-        "server_rss_mb_before": round(rss_before), "server_rss_mb_after": round(rss_after),
-    }
+    lost, duplicated = check_dossiers(database_url, tally.sends_acknowledged, citizens) if citizens else (0, 0)
+    results = []
+    for window in range(windows):
+        figures: dict[str, Any] = {
+            "phones": phones, "searchers": searchers, "applicants": applicant_count, "officers": officer_count,
+            "window": window + 1, "duration_s": duration, "think_s": think,
+        }
+        figures.update(tally.window(ramped_at + window * duration, ramped_at + (window + 1) * duration))
+        figures["server_rss_mb"] = round(rss[window])
+        if window == windows - 1:
+            figures.update({
+                "sends": sum(tally.sends_acknowledged.values()), "sends_unknown": tally.sends_unknown,
+                "dossiers_lost": lost, "dossiers_duplicated": duplicated,
+            })
+        results.append(figures)
+    return results
 
 
 def check_dossiers(database_url: str, acknowledged: dict[str, int], citizens: list[Any]) -> tuple[int, int]:
@@ -374,6 +404,7 @@ def main() -> int:
     parser.add_argument("--phones", type=int, nargs="+", default=[100])
     parser.add_argument("--duration", type=float, default=60, help="seconds measured, after the ramp")
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a phone's actions")
+    parser.add_argument("--windows", type=int, default=1, help="soak: this many windows of --duration each")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     import resource
@@ -390,13 +421,17 @@ def main() -> int:
             base_url, database_url, pid = args.base_url.rstrip("/"), args.database_url, None
         os.environ["DATABASE_URL"] = database_url
         hashes = capture_hashes(base_url)
+        profile = f"{args.serve or 'given'}" + (f", {args.workers} workers" if args.serve == "prod" else "")
         for offset, phones in enumerate(args.phones):
-            figures = asyncio.run(
-                run_load(base_url, database_url, phones, args.duration, args.think, hashes, pid, offset * 100_000)
-            )
-            figures["profile"] = f"{args.serve or 'given'}" + (f", {args.workers} workers" if args.serve == "prod" else "")
-            results.append(figures)
-            print(json.dumps(figures, ensure_ascii=False), flush=True)
+            for figures in asyncio.run(
+                run_load(
+                    base_url, database_url, phones, args.duration, args.think, hashes, pid, offset * 100_000,
+                    windows=args.windows,
+                )
+            ):
+                figures["profile"] = profile
+                results.append(figures)
+                print(json.dumps(figures, ensure_ascii=False), flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return 0

@@ -1,0 +1,63 @@
+"""A short soak (issue 14, item 10): steady load on the app under test, measured in consecutive windows.
+
+Phones searching come and go (each cycle is a new tab, so tab states keep being made and forgotten) and
+officers work the queue, for a few windows of 40 s after the ramp. Nothing may grow beyond a tolerance from the
+first window to the last: event latency, the slowest answer an idle phone gets (stalls), or the server's
+memory. The full hour is a benchmark: ``python bench/load_bench.py --serve sqlite --phones 200 --duration 600
+--windows 6`` (docs/performance.md, "Phones at once").
+
+No phone applies here: the suite's other tests count dossiers in the demo units' queues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bench.load_bench import capture_hashes, run_load
+from tests.e2e.test_production import _socket_inodes, _tcp_sockets
+
+PHONES = 40
+WINDOWS = 3
+WINDOW_SECONDS = 40.0
+
+
+def _listening_pid(port: int) -> int | None:
+    """The process serving ``port`` on this machine (the app the suite started), or None."""
+    sockets = _tcp_sockets()
+    serving = {inode for inode, (local, _remote) in sockets.items() if local == port}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _socket_inodes(int(entry.name)) & serving:
+            return int(entry.name)
+    return None
+
+
+def test_a_short_soak_shows_no_growth(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    found = sorted(Path(tmp_path_factory.getbasetemp()).glob("app-data*/citizen_app.db"))
+    if not found:
+        pytest.skip("needs the server this suite starts (officers' sessions are written to its database)")
+    database_url = f"sqlite:///{found[-1]}"
+    port = int(base_url.rsplit(":", 1)[1])
+    server = _listening_pid(port)
+    windows = asyncio.run(
+        run_load(
+            base_url, database_url, PHONES, WINDOW_SECONDS, 2.0, capture_hashes(base_url), server, 0,
+            windows=WINDOWS, applying=0.0, officers=0.05,
+        )
+    )
+    first, last = windows[0], windows[-1]
+    summary = [
+        {k: w[k] for k in ("events", "event_p95_ms", "hydration_p95_ms", "watcher_max_ms", "server_rss_mb", "errors")}
+        for w in windows
+    ]
+    assert all(w["errors"] == 0 for w in windows), summary
+    assert all(w["events"] > PHONES for w in windows), summary  # the load was really there
+    # Latency and stalls: the last window no worse than the first, within a tolerance for a shared machine.
+    assert last["event_p95_ms"] <= first["event_p95_ms"] * 1.5 + 100, summary
+    assert last["hydration_p95_ms"] <= first["hydration_p95_ms"] * 1.5 + 150, summary
+    assert last["watcher_max_ms"] <= max(first["watcher_max_ms"] * 2, 500), summary
+    if server is not None and first["server_rss_mb"]:
+        # Memory: tab states come and go; the process must not keep every one it ever made.
+        assert last["server_rss_mb"] <= first["server_rss_mb"] * 1.10 + 20, summary
