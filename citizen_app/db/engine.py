@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,6 +67,23 @@ def get_engine(url: str | None = None) -> Engine:
             if engine is None:
                 engine = _engines[url] = make_engine(url)
     return engine
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: never use the parent's pooled connections.
+
+    Granian forks web workers (and respawns a dead one) from a supervisor that imported the app and so
+    opened connections; two processes talking on one connection corrupt each other's conversations
+    (PostgreSQL: "prepared statement already exists"). SQLAlchemy's advice for forks: dispose without closing,
+    so the parent's connections stay open for the parent.
+    """
+    global _engines_lock
+    _engines_lock = threading.Lock()  # a lock held by another thread at the fork would never be released here
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
