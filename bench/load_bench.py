@@ -234,6 +234,16 @@ def served_rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def served_cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the serving processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        with suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def serving_pids(root: int | None) -> list[int]:
     if root is None:
         return []
@@ -273,11 +283,15 @@ async def run_load(
     random.shuffle(makers)
     watcher = asyncio.create_task(run.watcher())
     tasks = await _ramp(makers, ramp)
-    # Figures are taken once every phone is on: the ramp is left out. Memory at the end of each window.
+    # Figures are taken once every phone is on: the ramp is left out. Memory and CPU time at each window's end.
+    await asyncio.sleep(max(0.0, ramped_at - time.monotonic()))
     rss: list[float] = []
+    cpu = [served_cpu_seconds(serving_pids(server_pid))]
     for window in range(windows):
         await asyncio.sleep(max(0.0, ramped_at + (window + 1) * duration - time.monotonic()))
-        rss.append(served_rss_mb(serving_pids(server_pid)))
+        pids = serving_pids(server_pid)
+        rss.append(served_rss_mb(pids))
+        cpu.append(served_cpu_seconds(pids))
     await asyncio.gather(*tasks, watcher)
     lost, duplicated = check_dossiers(database_url, tally.sends_acknowledged, citizens) if citizens else (0, 0)
     results = []
@@ -288,6 +302,10 @@ async def run_load(
         }
         figures.update(tally.window(ramped_at + window * duration, ramped_at + (window + 1) * duration))
         figures["server_rss_mb"] = round(rss[window])
+        # What the server spent, whatever else ran on the machine: the capacity model's input.
+        figures["server_cpu_s"] = round(cpu[window + 1] - cpu[window], 1)
+        handled = figures["events"] + figures["hydrations"]
+        figures["server_cpu_ms_per_action"] = round(1000 * figures["server_cpu_s"] / handled, 1) if handled else 0
         if window == windows - 1:
             figures.update({
                 "sends": sum(tally.sends_acknowledged.values()), "sends_unknown": tally.sends_unknown,
@@ -401,9 +419,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="web workers with --serve prod")
     parser.add_argument("--base-url")
     parser.add_argument("--database-url", help="the running app's database (sessions are written there)")
+    parser.add_argument("--server-pid", type=int, help="with --base-url: the server's pid, for its memory")
     parser.add_argument("--phones", type=int, nargs="+", default=[100])
     parser.add_argument("--duration", type=float, default=60, help="seconds measured, after the ramp")
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a phone's actions")
+    parser.add_argument("--applying", type=float, default=0.2, help="share of phones applying")
+    parser.add_argument("--officers", type=float, default=0.05, help="share of phones that are officers")
     parser.add_argument("--windows", type=int, default=1, help="soak: this many windows of --duration each")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -418,7 +439,7 @@ def main() -> int:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-bench-")))
             base_url, database_url, pid = stack.enter_context(serving(args.serve, args.workers, data_dir))
         else:
-            base_url, database_url, pid = args.base_url.rstrip("/"), args.database_url, None
+            base_url, database_url, pid = args.base_url.rstrip("/"), args.database_url, args.server_pid
         os.environ["DATABASE_URL"] = database_url
         hashes = capture_hashes(base_url)
         profile = f"{args.serve or 'given'}" + (f", {args.workers} workers" if args.serve == "prod" else "")
@@ -426,7 +447,7 @@ def main() -> int:
             for figures in asyncio.run(
                 run_load(
                     base_url, database_url, phones, args.duration, args.think, hashes, pid, offset * 100_000,
-                    windows=args.windows,
+                    windows=args.windows, applying=args.applying, officers=args.officers,
                 )
             ):
                 figures["profile"] = profile

@@ -360,6 +360,8 @@ def test_killing_the_worker_serving_a_citizen_mid_form_loses_nothing(
         wait_for_page(phone, "new_home")
         fill_new_home(phone, basis="own_home")
         phone.page.wait_for_timeout(1500)  # answers are saved as they are typed (debounced)
+        sockets_opened: list[str] = []
+        phone.page.on("websocket", lambda socket: sockets_opened.append(socket.url))
         before = {pid for pid in production.web_workers()}
         serving = [pid for pid, ports in production.connections().items() if ports]
         assert serving, "no worker holds the browser's connection"
@@ -375,8 +377,12 @@ def test_killing_the_worker_serving_a_citizen_mid_form_loses_nothing(
                     break
             assert time.monotonic() < deadline, "the new workers do not answer"
             time.sleep(0.5)
-        # The page reconnects by itself (no offline banner), the answers typed before the kill still on screen...
-        # (Up to Redis's lock expiry: the dead worker may have held the tab's state lock.)
+        # The page reconnects by itself (a new websocket, no offline banner) and rehydrates from the tab's state in
+        # Redis: the answers typed before the kill are on screen again (up to Redis's lock expiry, 10 s, if the
+        # dead worker held the tab's state lock)...
+        while not sockets_opened:
+            assert time.monotonic() < deadline, "the page did not reconnect"
+            phone.page.wait_for_timeout(250)
         expect(phone.get("connection-banner")).to_have_count(0, timeout=30_000)
         expect(phone.get("field-new_address.street")).to_have_value("12 Phố Đội Cấn, tổ 5", timeout=30_000)
         # ... and on the server: a fresh load of the page shows them.
