@@ -287,11 +287,13 @@ async def run_load(
     await asyncio.sleep(max(0.0, ramped_at - time.monotonic()))
     rss: list[float] = []
     cpu = [served_cpu_seconds(serving_pids(server_pid))]
+    client_cpu = [time.process_time()]  # the load generator's own CPU: when it nears the window, it is the limit
     for window in range(windows):
         await asyncio.sleep(max(0.0, ramped_at + (window + 1) * duration - time.monotonic()))
         pids = serving_pids(server_pid)
         rss.append(served_rss_mb(pids))
         cpu.append(served_cpu_seconds(pids))
+        client_cpu.append(time.process_time())
     await asyncio.gather(*tasks, watcher)
     lost, duplicated = check_dossiers(database_url, tally.sends_acknowledged, citizens) if citizens else (0, 0)
     results = []
@@ -304,6 +306,7 @@ async def run_load(
         figures["server_rss_mb"] = round(rss[window])
         # What the server spent, whatever else ran on the machine: the capacity model's input.
         figures["server_cpu_s"] = round(cpu[window + 1] - cpu[window], 1)
+        figures["client_cpu_s"] = round(client_cpu[window + 1] - client_cpu[window], 1)
         handled = figures["events"] + figures["hydrations"]
         figures["server_cpu_ms_per_action"] = round(1000 * figures["server_cpu_s"] / handled, 1) if handled else 0
         if window == windows - 1:
