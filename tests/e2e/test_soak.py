@@ -12,7 +12,9 @@ No phone applies here: the suite's other tests count dossiers in the demo units'
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,12 +43,19 @@ def test_a_short_soak_shows_no_growth(base_url: str, tmp_path_factory: pytest.Te
     database_url = f"sqlite:///{found[-1]}"
     port = int(base_url.rsplit(":", 1)[1])
     server = _listening_pid(port)
-    windows = asyncio.run(
-        run_load(
-            base_url, database_url, PHONES, WINDOW_SECONDS, 2.0, capture_hashes(base_url), server, 0,
-            windows=WINDOWS, applying=0.0, officers=0.05,
+
+    def soak() -> list[dict[str, Any]]:
+        hashes = capture_hashes(base_url)
+        return asyncio.run(
+            run_load(
+                base_url, database_url, PHONES, WINDOW_SECONDS, 2.0, hashes, server, 0,
+                windows=WINDOWS, applying=0.0, officers=0.05,
+            )
         )
-    )
+
+    # Its own thread: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        windows = thread.submit(soak).result()
     first, last = windows[0], windows[-1]
     summary = [
         {k: w[k] for k in ("events", "event_p95_ms", "hydration_p95_ms", "watcher_max_ms", "server_rss_mb", "errors")}
