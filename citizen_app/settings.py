@@ -451,11 +451,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feedback_max_photo_mb=_int(env, "FEEDBACK_MAX_PHOTO_MB", 5),
         api_rate_limit_per_minute=_int(env, "API_RATE_LIMIT_PER_MINUTE", 120),
         api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", 3600),
-        **_event_loop_settings(env),  # type: ignore[arg-type]
+        **_event_loop_settings(env, public_base_url),  # type: ignore[arg-type]
     )
 
 
-def _event_loop_settings(env: Mapping[str, str]) -> dict[str, object]:
+def _event_loop_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
     threads = _int(env, "EVENT_THREADS", 8)
     if threads < 1:
         raise ValueError("EVENT_THREADS must be at least 1")
@@ -464,6 +464,8 @@ def _event_loop_settings(env: Mapping[str, str]) -> dict[str, object]:
         if item.strip():
             name, _, seconds = item.partition("=")
             slow[name.strip()] = float(seconds or 1)
+    if slow and public_base_url.startswith("https://"):
+        raise ValueError("TEST_SLOW_EVENTS is for tests only: refused with an https PUBLIC_BASE_URL")
     return {
         "event_threads": threads,
         "sqlite_busy_seconds": float(env.get("SQLITE_BUSY_SECONDS", "") or 5.0),

@@ -97,6 +97,8 @@ def test_handler_names_and_the_test_only_delay(monkeypatch: pytest.MonkeyPatch) 
     settings = load_settings({"TEST_SLOW_EVENTS": "staff_queue_state.load=2.5, search_state.search=1"})
     assert dict(settings.test_slow_events) == {"staff_queue_state.load": 2.5, "search_state.search": 1.0}
     assert load_settings({}).test_slow_events == ()
+    with pytest.raises(ValueError):
+        load_settings({"TEST_SLOW_EVENTS": "search_state.search=1", "PUBLIC_BASE_URL": "https://dvc.example.vn"})
     assert load_settings({}).event_threads == 8 and load_settings({"EVENT_THREADS": "3"}).event_threads == 3
     with pytest.raises(ValueError):
         load_settings({"EVENT_THREADS": "0"})
