@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.load_bench import capture_hashes, run_load
-from tests.e2e.test_production import _socket_inodes, _tcp_sockets
+from tests.e2e.test_production import _socket_inodes
 
 PHONES = 40
 WINDOWS = 3
@@ -27,13 +28,16 @@ WINDOW_SECONDS = 40.0
 
 
 def _listening_pid(port: int) -> int | None:
-    """The process serving ``port`` on this machine (the app the suite started), or None."""
-    sockets = _tcp_sockets()
-    serving = {inode for inode, (local, _remote) in sockets.items() if local == port}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and _socket_inodes(int(entry.name)) & serving:
-            return int(entry.name)
-    return None
+    """The process listening on ``port`` on this machine (the app the suite started), or None."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                    listening.add(int(fields[9]))
+    holders = sorted(int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _socket_inodes(int(e.name)) & listening)
+    return holders[0] if holders else None  # the oldest: the server, whose workers inherited the socket
 
 
 @pytest.fixture(scope="module")
