@@ -22,6 +22,29 @@ if settings.web_workers > 1:
     settings.metrics_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.metrics_dir))
 
+# A web worker that dies (killed, out of memory) is started again instead of taking the whole server down:
+# Reflex builds Granian's server without `respawn_failed_workers`, and Granian's default then stops every
+# worker. Tab states are in Redis, so the phones it served reconnect to any worker and carry on
+# (tests/e2e/test_production.py kills one mid-form).
+def _respawn_failed_workers() -> None:
+    import granian.server
+
+    base = granian.server.Server
+    if getattr(base, "_citizen_respawn", False):
+        return
+
+    class RespawningServer(base):  # type: ignore[misc, valid-type]
+        _citizen_respawn = True
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("respawn_failed_workers", True)
+            super().__init__(*args, **kwargs)
+
+    granian.server.Server = RespawningServer  # type: ignore[misc]
+
+
+_respawn_failed_workers()
+
 config = rx.Config(
     app_name="citizen_app",
     # Production serves the compiled frontend and the backend on one port.

@@ -18,6 +18,7 @@ from citizen_app.core.assistant.service import get_assistant
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.i18n import LOCALES, get_translator
 from citizen_app.core.search import get_index
+from citizen_app.db.engine import serve_with_short_lock_waits
 from citizen_app.logs import configure_logging
 from citizen_app.pages import all_pages, not_found
 from citizen_app.settings import get_settings
@@ -25,6 +26,7 @@ from citizen_app.ui.code_routes import allow_procedure_codes_in_routes
 from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
+from citizen_app.web.event_threads import run_handlers_in_threads
 from citizen_app.web.housekeeping import housekeeping_loop
 from citizen_app.web.security import event_exception_handler, secure
 
@@ -35,6 +37,9 @@ transaction_hooks.install()
 configure_logging()
 metrics.instrument_reflex_events()
 metrics.watch_jobs()
+# Event handlers (database work) run on a thread pool, never on the event loop; SQLite lock waits stay short.
+run_handlers_in_threads()
+serve_with_short_lock_waits()
 
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.

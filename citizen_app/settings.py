@@ -194,6 +194,14 @@ class Settings:
     assistant_llm_api_key: str = field(default="", repr=False)
     assistant_llm_timeout_seconds: float = 3.0
 
+    # --- the event loop (issue 14 item 2, web/event_threads.py) ---
+    # Threads per serving process that run event handlers (database work) off the event loop.
+    event_threads: int = 8
+    # How long a serving process waits for SQLite's write lock before telling the tab to try again.
+    sqlite_busy_seconds: float = 5.0
+    # Tests only: "state.handler=seconds,..." adds that delay to a handler, on its worker thread.
+    test_slow_events: tuple[tuple[str, float], ...] = ()
+
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "files"
@@ -454,7 +462,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         assistant_llm_model=env.get("ASSISTANT_LLM_MODEL", "").strip(),
         assistant_llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
         assistant_llm_timeout_seconds=float(env.get("ASSISTANT_LLM_TIMEOUT_SECONDS", "") or 3.0),
+        **_event_loop_settings(env, public_base_url),  # type: ignore[arg-type]
     )
+
+
+def _event_loop_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    threads = _int(env, "EVENT_THREADS", 8)
+    if threads < 1:
+        raise ValueError("EVENT_THREADS must be at least 1")
+    slow: dict[str, float] = {}
+    for item in env.get("TEST_SLOW_EVENTS", "").split(","):
+        if item.strip():
+            name, _, seconds = item.partition("=")
+            slow[name.strip()] = float(seconds or 1)
+    if slow and public_base_url.startswith("https://"):
+        raise ValueError("TEST_SLOW_EVENTS is for tests only: refused with an https PUBLIC_BASE_URL")
+    return {
+        "event_threads": threads,
+        "sqlite_busy_seconds": float(env.get("SQLITE_BUSY_SECONDS", "") or 5.0),
+        "test_slow_events": tuple(slow.items()),
+    }
 
 
 def _identity_provider_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:

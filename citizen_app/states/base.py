@@ -15,6 +15,9 @@ import reflex as rx
 from citizen_app.core.dossiers.applying import Upload
 from citizen_app.core.i18n import Msg, Translator, get_translator, normalize_locale
 from citizen_app.core.identity.sessions import AuthenticatedUser, check_cookie_header
+from citizen_app.web.event_threads import off_loop
+
+__all__ = ["AppState", "Upload", "off_loop", "read_uploads"]
 
 
 class AppState(rx.State):
@@ -24,6 +27,8 @@ class AppState(rx.State):
     is_supervisor: bool = False
     # Set when a session timed out, so the sign-in link can say why.
     session_expired: bool = False
+    # The database was too busy to take the last change (web/event_threads.py): the shell asks to try again.
+    server_busy: bool = False
 
     @rx.var
     def locale(self) -> str:

@@ -47,6 +47,7 @@ from citizen_app.core.identity.sessions import AuthenticatedUser
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
+from citizen_app.states.base import off_loop
 from citizen_app.states.staff import StaffState
 from citizen_app.ui.staff_view import DeskPage, desk_page, dossier_href
 
@@ -314,7 +315,8 @@ class StaffDossierState(StaffState):
                 )
             return RESULT_FILE_DONE
 
-        return self._run("result_file", change, "result_error")
+        # Re-encoding images and the database write run on the event thread pool, not on the loop.
+        return await off_loop(self._run, "result_file", change, "result_error")
 
     @rx.event
     def result_refused(self) -> None:

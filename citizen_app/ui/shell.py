@@ -149,6 +149,20 @@ def connection_banner(t: Translator) -> rx.Component:
     )
 
 
+def busy_banner(t: Translator) -> rx.Component:
+    """The database was too busy to take a change (web/event_threads.py): nothing was saved, try again."""
+    _ = t.gettext
+    return rx.cond(
+        AppState.server_busy,
+        rx.el.div(
+            rx.el.span(_("The service is very busy and nothing was saved. Please try again in a moment.")),
+            class_name="connection-banner",
+            role="alert",
+            data_testid="busy-banner",
+        ),
+    )
+
+
 def sandbox_banner(t: Translator) -> rx.Component:
     """Red, on every page, while any sandbox (e.g. the identity provider with public accounts) is mounted.
 
@@ -185,6 +199,7 @@ def shell(t: Translator, *content: rx.Component, active: str = "") -> rx.Compone
             class_name="site-header",
         ),
         connection_banner(t),
+        busy_banner(t),
         rx.el.main(*content, id="main", class_name="main", tab_index=-1),
         rx.el.footer(
             rx.el.p(

@@ -19,6 +19,7 @@ from citizen_app.core import audit
 from citizen_app.core.agencies import InvalidAgencyCode, parse_agency_code
 from citizen_app.core.dossiers.errors import AccessDenied
 from citizen_app.core.i18n import Msg
+from citizen_app.db.engine import sqlite_busy_ms
 from citizen_app.db.models.dossiers import Dossier
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def record_denial(
                     side.commit()
             finally:
                 if sqlite:
-                    connection.exec_driver_sql("PRAGMA busy_timeout = 30000")
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {sqlite_busy_ms()}")
                     connection.commit()
     except Exception:
         # The denial must be recorded somewhere, whatever went wrong with the side transaction.

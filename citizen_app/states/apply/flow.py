@@ -51,7 +51,7 @@ from citizen_app.states.apply.scripts import UPLOADED_JS, focus, forget_pending_
 from citizen_app.states.apply.scripts import (
     collect_form_js as collect_form_js,  # re-exported: other pages use it
 )
-from citizen_app.states.base import AppState, read_uploads
+from citizen_app.states.base import AppState, Upload, off_loop, read_uploads
 from citizen_app.states.session import lost_session_response, session_user
 from citizen_app.ui import apply_view as views
 from citizen_app.ui.apply_view import (
@@ -442,6 +442,11 @@ class ApplyState(AppState):
     @rx.event
     async def upload(self, files: list[rx.UploadFile], index: int) -> Any:
         """Files picked (or photographed) for one document slot, checked by content in the core."""
+        uploads = await read_uploads(files, get_settings().max_file_mb)
+        # Re-encoding images and the database write run on the event thread pool, not on the loop.
+        return await off_loop(self._store_uploads, uploads, index)
+
+    def _store_uploads(self, uploads: list[Upload], index: int) -> Any:
         terms = self._terms()
         if terms is None or self.status != "ready" or self.page != DOCUMENTS:
             return None
@@ -452,7 +457,6 @@ class ApplyState(AppState):
         user, form_ok = self._signed_in_here()
         if form_ok is None:
             return lost_session_response(self) if user is None else None
-        uploads = await read_uploads(files, get_settings().max_file_mb)
         try:
             with unit_of_work() as db:
                 problem = core.add_files(

@@ -23,7 +23,7 @@ from citizen_app.core.i18n import N_, Msg
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
-from citizen_app.states.base import AppState, read_uploads
+from citizen_app.states.base import AppState, off_loop, read_uploads
 from citizen_app.ui import feedback_view as view
 from citizen_app.ui.apply_view import ErrorLink, SummaryRow
 
@@ -151,7 +151,8 @@ class FeedbackFlowState(AppState):
         settings = get_settings()
         upload = (await read_uploads(files, settings.feedback_max_photo_mb))[0]
         try:
-            photo = prepare_photo(upload.filename, upload.data, upload.declared_type, settings=settings)
+            # Re-encoding the image runs on the event thread pool, not on the loop.
+            photo = await off_loop(prepare_photo, upload.filename, upload.data, upload.declared_type, settings=settings)
         except AttachmentRejected as refused:
             self.photo_error = self._render(refused.message)
             return

@@ -45,7 +45,7 @@ from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
 from citizen_app.states.apply.scripts import focus
-from citizen_app.states.base import AppState, read_uploads
+from citizen_app.states.base import AppState, Upload, off_loop, read_uploads
 from citizen_app.states.session import lost_session_response, session_user
 from citizen_app.ui import apply_view, tracking_view
 from citizen_app.ui.apply_view import ErrorLink, FieldView, SlotView
@@ -311,6 +311,11 @@ class DossierState(AppState):
     @rx.event
     async def upload(self, files: list[rx.UploadFile], index: int) -> Any:
         """Files for a requested document (slot ``index`` of the request), checked by content in the core."""
+        uploads = await read_uploads(files, get_settings().max_file_mb)
+        # Re-encoding images and the database write run on the event thread pool, not on the loop.
+        return await off_loop(self._store_uploads, uploads, index)
+
+    def _store_uploads(self, uploads: list[Upload], index: int) -> Any:
         user, instead = self._me()
         if user is None:
             return instead
@@ -320,7 +325,6 @@ class DossierState(AppState):
         slot = form.attachment(request.slots[int(index)])
         if slot is None:
             return None
-        uploads = await read_uploads(files, get_settings().max_file_mb)
         try:
             with unit_of_work() as db:
                 problem = core.add_files(
