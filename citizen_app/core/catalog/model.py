@@ -10,6 +10,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+# A channel's fee (fixed, per unit of a form field, with its validity period) and the reductions
+# that follow from the date and the answers live in core/fees (issue 11); re-exported here.
+from citizen_app.core.fees.model import Fee, FeeReduction, FeeSchedule
+
 Channel = Literal["online", "counter", "post"]
 # Curated entries are commune or province; the national index also names ministries and
 # "other agencies" (courts, customs offices…), which only appear on information-only entries.
@@ -80,11 +84,6 @@ class ProcessingTime:
         return -(-self.days * _WORKING_DAYS_PER_WEEK // 7)
 
 
-@dataclass(frozen=True)
-class Fee:
-    channel: Channel
-    amount_vnd: int
-    note: Localized | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,7 @@ class Procedure:
     processing_time: tuple[ProcessingTime, ...] = ()
     fees: tuple[Fee, ...] = ()
     fee_exemptions: Localized | None = None
+    fee_reductions: tuple[FeeReduction, ...] = ()
     documents: tuple[Document, ...] = ()
     results: tuple[Localized, ...] = ()
     applicants: Localized | None = None
@@ -168,6 +168,10 @@ class Procedure:
 
     def processing_time_for(self, channel: Channel) -> ProcessingTime | None:
         return next((p for p in self.processing_time if p.channel == channel), None)
+
+    @property
+    def fee_schedule(self) -> FeeSchedule:
+        return FeeSchedule(fees=self.fees, reductions=self.fee_reductions)
 
     def fee_for(self, channel: Channel) -> Fee | None:
         return next((f for f in self.fees if f.channel == channel), None)
