@@ -328,7 +328,7 @@ def submit(
     dossier.fee_breakdown = breakdown.as_json() if breakdown is not None else None
     # Online with a fee: it waits for the payment before the agency's clock starts (core/payments).
     # At the counter the officer takes the fee there and then.
-    target = "awaiting_payment" if not staff_assisted and dossier.fee_due_vnd else "submitted"
+    target = "awaiting_payment" if terms.online_payment and not staff_assisted and dossier.fee_due_vnd else "submitted"
     if target != "submitted":
         dossier.status = target
     dossier.received_at = received_at
