@@ -45,7 +45,9 @@ REQUIRED_KEYS = (
     "code", "name", "summary", "field", "life_events", "level", "agency", "online_level",
     "processing_time", "fees", "documents", "results", "applicants", "legal_basis",
 )
-OPTIONAL_KEYS = ("assurance_level", "popular", "fee_exemptions", "fee_reductions", "conditions", "steps", "form")
+OPTIONAL_KEYS = (
+    "assurance_level", "popular", "fee_exemptions", "fee_reductions", "online_payment", "conditions", "steps", "form",
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def parse_procedure(
     fees = opt("fees", each(_fee))
     fee_exemptions = opt("fee_exemptions", r.localized)
     fee_reductions = opt("fee_reductions", each(_fee_reduction))
+    online_payment = bool(opt("online_payment", r.boolean))
     documents = opt("documents", each(_document))
     results = opt("results", lambda v, p: r.items(v, p, r.localized))
     if data.get("results") == []:
@@ -178,6 +181,7 @@ def parse_procedure(
             fees=tuple(fees),
             fee_exemptions=fee_exemptions,
             fee_reductions=tuple(fee_reductions or ()),
+            online_payment=online_payment,
             documents=tuple(documents),
             results=tuple(results),
             applicants=applicants,

@@ -119,6 +119,8 @@ class Procedure:
     fees: tuple[Fee, ...] = ()
     fee_exemptions: Localized | None = None
     fee_reductions: tuple[FeeReduction, ...] = ()
+    # The fee is paid online right after sending (issue 11): the dossier waits in "awaiting payment".
+    online_payment: bool = False
     documents: tuple[Document, ...] = ()
     results: tuple[Localized, ...] = ()
     applicants: Localized | None = None

@@ -55,9 +55,8 @@ class ProcedureTerms:
     # The catalogue's whole fee schedule (per unit, validity, reductions): core/fees. None: the flat
     # ``fees_vnd`` above is all there is (terms built by hand in tests and tools).
     fee_schedule: FeeSchedule | None = None
-    # The fee is paid online before the agency starts (issue 11: "awaiting payment"). True for every
-    # procedure read from the catalogue; terms made by hand (tools, older tests) leave the fee to the
-    # agency, as before online payment existed.
+    # The fee is paid online before the agency starts (issue 11: "awaiting payment"), where the
+    # catalogue says so (``online_payment: true``); otherwise the agency collects it, as before.
     online_payment: bool = False
 
     @property
@@ -120,5 +119,5 @@ class ProcedureTerms:
             day_units={p.channel: p.unit for p in procedure.processing_time if p.unit != "working"},
             fee_stated=bool(procedure.fees) or not procedure.information_only,
             fee_schedule=FeeSchedule(fees=tuple(procedure.fees), reductions=tuple(procedure.fee_reductions)),
-            online_payment=bool(procedure.fees),
+            online_payment=bool(getattr(procedure, "online_payment", False)) and bool(procedure.fees),
         )
