@@ -7,10 +7,12 @@ by ``core/fees``), with the one money format of the language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.i18n import N_, NP_, Msg, Translator
+from citizen_app.core.payments.collected import Collected
 
 FEE_LINE = N_("Fee")
 PER_UNIT_LINE = NP_("{label}: {count} × {unit}", "{label}: {count} × {unit}")
@@ -68,3 +70,27 @@ def payment_status_text(status: str, t: Translator) -> str:
 
 def payment_method_text(provider: str, t: Translator) -> str:
     return t.gettext(PAYMENT_METHODS.get(provider, provider))
+
+
+@dataclass
+class CollectedView:
+    """One row of the supervisor's "fees collected" table: a day and a payment method."""
+
+    key: str
+    day: str
+    method: str
+    payments: str
+    amount: str
+
+
+def collected_rows(rows: Sequence[Collected], t: Translator) -> list[CollectedView]:
+    return [
+        CollectedView(
+            key=f"{row.day.isoformat()}-{row.method}",
+            day=t.format_date(row.day),
+            method=payment_method_text(row.method, t),
+            payments=t.format_number(row.payments),
+            amount=t.format_money(row.amount_vnd),
+        )
+        for row in rows
+    ]

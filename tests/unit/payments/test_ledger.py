@@ -307,3 +307,25 @@ def test_only_the_applicant_or_the_agency_may_pay_or_read(db_session: Session) -
                          ip_address="1.1.1.1", locale="vi", now=NOW)
     with pytest.raises(dossiers.AccessDenied):
         service.dossier_payments(db_session, dossier.code, stranger, get_settings())
+
+
+def test_the_supervisor_sees_fees_collected_per_day_and_method(db_session: Session) -> None:
+    from citizen_app.core.i18n import get_translator
+    from citizen_app.core.payments.collected import collected
+    from citizen_app.ui.fee_view import collected_rows
+
+    dossier, user = awaiting(db_session)
+    assert ipn(db_session, gateway_params(db_session, dossier, user)) == "00"
+    other, _user = awaiting(db_session)
+    desk = officer(db_session, commune=other.commune_code or "00008")
+    ledger.record_counter_payment(db_session, other.code, desk, method="cash", counter_receipt="Q-7",
+                                  amount_vnd=FEE, now=NOW + timedelta(minutes=5))
+    db_session.commit()
+    supervisor = Actor(role="supervisor", user_id=desk.user_id, unit_level="province", unit_code="01")
+    rows = collected(db_session, supervisor, start=NOW - timedelta(days=1), end=NOW + timedelta(days=1))
+    assert {(r.day.isoformat(), r.method, r.payments, r.amount_vnd) for r in rows} == {
+        ("2026-11-16", "vnpay", 1, FEE), ("2026-11-16", "cash", 1, FEE)}
+    shown = collected_rows(rows, get_translator("en"))
+    assert {row.amount for row in shown} == {"VND\xa010,000"}
+    with pytest.raises(dossiers.AccessDenied):
+        collected(db_session, desk, start=NOW, end=NOW + timedelta(days=1))
