@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import audit, calendar
 from citizen_app.core.dossiers.access import Actor, can_read, deny
@@ -114,7 +115,8 @@ def receipt_number(db: Session, agency_code: str, at: datetime) -> str:
 
 
 def _record(
-    db: Session, note: Notification, outcome: Outcome, reason: str, payment: Payment | None, now: datetime
+    db: Session, note: Notification, outcome: Outcome, reason: str, payment: Payment | None, now: datetime,
+    dossier_code: str | None = None,
 ) -> NotificationResult:
     db.add(
         PaymentNotification(
@@ -138,8 +140,7 @@ def _record(
             outcome="refused" if outcome == "refused" else "ok",
             details={"provider": note.provider, "order": note.order_ref, "reason": reason, "amount": note.amount_vnd},
         )
-    dossier_code = None
-    if payment is not None:
+    if payment is not None and dossier_code is None:
         dossier_code = db.scalar(select(Dossier.code).where(Dossier.id == payment.dossier_id))
     return NotificationResult(outcome, reason, payment.id if payment else None, dossier_code)
 
@@ -190,14 +191,14 @@ def _credit(db: Session, payment: Payment, note: Notification, now: datetime) ->
     dossier = db.scalar(select(Dossier).where(Dossier.id == payment.dossier_id).with_for_update())
     if dossier is None:
         return _record(db, note, "refused", "unknown_order", payment, now)
-    db.refresh(payment)
-    if payment.status in ("paid", "refund_due", "refunded"):
-        return _record(db, note, "duplicate", "", payment, now)
+    code = dossier.code
+    # Read under the lock: a payment of this dossier credited meanwhile (this one, replayed, or another).
     already_paid = db.scalar(
         select(func.count()).select_from(Payment).where(Payment.dossier_id == dossier.id, Payment.status == "paid")
     )
     if already_paid or dossier.status != "awaiting_payment":
         # Money arrived that is not owed (paid twice from two tabs, or after withdrawing): set aside to refund.
+        # A replay of the credited notification changes nothing here (its order is no longer pending).
         reason = "already_paid" if already_paid or dossier.status not in ("withdrawn", "rejected") else dossier.status
         moved = db.execute(
             update(Payment)
@@ -205,7 +206,7 @@ def _credit(db: Session, payment: Payment, note: Notification, now: datetime) ->
             .values(status="refund_due", settled_at=now, provider_txn=note.provider_txn, reason=reason)
             .execution_options(synchronize_session=False)
         ).rowcount
-        return _record(db, note, "refund_due" if moved else "duplicate", reason, payment, now)
+        return _record(db, note, "refund_due" if moved else "duplicate", reason if moved else "", payment, now, code)
     moved = db.execute(
         update(Payment)
         .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
@@ -218,9 +219,9 @@ def _credit(db: Session, payment: Payment, note: Notification, now: datetime) ->
         .execution_options(synchronize_session=False)
     ).rowcount
     if not moved:
-        return _record(db, note, "duplicate", "", payment, now)
+        return _record(db, note, "duplicate", "", payment, now, code)
     _start_the_clock(db, dossier, payment, now)
-    return _record(db, note, "credited", "", payment, now)
+    return _record(db, note, "credited", "", payment, now, code)
 
 
 def _start_the_clock(db: Session, dossier: Dossier, payment: Payment, now: datetime) -> None:
@@ -238,7 +239,9 @@ def _start_the_clock(db: Session, dossier: Dossier, payment: Payment, now: datet
     ).rowcount
     if moved != 1:
         raise InvalidTransition(detail=f"dossier {dossier.id} left awaiting_payment during the credit")
-    db.refresh(dossier)
+    for key, value in values.items():
+        # Keep the loaded (locked) object in step with the row without marking it dirty.
+        set_committed_value(dossier, key, value)
     record_event(
         db,
         dossier,
