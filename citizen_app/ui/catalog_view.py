@@ -238,12 +238,13 @@ def fee_today(procedure: Procedure, channel: str) -> int:
     return fee_for_display(procedure.fee_schedule, channel, _today())
 
 
-def _fee_value(procedure: Procedure, fee: Fee, t: Translator) -> str:
-    value = money(fee_today(procedure, fee.channel), t)
-    if fee.per_unit is not None:
-        value += " · " + t.render(Msg(PER_UNIT, {"amount": t.format_money(fee.per_unit.amount_vnd),
-                                                 "unit": t.pick(fee.per_unit.label)}))
-    return value
+def _fee_note(fee: Fee, t: Translator) -> str:
+    """The note of a fee row, after the per-unit fee when there is one ("8.000 đ for each copy …")."""
+    note = _text(fee.note, t)
+    if fee.per_unit is None:
+        return note
+    unit = t.render(Msg(PER_UNIT, {"amount": t.format_money(fee.per_unit.amount_vnd), "unit": t.pick(fee.per_unit.label)}))
+    return f"{unit}. {note}" if note else unit
 
 
 def fee_summary(procedure: Procedure, t: Translator) -> str:
@@ -439,7 +440,11 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
             for d in procedure.documents
         ],
         fees=[
-            ChannelRow(channel=t.render(channel_label(f.channel)), value=_fee_value(procedure, f, t), note=_text(f.note, t))
+            ChannelRow(
+                channel=t.render(channel_label(f.channel)),
+                value=money(fee_today(procedure, f.channel), t),
+                note=_fee_note(f, t),
+            )
             for f in procedure.fees
             if f.valid_on(_today())
         ],

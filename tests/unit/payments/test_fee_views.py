@@ -35,4 +35,4 @@ def test_the_staff_desk_says_where_the_payment_stands() -> None:
 def test_the_service_page_shows_the_per_copy_fee() -> None:
     catalog = get_catalog()
     rows = service_view(catalog.get("1.001193"), catalog, get_translator("vi")).fees
-    assert rows and all("8.000\xa0đ" in row.value for row in rows)
+    assert rows and all(row.value == "Miễn phí" and "8.000\xa0đ" in row.note for row in rows)
