@@ -106,6 +106,7 @@ class Settings:
     def enabled_sandboxes(self) -> tuple[str, ...]:
         """Every sandbox mounted on the app's server (each shows the red SANDBOX banner)."""
         mounted = {"idp": self.sandbox_idp_enabled, "sms": self.sandbox_sms_enabled}
+        mounted["payments"] = self.sandbox_payments_enabled  # issue 11
         return tuple(name for name, on in mounted.items() if on)
 
     @property
@@ -201,6 +202,27 @@ class Settings:
     sqlite_busy_seconds: float = 5.0
     # Tests only: "state.handler=seconds,..." adds that delay to a handler, on its worker thread.
     test_slow_events: tuple[tuple[str, float], ...] = ()
+
+    # --- fee payments (issue 11; core/payments, docs/payments.md) ---
+    # Payment provider plugins offered to citizens, in this order (core/payments/registry.py).
+    payment_providers: tuple[str, ...] = ("vnpay", "vietqr")
+    # The VNPAY-compatible gateway: payment page, status-query API, merchant code and hash secret.
+    vnpay_payment_url: str = ""
+    vnpay_api_url: str = ""
+    vnpay_tmn_code: str = "SANDBOX1"
+    vnpay_hash_secret: str = field(default="", repr=False)
+    # VietQR transfers: the receiving account (bank BIN, account number, name), the bank's webhook
+    # secret (HMAC of the body) and its transaction-query API with its key.
+    vietqr_bank_bin: str = "970499"
+    vietqr_account_number: str = ""
+    vietqr_account_name: str = ""
+    vietqr_webhook_secret: str = field(default="", repr=False)
+    vietqr_api_url: str = ""
+    vietqr_api_key: str = field(default="", repr=False)
+    # Every call to a payment provider (status queries) gives up after this long.
+    payment_timeout_seconds: float = 5.0
+    # Mount the sandbox gateway and sandbox bank at /sandbox/gateway and /sandbox/bank.
+    sandbox_payments_enabled: bool = True
 
     @property
     def attachments_dir(self) -> Path:
@@ -463,6 +485,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         assistant_llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
         assistant_llm_timeout_seconds=float(env.get("ASSISTANT_LLM_TIMEOUT_SECONDS", "") or 3.0),
         **_event_loop_settings(env, public_base_url),  # type: ignore[arg-type]
+        **_payment_settings(env, public_base_url),  # type: ignore[arg-type]
     )
 
 
@@ -481,6 +504,28 @@ def _event_loop_settings(env: Mapping[str, str], public_base_url: str) -> dict[s
         "event_threads": threads,
         "sqlite_busy_seconds": float(env.get("SQLITE_BUSY_SECONDS", "") or 5.0),
         "test_slow_events": tuple(slow.items()),
+    }
+
+
+def _payment_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    """Issue 11: each provider points at the sandbox on this server unless its variables say otherwise."""
+    sandbox = f"{public_base_url}/sandbox"
+    return {
+        "payment_providers": tuple(
+            word.strip().lower() for word in env.get("PAYMENT_PROVIDERS", "vnpay,vietqr").split(",") if word.strip()
+        ),
+        "vnpay_payment_url": env.get("VNPAY_PAYMENT_URL", "").strip() or f"{sandbox}/gateway/paymentv2/vpcpay.html",
+        "vnpay_api_url": env.get("VNPAY_API_URL", "").strip() or f"{sandbox}/gateway/merchant_webapi/api/transaction",
+        "vnpay_tmn_code": env.get("VNPAY_TMN_CODE", "").strip() or "SANDBOX1",
+        "vnpay_hash_secret": env.get("VNPAY_HASH_SECRET", "") or "sandbox-vnpay-secret",
+        "vietqr_bank_bin": env.get("VIETQR_BANK_BIN", "").strip() or "970499",
+        "vietqr_account_number": env.get("VIETQR_ACCOUNT_NUMBER", "").strip() or "0123456789",
+        "vietqr_account_name": env.get("VIETQR_ACCOUNT_NAME", "").strip() or "KHO BAC NHA NUOC (SANDBOX)",
+        "vietqr_webhook_secret": env.get("VIETQR_WEBHOOK_SECRET", "") or "sandbox-bank-webhook-secret",
+        "vietqr_api_url": env.get("VIETQR_API_URL", "").strip() or f"{sandbox}/bank/api/transactions",
+        "vietqr_api_key": env.get("VIETQR_API_KEY", "") or "sandbox-bank-key",
+        "payment_timeout_seconds": float(env.get("PAYMENT_TIMEOUT_SECONDS", "") or 5.0),
+        "sandbox_payments_enabled": _bool(env, "SANDBOX_PAYMENTS", True),
     }
 
 

@@ -19,6 +19,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import qrcode
 import qrcode.constants
@@ -75,6 +76,8 @@ class ReceiptSlip:
     # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
     appointment_provisional: bool = False
     processing_day_unit: str = "working"
+    # The fee line by line as computed at submission (core/fees, issue 11); None when not known.
+    fee_breakdown: Mapping[str, Any] | None = None
 
     @property
     def status_facts(self) -> StatusFacts:
@@ -176,6 +179,7 @@ def slip_from_dossier(
         verification_url=verification_url(dossier.code, settings),
         appointment_provisional=bool(dossier.appointment_provisional),
         processing_day_unit=dossier.processing_day_unit or "working",
+        fee_breakdown=dossier.fee_breakdown,
     )
 
 

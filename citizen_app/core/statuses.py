@@ -20,6 +20,7 @@ from citizen_app.core.i18n import N_, Msg
 
 Status = Literal[
     "draft",
+    "awaiting_payment",
     "submitted",
     "received",
     "processing",
@@ -62,6 +63,8 @@ STATUS_TABLE: Mapping[str, StatusFacts] = {
     facts.key: facts
     for facts in (
         StatusFacts("draft", N_("Draft"), "neutral", dashboard="unsent"),
+        # Issue 11: sent with a fee to pay online; the agency's clock starts when it is paid.
+        StatusFacts("awaiting_payment", N_("Awaiting payment"), "warning"),
         StatusFacts("submitted", N_("Submitted"), "info", agency_owes=True),
         StatusFacts("received", N_("Received"), "info", agency_owes=True),
         StatusFacts("processing", N_("Being processed"), "info", agency_owes=True),

@@ -15,9 +15,11 @@ from reflex.event import EventSpec
 from citizen_app.core.dashboard import GRANULARITIES, PERIOD_DAYS, last_days, supervisor_dashboard
 from citizen_app.core.dossiers import AccessDenied, Actor
 from citizen_app.core.i18n import N_
+from citizen_app.core.payments.collected import collected  # issue 11: fees collected
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.states.staff import StaffState
+from citizen_app.ui.fee_view import CollectedView, collected_rows
 from citizen_app.ui.staff_view import Choice, DashboardTiles, IndicatorRow, dashboard_rows, dashboard_tiles
 
 PERIOD_LABELS = {90: N_("Last 90 days"), 30: N_("Last 30 days"), 365: N_("Last 12 months")}
@@ -42,6 +44,7 @@ class StaffDashboardState(StaffState):
     by_procedure: list[IndicatorRow] = rx.field(default_factory=list)
     by_commune: list[IndicatorRow] = rx.field(default_factory=list)
     over_time: list[IndicatorRow] = rx.field(default_factory=list)
+    fees_collected: list[CollectedView] = rx.field(default_factory=list)  # issue 11
     loaded: bool = False
 
     def _run(self, period: str, granularity: str) -> EventSpec | None:
@@ -60,6 +63,7 @@ class StaffDashboardState(StaffState):
                 board = supervisor_dashboard(
                     db, Actor.staff(user, "supervisor"), start=start, end=end, now=now, granularity=granularity
                 )
+                fees = collected(db, Actor.staff(user, "supervisor"), start=start, end=end)
         except AccessDenied as refused:
             self.access = "denied"
             self.denied_message = self._render(refused.message)
@@ -70,6 +74,7 @@ class StaffDashboardState(StaffState):
         self.granularity_choices = [Choice(g, t.gettext(GRANULARITY_LABELS[g])) for g in GRANULARITIES]
         self.tiles = dashboard_tiles(board, t)
         self.by_procedure, self.by_commune, self.over_time = dashboard_rows(board, t)
+        self.fees_collected = collected_rows(fees, t)
         self.loaded = True
         query = urlencode({"days": self.period, "by": granularity})
         href = f"/{self.locale}/staff/dashboard?{query}"

@@ -39,6 +39,10 @@ from citizen_app.ui.catalog_view import money
 STEP_PROGRESS = N_("Step {number} of {total}")
 FEE_DUE = N_("Fee: {amount}. The agency will tell you how to pay. Your application is processed once it is paid.")
 FEE_NONE = N_("There is no fee for this application.")
+FEE_PAY_ONLINE = N_(
+    "Fee: {amount}. You pay it online right after sending, by card, e-wallet or bank transfer. "
+    "Your application is processed once it is paid."
+)
 FEE_SET_BY_AGENCY = N_(
     "The agency tells you the fee, if there is one, when it receives your application. You pay it at the counter."
 )
@@ -593,11 +597,14 @@ def limits_text(max_file_mb: int, max_dossier_mb: int, t: Translator) -> str:
 # --- send, sent ---------------------------------------------------------------------------------------------
 
 
-def fee_text(fee_vnd: int | None, t: Translator) -> str:
+def fee_text(fee_vnd: int | None, t: Translator, *, online_payment: bool = False) -> str:
     """The declaration page and the confirmation: what it costs, that it is free, or (None) that the
-    agency will say (the catalogue does not know the fee)."""
+    agency will say (the catalogue does not know the fee). With ``online_payment`` it is paid here,
+    right after sending (issue 11)."""
     if fee_vnd is None:
         return t.gettext(FEE_SET_BY_AGENCY)
+    if fee_vnd and online_payment:
+        return t.render(Msg(FEE_PAY_ONLINE, {"amount": money(fee_vnd, t)}))
     return t.render(Msg(FEE_DUE, {"amount": money(fee_vnd, t)})) if fee_vnd else t.gettext(FEE_NONE)
 
 

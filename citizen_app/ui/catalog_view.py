@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from citizen_app.core.catalog import Catalog, Procedure
@@ -22,9 +23,10 @@ from citizen_app.core.catalog.labels import (
     online_level_label,
     time_limit_label,
 )
-from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS
+from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS, Fee
 from citizen_app.core.catalog.online import applies_elsewhere
-from citizen_app.core.i18n import N_, NP_, Msg, Translator
+from citizen_app.core.fees import fee_for_display
+from citizen_app.core.i18n import N_, NP_, VIETNAM_TZ, Msg, Translator
 from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults, search
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
@@ -44,6 +46,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 TIME_RANGES = {"working": N_("{low}–{high} working days"), "calendar": N_("{low}–{high} calendar days")}
 TIME_UP_TO = N_("Up to {time}")
 FEE_FROM = N_("From {amount}")
+PER_UNIT = N_("{amount} for each: {unit}")
 FEE_FREE_OR_UP_TO = N_("Free or up to {amount}")
 ORIGINALS = NP_("{count} original", "{count} originals")
 COPIES = NP_("{count} copy", "{count} copies")
@@ -226,9 +229,27 @@ def money(amount_vnd: int, t: Translator) -> str:
     return t.render(Msg(FREE)) if amount_vnd == 0 else t.format_money(amount_vnd)
 
 
+def _today() -> date:
+    return datetime.now(VIETNAM_TZ).date()
+
+
+def fee_today(procedure: Procedure, channel: str) -> int:
+    """What a channel costs today, reductions of the day included (issue 11: ID cards at half rate)."""
+    return fee_for_display(procedure.fee_schedule, channel, _today())
+
+
+def _fee_note(fee: Fee, t: Translator) -> str:
+    """The note of a fee row, after the per-unit fee when there is one ("8.000 đ for each copy …")."""
+    note = _text(fee.note, t)
+    if fee.per_unit is None:
+        return note
+    unit = t.render(Msg(PER_UNIT, {"amount": t.format_money(fee.per_unit.amount_vnd), "unit": t.pick(fee.per_unit.label)}))
+    return f"{unit}. {note}" if note else unit
+
+
 def fee_summary(procedure: Procedure, t: Translator) -> str:
     """One phrase for every channel: "Free", "20.000 đ", "From 7.000 đ", "Free or up to 35.000 đ"."""
-    amounts = [f.amount_vnd for f in procedure.fees]
+    amounts = [fee_today(procedure, f.channel) for f in procedure.fees if f.valid_on(_today())]
     if not amounts:
         return "" if procedure.information_only else money(0, t)
     low, high = min(amounts), max(amounts)
@@ -442,8 +463,13 @@ def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> Servi
             for d in procedure.documents
         ],
         fees=[
-            ChannelRow(channel=t.render(channel_label(f.channel)), value=money(f.amount_vnd, t), note=_text(f.note, t))
+            ChannelRow(
+                channel=t.render(channel_label(f.channel)),
+                value=money(fee_today(procedure, f.channel), t),
+                note=_fee_note(f, t),
+            )
             for f in procedure.fees
+            if f.valid_on(_today())
         ],
         fee_exemptions=_text(procedure.fee_exemptions, t),
         times=[

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from citizen_app.core import receipts
 from citizen_app.core.catalog.labels import channel_label, time_limit_label
 from citizen_app.core.documents.pdf import Row, Slip, render_slip
+from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.i18n import N_, NP_, Translator
 from citizen_app.ui.catalog_view import FEE_AT_COUNTER, TIME_NOT_STATED, money, quantity
+from citizen_app.ui.fee_view import FeeLineView, fee_lines
 
 FILES_RECEIVED = NP_("{count} electronic file", "{count} electronic files")
 NOT_RECEIVED_YET = N_("Not yet: the agency will receive it and tell you")
@@ -55,6 +57,9 @@ class ReceiptView:
     # the catalogue does not state: the date may move, and appointment_note says why.
     appointment_provisional: bool = False
     appointment_note: str = ""
+    # The fee line by line (issue 11); empty when there is nothing to pay or it is not known.
+    fee_lines: list[FeeLineView] = field(default_factory=list)
+    fee_receipt_href: str = ""
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -89,6 +94,7 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         verification_url=slip.verification_url,
         appointment_provisional=slip.appointment_provisional,
         appointment_note=_appointment_note(slip, t),
+        fee_lines=fee_lines(FeeBreakdown.from_json(slip.fee_breakdown), t),
     )
 
 

@@ -7,7 +7,7 @@ from their declarations (``core.dossiers.actions``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta
@@ -21,12 +21,14 @@ from citizen_app.core.dossiers.actions import audit_wording, event_wording
 from citizen_app.core.dossiers.results import ELECTRONIC
 from citizen_app.core.dossiers.staff_desk import DeskEvent, DeskFile, DeskView
 from citizen_app.core.dossiers.staff_queue import QueueRow
+from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.forms.conditions import visible_answers
 from citizen_app.core.i18n import N_, Msg, Translator
 from citizen_app.core.staff_audit import AuditRow
 from citizen_app.core.statuses import status_label, tag_class
 from citizen_app.ui.apply_view import display_lines, file_size
+from citizen_app.ui.fee_view import PAYMENT_STATUS, fee_lines, payment_method_text, payment_status_text
 
 ROLE_LABELS: Mapping[str, str] = {
     "citizen": N_("Applicant"),
@@ -235,6 +237,9 @@ class DeskPage:
     delayed_from: str = ""
     receiving_unit: str = ""
     fee: str = ""
+    # Issue 11: the fee's lines ("Copy …: 2 × 8.000 đ = 16.000 đ") and where its payment stands.
+    fee_detail: str = ""
+    payment: str = ""
     applicant_name: str = ""
     applicant_phone: str = ""
     applicant_email: str = ""
@@ -270,6 +275,16 @@ def requested_items(form: FormSchema | None, request: Mapping[str, Any], t: Tran
     return items
 
 
+def payment_summary(payments: Sequence[tuple[str, str, str | None]], status: str, t: Translator) -> str:
+    """Where the fee's payment stands: the last payment's method and status (and its receipt number)."""
+    if not payments:
+        return t.gettext(PAYMENT_STATUS["pending"]) if status == "awaiting_payment" else ""
+    paid = [p for p in payments if p[1] == "paid"]
+    provider, state, number = paid[0] if paid else payments[-1]
+    text = f"{payment_status_text(state, t)} · {payment_method_text(provider, t)}"
+    return f"{text} · {number}" if number else text
+
+
 def desk_page(view: DeskView, t: Translator) -> DeskPage:
     person = view.applicant
     receiving_unit = t.pick(view.receiving_unit) if view.receiving_unit else ""
@@ -287,6 +302,9 @@ def desk_page(view: DeskView, t: Translator) -> DeskPage:
         delayed_from=t.render(Msg(DELAYED_FROM, {"date": day(view.delayed_from, t)})) if view.delayed_from else "",
         receiving_unit=receiving_unit,
         fee=t.format_money(view.fee_due_vnd) if view.fee_due_vnd else "",
+        fee_detail="; ".join(f"{line.label}: {line.amount}" for line in fee_lines(
+            FeeBreakdown.from_json(view.fee_breakdown), t)),
+        payment=payment_summary(view.payments, view.status, t),
         applicant_name=person.full_name,
         applicant_phone=person.phone,
         applicant_email=person.email,

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
 from citizen_app.settings import get_settings
-from citizen_app.web import api, auth, feedback_files, files, ops, pwa, receipts, staff_jobs
+from citizen_app.web import api, auth, feedback_files, files, ops, payments, pwa, receipts, staff_jobs
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.first_paint import FirstPaintMiddleware
 from citizen_app.web.page_paths import PagePathMiddleware
@@ -87,11 +87,18 @@ def build_http_app() -> Starlette:
     routes += [*files.routes, *receipts.routes]  # apply online: attachments, receipts, public verification
     routes += [*ops.routes, *staff_jobs.routes]  # health, readiness, metrics; background jobs for supervisors
     routes += [*api.routes, *feedback_files.routes]  # the open API, /api/v1; feedback photos (issue 15)
+    routes += payments.routes  # paying fees, providers' notifications, fee receipts (issue 11)
     if settings.sandbox_sms_enabled:
         from citizen_app.sms_sandbox.app import create_sms_sandbox_app
 
         # The sandbox SMS gateway (SMS_API_URL points here by default): shows what would have been sent.
         routes.append(Mount("/sandbox/sms", app=create_sms_sandbox_app(settings.data_dir, settings.sms_api_key)))
+    if settings.sandbox_payments_enabled:
+        from citizen_app.payment_sandbox.app import create_bank_sandbox_app, create_gateway_sandbox_app
+
+        # Issue 11: the sandbox card gateway and the sandbox bank (VietQR transfers), on the app's own server.
+        routes.append(Mount("/sandbox/gateway", app=create_gateway_sandbox_app(settings)))
+        routes.append(Mount("/sandbox/bank", app=create_bank_sandbox_app(settings)))
     if settings.sandbox_idp_enabled:
         from citizen_app.idp.app import create_idp_app
 

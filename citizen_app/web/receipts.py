@@ -47,6 +47,8 @@ def receipt_page(request: Request) -> Response:
         return not_found(request, locale)
     t = get_translator(locale)
     view = receipt_view(slip, t)
+    if slip.fee_due_vnd:
+        view.fee_receipt_href = f"/{locale}/pay/{quote(slip.code)}"  # issue 11: pay, or the fee receipt
     if request.query_params.get("download") == "1":
         document = receipt_pdf(view, receipts.receipt_qr_png(slip.code), t)
         response = Response(document, media_type=PDF)

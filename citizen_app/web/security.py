@@ -98,6 +98,7 @@ class SandboxInProductionError(RuntimeError):
 
 # The variable that turns each sandbox off.
 SANDBOX_SWITCHES = {"idp": "SANDBOX_IDP=false", "sms": "SANDBOX_SMS=false"}
+SANDBOX_SWITCHES["payments"] = "SANDBOX_PAYMENTS=false"  # issue 11
 
 
 def refuse_sandbox_in_production(settings: Settings) -> None:

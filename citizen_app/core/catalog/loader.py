@@ -7,10 +7,12 @@ by raising :class:`CatalogError`; the app does not start on one.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ from citizen_app.core.catalog.model import (
 )
 from citizen_app.core.catalog.taxonomy import EMPTY_TAXONOMY, LANGUAGE_FILES, Taxonomy, parse_taxonomy
 from citizen_app.core.catalog.validate import Reader
-from citizen_app.core.forms.schema import parse_form
+from citizen_app.core.fees.model import REDUCTION_TARGETS, FeeReduction, UnitFee
+from citizen_app.core.forms.schema import Condition, parse_form
 from citizen_app.core.schema_errors import SchemaError, join_path
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,9 @@ REQUIRED_KEYS = (
     "code", "name", "summary", "field", "life_events", "level", "agency", "online_level",
     "processing_time", "fees", "documents", "results", "applicants", "legal_basis",
 )
-OPTIONAL_KEYS = ("assurance_level", "popular", "fee_exemptions", "conditions", "steps", "form")
+OPTIONAL_KEYS = (
+    "assurance_level", "popular", "fee_exemptions", "fee_reductions", "online_payment", "conditions", "steps", "form",
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,8 @@ def parse_procedure(
         r.error("processing_time", "must give the processing time of at least one channel")
     fees = opt("fees", each(_fee))
     fee_exemptions = opt("fee_exemptions", r.localized)
+    fee_reductions = opt("fee_reductions", each(_fee_reduction))
+    online_payment = bool(opt("online_payment", r.boolean))
     documents = opt("documents", each(_document))
     results = opt("results", lambda v, p: r.items(v, p, r.localized))
     if data.get("results") == []:
@@ -154,6 +161,7 @@ def parse_procedure(
         except Exception as error:  # a bug in the form engine must not hide the other problems
             form, form_errors = None, [SchemaError("form", f"could not be checked: {error!r}")]
         r.errors.extend(form_errors)
+    _check_fee_fields(r, fees or (), fee_reductions or (), form)
 
     if r.errors:
         return None, r.errors
@@ -172,6 +180,8 @@ def parse_procedure(
             processing_time=tuple(processing_time),
             fees=tuple(fees),
             fee_exemptions=fee_exemptions,
+            fee_reductions=tuple(fee_reductions or ()),
+            online_payment=online_payment,
             documents=tuple(documents),
             results=tuple(results),
             applicants=applicants,
@@ -212,16 +222,138 @@ def _processing_time(r: Reader, raw: object, path: str) -> ProcessingTime | None
     return ProcessingTime(channel=channel, days=days, unit=DAY_KEYS[given[0]], note=note)  # type: ignore[arg-type]
 
 
+def _day(r: Reader, raw: object, path: str) -> date | None:
+    """``2026-12-31`` (YAML reads it as a date) or the same text."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        r.error(path, f"{raw!r} is not a date like 2026-12-31")
+        return None
+
+
+def _period(r: Reader, data: Any, path: str) -> tuple[date | None, date | None]:
+    valid_from = r.get(data, path, "valid_from", lambda v, p: _day(r, v, p))
+    valid_until = r.get(data, path, "valid_until", lambda v, p: _day(r, v, p))
+    if valid_from and valid_until and valid_until < valid_from:
+        r.error(join_path(path, "valid_until"), "is before valid_from")
+    return valid_from, valid_until
+
+
+def _unit_fee(r: Reader, raw: object, path: str) -> UnitFee | None:
+    data = r.mapping(raw, path, required=("field", "amount_vnd", "label"))
+    if data is None:
+        return None
+    field_id = r.get(data, path, "field", r.string)
+    amount = r.get(data, path, "amount_vnd", r.integer)
+    label = r.get(data, path, "label", r.localized)
+    if field_id is None or amount is None or label is None:
+        return None
+    return UnitFee(field=field_id, amount_vnd=amount, label=label)
+
+
 def _fee(r: Reader, raw: object, path: str) -> Fee | None:
-    data = r.mapping(raw, path, required=("channel", "amount_vnd"), optional=("note",))
+    data = r.mapping(
+        raw, path, required=("channel", "amount_vnd"), optional=("note", "per_unit", "valid_from", "valid_until")
+    )
     if data is None:
         return None
     channel = r.get(data, path, "channel", lambda v, p: r.choice(v, p, CHANNELS))
     amount = r.get(data, path, "amount_vnd", r.integer)
     note = _note(r, data, path)
+    per_unit = r.get(data, path, "per_unit", lambda v, p: _unit_fee(r, v, p))
+    valid_from, valid_until = _period(r, data, path)
     if channel is None or amount is None:
         return None
-    return Fee(channel=channel, amount_vnd=amount, note=note)  # type: ignore[arg-type]
+    return Fee(
+        channel=channel, amount_vnd=amount, note=note, per_unit=per_unit, valid_from=valid_from, valid_until=valid_until
+    )
+
+
+def _condition(r: Reader, raw: object, path: str) -> Condition | None:
+    data = r.mapping(raw, path, required=("field",), optional=("equals", "in", "is_true"))
+    if data is None:
+        return None
+    tests = [key for key in ("equals", "in", "is_true") if key in data]
+    if len(tests) != 1:
+        r.error(path, "needs exactly one of 'equals', 'in' or 'is_true'")
+        return None
+    field_id = r.get(data, path, "field", r.string)
+    if field_id is None:
+        return None
+    if tests[0] == "in":
+        values = data["in"]
+        if not isinstance(values, list) or not values:
+            r.error(join_path(path, "in"), "must be a non-empty list")
+            return None
+        return Condition(field=field_id, one_of=tuple(values))
+    if tests[0] == "is_true":
+        return Condition(field=field_id, is_true=bool(data["is_true"]))
+    return Condition(field=field_id, equals=data["equals"])
+
+
+def _fee_reduction(r: Reader, raw: object, path: str) -> FeeReduction | None:
+    data = r.mapping(
+        raw,
+        path,
+        required=("label", "percent"),
+        optional=("channels", "applies_to", "when", "valid_from", "valid_until"),
+    )
+    if data is None:
+        return None
+    label = r.get(data, path, "label", r.localized)
+    percent = r.get(data, path, "percent", lambda v, p: r.integer(v, p, minimum=1))
+    if percent is not None and percent > 100:
+        r.error(join_path(path, "percent"), "is at most 100 (an exemption)")
+    channels = r.get(data, path, "channels", lambda v, p: r.items(v, p, lambda x, q: r.choice(x, q, CHANNELS)))
+    applies_to = r.get(data, path, "applies_to", lambda v, p: r.choice(v, p, REDUCTION_TARGETS)) or "all"
+    when = r.get(data, path, "when", lambda v, p: _condition(r, v, p))
+    valid_from, valid_until = _period(r, data, path)
+    if label is None or percent is None:
+        return None
+    return FeeReduction(
+        label=label,
+        percent=min(percent, 100),
+        channels=tuple(channels or ()),
+        applies_to=applies_to,  # type: ignore[arg-type]
+        when=when,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def _check_fee_fields(r: Reader, fees: Sequence[Fee], reductions: Sequence[FeeReduction], form: Any) -> None:
+    """A per-unit fee counts a number field of the form; a reduction's ``when`` reads one of its fields."""
+    known = {f.id: f for f in form.fields()} if form is not None and hasattr(form, "fields") else {}
+    for position, fee in enumerate(fees):
+        if fee.per_unit is None:
+            continue
+        where = join_path(join_path(join_path("fees", position), "per_unit"), "field")
+        target = known.get(fee.per_unit.field)
+        if target is None:
+            r.error(where, f"refers to '{fee.per_unit.field}', which is not a field of the form")
+        elif target.type != "number":
+            r.error(where, f"'{fee.per_unit.field}' is a {target.type} field, not a number")
+    for position, reduction in enumerate(reductions):
+        if reduction.when is not None and reduction.when.field not in known:
+            where = join_path(join_path(join_path("fee_reductions", position), "when"), "field")
+            r.error(where, f"refers to '{reduction.when.field}', which is not a field of the form")
+    by_channel: dict[str, list[Fee]] = {}
+    for fee in fees:
+        by_channel.setdefault(fee.channel, []).append(fee)
+    for channel, listed in by_channel.items():
+        for first, second in itertools.combinations(listed, 2):
+            if _overlap(first, second):
+                r.error("fees", f"two fees of channel {channel} are valid on the same day: give them periods that do not overlap")
+
+
+def _overlap(a: Fee, b: Fee) -> bool:
+    start = max(a.valid_from or date.min, b.valid_from or date.min)
+    end = min(a.valid_until or date.max, b.valid_until or date.max)
+    return start <= end
 
 
 def _document(r: Reader, raw: object, path: str) -> Document | None:

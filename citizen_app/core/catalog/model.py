@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+# A channel's fee (fixed, per unit of a form field, with its validity period) and the reductions
+# that follow from the date and the answers live in core/fees (issue 11); re-exported here.
+from citizen_app.core.fees.compute import fee_for_display
+from citizen_app.core.fees.model import Fee, FeeReduction, FeeSchedule
+
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 Channel = Literal["online", "counter", "post"]
 # Curated entries are commune or province; the national index also names ministries and
@@ -80,11 +89,6 @@ class ProcessingTime:
         return -(-self.days * _WORKING_DAYS_PER_WEEK // 7)
 
 
-@dataclass(frozen=True)
-class Fee:
-    channel: Channel
-    amount_vnd: int
-    note: Localized | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,9 @@ class Procedure:
     processing_time: tuple[ProcessingTime, ...] = ()
     fees: tuple[Fee, ...] = ()
     fee_exemptions: Localized | None = None
+    fee_reductions: tuple[FeeReduction, ...] = ()
+    # The fee is paid online right after sending (issue 11): the dossier waits in "awaiting payment".
+    online_payment: bool = False
     documents: tuple[Document, ...] = ()
     results: tuple[Localized, ...] = ()
     applicants: Localized | None = None
@@ -163,11 +170,18 @@ class Procedure:
     def lowest_fee_vnd(self) -> int | None:
         """The cheapest way to apply; 0 when a channel is free; None when the catalogue does not say."""
         if self.fees:
-            return min(f.amount_vnd for f in self.fees)
+            # Today's rates, reductions of the day included (issue 11: a temporary half rate ends on its own).
+            today = datetime.now(_VIETNAM).date()
+            amounts = [fee_for_display(self.fee_schedule, f.channel, today) for f in self.fees if f.valid_on(today)]
+            return min(amounts, default=min(f.amount_vnd for f in self.fees))
         return None if self.information_only else 0
 
     def processing_time_for(self, channel: Channel) -> ProcessingTime | None:
         return next((p for p in self.processing_time if p.channel == channel), None)
+
+    @property
+    def fee_schedule(self) -> FeeSchedule:
+        return FeeSchedule(fees=self.fees, reductions=self.fee_reductions)
 
     def fee_for(self, channel: Channel) -> Fee | None:
         return next((f for f in self.fees if f.channel == channel), None)

@@ -195,6 +195,7 @@ OTHER_EVENTS: Mapping[str, tuple[str, str]] = {
     "submit": (N_("Application sent"), N_("Application sent")),
     "supply": (N_("More information supplied"), N_("Information supplied")),
     "withdraw": (N_("Withdrawn by the applicant"), N_("Withdrawn")),
+    "pay": (N_("Fee paid"), N_("Fee paid")),  # issue 11: out of "awaiting payment"
 }
 
 

@@ -32,8 +32,9 @@ from citizen_app.core.dossiers.drafts import DraftView, SaveResult, resume_draft
 from citizen_app.core.dossiers.errors import DossierNotFound
 from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.dossiers.staff_desk import desk_actor
-from citizen_app.core.dossiers.submission import fee_due, submit
+from citizen_app.core.dossiers.submission import fee_breakdown, fee_due, submit
 from citizen_app.core.dossiers.terms import ProcedureTerms
+from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.forms.flow import slot_counts
 from citizen_app.core.i18n import Msg
 from citizen_app.core.identity.profile import load_profile_view
@@ -64,6 +65,8 @@ class OpenDraft:
     draft: DraftView
     files: list[FileItem]
     fee_due_vnd: int | None  # None: the catalogue does not know it (the agency says at the counter)
+    # Line by line from the answers so far (per copy, reductions); None with fee_due_vnd None.
+    fee_breakdown: FeeBreakdown | None = None
 
     @property
     def file_counts(self) -> dict[str, int]:
@@ -88,8 +91,9 @@ def open_draft(db: Session, draft_id: int, user: UserLike, acting: Acting, *, no
     profile = load_profile_view(db, acting.applicant_id)
     draft = resume_draft(db, draft_id, actor, terms, profile, now=now)
     files = dossier_files(db, draft_id, actor, stage="draft")
-    fee = fee_due(terms, assisted=acting.assisted) if terms.fee_stated else None
-    return OpenDraft(terms=terms, draft=draft, files=files, fee_due_vnd=fee)
+    breakdown = fee_breakdown(terms, assisted=acting.assisted, answers=draft.answers) if terms.fee_stated else None
+    fee = breakdown.total_vnd if breakdown is not None else None
+    return OpenDraft(terms=terms, draft=draft, files=files, fee_due_vnd=fee, fee_breakdown=breakdown)
 
 
 def draft_files(db: Session, draft_id: int, user: UserLike, acting: Acting) -> list[FileItem]:

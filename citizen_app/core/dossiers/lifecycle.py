@@ -81,6 +81,10 @@ CITIZEN_STEPS: tuple[tuple[tuple[str, str], Transition], ...] = (
     _t("submitted", "withdrawn", "withdraw", {"citizen"}),
     _t("received", "withdrawn", "withdraw", {"citizen"}),
     _t("supplement_requested", "processing", "supply", {"citizen", *STAFF}, via="respond_to_supplement"),
+    # Issue 11: a fee to pay online holds the dossier until the provider (system) or the counter confirms it.
+    _t("draft", "awaiting_payment", "submit", {"citizen", *STAFF}, via="submit"),
+    _t("awaiting_payment", "submitted", "pay", {"system", *STAFF}, via="payment"),
+    _t("awaiting_payment", "withdrawn", "withdraw", {"citizen"}),
 )
 
 

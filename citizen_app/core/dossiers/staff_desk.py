@@ -52,6 +52,7 @@ from citizen_app.core.forms import FormSchema
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from citizen_app.db.models.identity import User
+from citizen_app.db.models.payments import Payment
 
 # Tokens are ``<base64url code>.<base64url tag>`` (core.receipts); the QR holds ``{base}/v/{token}``.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,120}\.[A-Za-z0-9_-]{8,60}$")
@@ -225,6 +226,9 @@ class DeskView:
     has_result_document: bool
     delivery: str | None  # how the applicant asked to receive the result, if the form asked
     pickup: ResultPickup | None
+    # Issue 11: the fee line by line as submitted, and its payments (provider, status, fee receipt number).
+    fee_breakdown: Mapping[str, Any] | None = None
+    payments: tuple[tuple[str, str, str | None], ...] = ()
 
 
 def mask_personal_id(value: Any) -> str:
@@ -303,6 +307,15 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
         delayed_from=delayed_from(dossier),
         receiving_unit=dict(dossier.receiving_unit) if dossier.receiving_unit else None,
         fee_due_vnd=dossier.fee_due_vnd,
+        fee_breakdown=dossier.fee_breakdown,
+        payments=tuple(
+            (row.provider, row.status, row.receipt_number)
+            for row in db.execute(
+                select(Payment.provider, Payment.status, Payment.receipt_number)
+                .where(Payment.dossier_id == dossier.id)
+                .order_by(Payment.created_at)
+            )
+        ),
         applicant=DeskApplicant(
             full_name=str(snapshot.get("full_name") or ""),
             phone=str(snapshot.get("phone") or ""),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -36,6 +36,7 @@ from citizen_app.core.dossiers.errors import FormChanged, SubmissionKeyReused, V
 from citizen_app.core.dossiers.lifecycle import TRANSITIONS, check, load, record_event
 from citizen_app.core.dossiers.queries import staff_agency_code
 from citizen_app.core.dossiers.terms import DocumentTerm, ProcedureTerms
+from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.forms import enforce_locked, migrate_answers, reusable_changes, validate_all
 from citizen_app.core.forms.validation import CommuneChecker, default_commune_checker
 from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
@@ -64,9 +65,19 @@ def channel_for(assisted: bool) -> str:
     return "counter" if assisted else "online"
 
 
-def fee_due(terms: ProcedureTerms, *, assisted: bool) -> int:
+def fee_due(
+    terms: ProcedureTerms, *, assisted: bool, answers: Mapping[str, Any] | None = None, on: date | None = None
+) -> int:
     """What the application will cost, in dong, as the declaration page announces it and submission records it."""
-    return terms.fee_for(channel_for(assisted))
+    return fee_breakdown(terms, assisted=assisted, answers=answers, on=on).total_vnd
+
+
+def fee_breakdown(
+    terms: ProcedureTerms, *, assisted: bool, answers: Mapping[str, Any] | None = None, on: date | None = None
+) -> FeeBreakdown:
+    """The fee line by line (fixed fee, per copy, reductions), from the answers given so far."""
+    day = on or datetime.now(VIETNAM_TZ).date()
+    return terms.fee_breakdown(channel_for(assisted), day, answers)
 
 
 def _default_names() -> tuple[UnitNames, UnitNames]:
@@ -308,7 +319,18 @@ def submit(
     dossier.documents = _documents_received(terms, counts, documents)
     dossier.processing_days = limit.days if limit.stated else None
     dossier.processing_day_unit = limit.unit
-    dossier.fee_due_vnd = fee_due(terms, assisted=staff_assisted) if terms.fee_stated else None
+    breakdown = (
+        fee_breakdown(terms, assisted=staff_assisted, answers=outcome.answers, on=received_at.astimezone(VIETNAM_TZ).date())
+        if terms.fee_stated
+        else None
+    )
+    dossier.fee_due_vnd = breakdown.total_vnd if breakdown is not None else None
+    dossier.fee_breakdown = breakdown.as_json() if breakdown is not None else None
+    # Online with a fee: it waits for the payment before the agency's clock starts (core/payments).
+    # At the counter the officer takes the fee there and then.
+    target = "awaiting_payment" if terms.online_payment and not staff_assisted and dossier.fee_due_vnd else "submitted"
+    if target != "submitted":
+        dossier.status = target
     dossier.received_at = received_at
     dossier.appointment_at = appointment
     dossier.original_appointment_at = appointment
@@ -323,7 +345,7 @@ def submit(
         step.action,
         now=received_at,
         from_status="draft",
-        to_status="submitted",
+        to_status=target,
         details={"channel": channel, "agency": agency.code, "fee_due_vnd": dossier.fee_due_vnd},
     )
     if staff_assisted and serves(actor, dossier):

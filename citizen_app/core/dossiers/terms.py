@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from citizen_app.core.fees import FeeBreakdown, FeeLine, FeeSchedule, compute_fee
 from citizen_app.core.forms.schema import FormSchema
+from citizen_app.core.i18n import VIETNAM_TZ
+
+
+def _today() -> date:
+    return datetime.now(VIETNAM_TZ).date()
 
 CHANNELS = ("online", "counter")
 # When the catalogue does not state a time limit (the national index's entries, applied for with
@@ -45,6 +52,12 @@ class ProcedureTerms:
     day_units: Mapping[str, str] = field(default_factory=dict)
     # False when the catalogue does not know the fee (index entries): the agency says, at the counter.
     fee_stated: bool = True
+    # The catalogue's whole fee schedule (per unit, validity, reductions): core/fees. None: the flat
+    # ``fees_vnd`` above is all there is (terms built by hand in tests and tools).
+    fee_schedule: FeeSchedule | None = None
+    # The fee is paid online before the agency starts (issue 11: "awaiting payment"), where the
+    # catalogue says so (``online_payment: true``); otherwise the agency collects it, as before.
+    online_payment: bool = False
 
     @property
     def time_stated(self) -> bool:
@@ -73,8 +86,16 @@ class ProcedureTerms:
         days = self.processing_days[channel]
         return days * 5 / 7 if self.day_units.get(channel) == "calendar" else days
 
-    def fee_for(self, channel: str) -> int:
-        return int(self.fees_vnd.get(channel, 0))
+    def fee_for(self, channel: str, on: date | None = None) -> int:
+        """What the channel costs on that day (today in Vietnam) before any answer is known."""
+        return self.fee_breakdown(channel, on or _today(), None).total_vnd
+
+    def fee_breakdown(self, channel: str, on: date, answers: Mapping[str, Any] | None) -> FeeBreakdown:
+        """The fee of an application through ``channel`` on ``on`` with these answers, line by line."""
+        if self.fee_schedule is not None:
+            return compute_fee(self.fee_schedule, channel, on, answers)
+        amount = int(self.fees_vnd.get(channel, 0))
+        return FeeBreakdown(channel, (FeeLine("fee", amount, unit_vnd=amount),) if amount else ())
 
     @classmethod
     def from_procedure(cls, procedure: Any) -> ProcedureTerms:
@@ -97,4 +118,6 @@ class ProcedureTerms:
             ),
             day_units={p.channel: p.unit for p in procedure.processing_time if p.unit != "working"},
             fee_stated=bool(procedure.fees) or not procedure.information_only,
+            fee_schedule=FeeSchedule(fees=tuple(procedure.fees), reductions=tuple(procedure.fee_reductions)),
+            online_payment=bool(getattr(procedure, "online_payment", False)) and bool(procedure.fees),
         )

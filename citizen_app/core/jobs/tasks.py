@@ -9,6 +9,7 @@ TASK_MODULES = (
     "citizen_app.core.housekeeping",
     "citizen_app.core.jobs.rollups",
     "citizen_app.core.jobs.reconciliation",
+    "citizen_app.core.payments.reconcile",  # issue 11: the payment providers' reconciler
 )
 
 

@@ -3,6 +3,17 @@
 Add your module to the list; migrations (alembic/versions) fix the order tables are created in.
 """
 
-from citizen_app.db.models import audit, catalog, dossiers, feedback, identity, jobs, open_data, tracking
+from citizen_app.db.models import (
+    audit,
+    catalog,
+    dossiers,
+    feedback,
+    identity,
+    jobs,
+    open_data,
+    payments,
+    tracking,
+)
 
 __all__ = ["audit", "catalog", "dossiers", "feedback", "identity", "jobs", "open_data", "tracking"]
+__all__ += ["payments"]  # issue 11: fee payments

@@ -68,6 +68,10 @@ class Dossier(Base):
         String(8), default="working", server_default=text("'working'"), nullable=False
     )
     fee_due_vnd: Mapped[int | None] = mapped_column(Integer)
+    # The fee line by line as computed at submission (core/fees): {"channel", "lines": [...], "total_vnd"}.
+    fee_breakdown: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # When the fee was paid (the due date counts from then: core/payments).
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_touched_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -7,6 +7,7 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, back_link, caption_and_title, flow_page, notices
 from citizen_app.ui.apply_view import SummaryRow, SummarySection
+from citizen_app.ui.fee_table import fee_table
 from citizen_app.ui.form_fields import error_summary
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
@@ -64,6 +65,7 @@ def build(t: Translator) -> rx.Component:
         notices(t),
         error_summary(t, S.error_links),
         rx.foreach(S.sections, lambda section: _section(t, section)),
+        fee_table(t, S.fee_lines, S.fee_total),  # issue 11: the fee from these answers
         rx.el.button(
             _("Continue"), type="button", on_click=S.answers_checked, class_name="button", data_testid="continue"
         ),

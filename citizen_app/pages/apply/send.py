@@ -12,6 +12,7 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, back_link, caption_and_title, flow_page, notices
 from citizen_app.states.apply.scripts import SUBMISSION_KEY_JS
+from citizen_app.ui.fee_table import fee_table
 from citizen_app.ui.form_fields import error_summary
 from citizen_app.ui.page import Page
 
@@ -31,6 +32,7 @@ def build(t: Translator) -> rx.Component:
             ),
             data_testid="declaration",
         ),
+        fee_table(t, S.fee_lines, S.fee_total),  # issue 11
         rx.el.p(S.fee_text, class_name="notice", data_testid="fee-due"),
         rx.el.button(
             rx.cond(S.submitting, _("Sending…"), _("Accept and send")),

@@ -8,6 +8,7 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.apply.layout import S, flow_page
 from citizen_app.ui.apply_view import ReusableRow
+from citizen_app.ui.fee_table import fee_table
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
@@ -71,6 +72,17 @@ def build(t: Translator) -> rx.Component:
         rx.el.h2(_("What happens next")),
         rx.el.p(S.what_next, data_testid="what-next"),
         rx.el.p(S.fee_text, data_testid="fee-due"),
+        fee_table(t, S.fee_lines, S.fee_total),  # issue 11
+        rx.cond(
+            S.pay_href != "",
+            document_link(
+                rx.icon("credit-card", size=20, aria_hidden="true"),
+                _("Pay the fee now"),
+                href=S.pay_href,
+                class_name="button",
+                data_testid="pay-now",
+            ),
+        ),
         rx.el.p(
             _("Keep your application code: you need it to follow your application or to ask about it at the counter."),
         ),

@@ -14,6 +14,7 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.staff.components import select, staff_page
 from citizen_app.states.staff_dashboard import StaffDashboardState as S
+from citizen_app.ui.fee_view import CollectedView
 from citizen_app.ui.page import Page
 from citizen_app.ui.staff_view import IndicatorRow
 
@@ -51,6 +52,37 @@ def _bar_cell(number: Any, bar_class: Any, extra: Any = None) -> rx.Component:
         rx.el.span(number, class_name="bar-number"),
         extra if extra is not None else rx.fragment(),
         class_name="bar-cell",
+    )
+
+
+def _fees_collected(t: Translator) -> rx.Component:
+    """Fees collected per day and per payment method (issue 11)."""
+    _ = t.gettext
+
+    def row(item: CollectedView) -> rx.Component:
+        return rx.el.tr(
+            rx.el.th(item.day, scope="row"), rx.el.td(item.method), rx.el.td(item.payments), rx.el.td(item.amount),
+            data_testid=rx.Var.create("dashboard-fees-row-") + item.key,
+        )
+
+    return rx.el.section(
+        rx.el.h2(_("Fees collected"), id="dashboard-fees-title"),
+        rx.cond(
+            S.fees_collected.length() > 0,
+            rx.el.div(
+                rx.el.table(
+                    rx.el.caption(_("Fees collected, by day and payment method")),
+                    rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col") for h in (
+                        _("Day"), _("Payment method"), _("Payments"), _("Amount"))])),
+                    rx.el.tbody(rx.foreach(S.fees_collected, row)),
+                    class_name="dashboard-table",
+                ),
+                class_name="table-scroll",
+                data_testid="dashboard-fees",
+            ),
+            rx.el.p(_("No fee was collected in this period."), class_name="hint", data_testid="dashboard-fees-none"),
+        ),
+        aria_labelledby="dashboard-fees-title",
     )
 
 
@@ -126,6 +158,7 @@ def build(t: Translator) -> rx.Component:
                            testid="dashboard-by-commune"),
                     aria_labelledby="dashboard-commune-title",
                 ),
+                _fees_collected(t),  # issue 11
                 rx.el.p(
                     _("On time means resolved by the first appointment date: a delay does not change it. "
                       "Average time is in calendar days from receipt to the result or the rejection. "

@@ -70,6 +70,8 @@ def _header(t: Translator) -> rx.Component:
             _summary_row(_("Channel"), D.channel, "staff-dossier-channel"),
             _summary_row(_("Receiving unit"), D.receiving_unit, "staff-dossier-unit"),
             rx.cond(D.fee != "", _summary_row(_("Fee due"), D.fee, "staff-dossier-fee")),
+            rx.cond(D.fee_detail != "", _summary_row(_("Fee breakdown"), D.fee_detail, "staff-dossier-fee-detail")),
+            rx.cond(D.payment != "", _summary_row(_("Payment"), D.payment, "staff-dossier-payment")),
             class_name="summary-list summary-compact",
         ),
         rx.el.p(

@@ -37,6 +37,7 @@ from citizen_app.core.dossiers import (
 from citizen_app.core.dossiers import applying as core
 from citizen_app.core.dossiers.applying import Acting
 from citizen_app.core.dossiers.citizen_view import online_terms
+from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.forms import FormSchema, render_message, validate_all, validate_step
 from citizen_app.core.forms import flow as rules
 from citizen_app.core.forms.flow import CHECK, DOCUMENTS, SEND, SENT
@@ -63,6 +64,7 @@ from citizen_app.ui.apply_view import (
     SummarySection,
     flow_href,
 )
+from citizen_app.ui.fee_view import FeeLineView, fee_lines, total_text
 
 SAVED_OFFLINE = N_("The answers kept on this phone while you were offline have been saved.")
 NOT_FOUND = N_("We could not find this application. It may have been sent or deleted.")
@@ -96,6 +98,10 @@ class ApplyState(AppState):
     slots: list[SlotView] = rx.field(default_factory=list)
     sections: list[SummarySection] = rx.field(default_factory=list)
     fee_text: str = ""
+    # The fee line by line and its total (issue 11): check answers, send, sent.
+    fee_lines: list[FeeLineView] = rx.field(default_factory=list)
+    fee_total: str = ""
+    pay_href: str = ""
     limits: str = ""
     submitting: bool = False
     # The confirmation.
@@ -119,6 +125,8 @@ class ApplyState(AppState):
     _locked: list[str] = rx.field(default_factory=list)
     _files: list[AttachmentView] = rx.field(default_factory=list)
     _fee: int | None = 0
+    _fee_breakdown: dict[str, Any] = rx.field(default_factory=dict)
+    _online_payment: bool = False
     _generation: int = 0
     _carried_notices: list[str] = rx.field(default_factory=list)
     # Typed answers a save could not store (session ended); put back for the same person.
@@ -159,6 +167,7 @@ class ApplyState(AppState):
         self.notices, self.saved_offline, self.problem, self.error_links = [], "", "", []
         self.fields, self.slots, self.sections = [], [], []
         self.title = self.progress = self.back_href = self.prefill_line = self.fee_text = ""
+        self.fee_lines, self.fee_total, self.pay_href = [], "", ""
         self.submitting = False
 
     def _not_found(self) -> None:
@@ -196,6 +205,8 @@ class ApplyState(AppState):
         view, terms = opened.draft, opened.terms
         self._owner_id, self._procedure, self._version = user.user_id, terms.code, view.form_version
         self._fee = opened.fee_due_vnd
+        self._fee_breakdown = opened.fee_breakdown.as_json() if opened.fee_breakdown is not None else {}
+        self._online_payment = terms.online_payment
         self._answers, self._provenance, self._locked = dict(view.answers), dict(view.provenance), sorted(view.locked)
         self._labels = {field_id: self._render(label) for field_id, label in view.labels.items()}
         self._generation += 1
@@ -256,15 +267,22 @@ class ApplyState(AppState):
                 form, self._answers, t=t, draft_id=self.draft_id, provenance=self._provenance,
                 locked=self._locked, attachments=self._files, labels=self._labels,
             )
+            self._show_fee(t)
         elif page == SEND:
             self.title = t.gettext("Now send your application")
-            self.fee_text = views.fee_text(self._fee, t)
+            self.fee_text = views.fee_text(self._fee, t, online_payment=self._online_payment)
+            self._show_fee(t)
         else:
             step = form.step(page)
             assert step is not None
             self.title = t.pick(step.title)
             self._show_questions(form, errors)
             self.error_links = views.error_summary(errors or {}, self._answers, t)
+
+    def _show_fee(self, t: Any) -> None:
+        breakdown = FeeBreakdown.from_json(self._fee_breakdown)
+        self.fee_lines = fee_lines(breakdown, t)
+        self.fee_total = total_text(breakdown, t) if self.fee_lines else ""
 
     def _show_questions(self, form: FormSchema, errors: Mapping[str, Msg] | None = None) -> None:
         """The step's questions; without ``errors`` the ones already shown stay (until the next Continue)."""
@@ -592,7 +610,12 @@ class ApplyState(AppState):
         self.receiving_unit = t.pick(slip.receiving_unit)
         self.appointment = t.format_date(slip.appointment_at)
         self.what_next = views.what_next(self.receiving_unit, self.appointment, t)
-        self.fee_text = views.fee_text(slip.fee_due_vnd, t)
+        awaiting = slip.status == "awaiting_payment"
+        self.fee_text = views.fee_text(slip.fee_due_vnd, t, online_payment=awaiting)
+        breakdown = FeeBreakdown.from_json(slip.fee_breakdown)
+        self.fee_lines = fee_lines(breakdown, t)
+        self.fee_total = total_text(breakdown, t) if self.fee_lines else ""
+        self.pay_href = f"/{self.locale}/pay/{slip.code}" if awaiting else ""
         self.receipt_href = f"/{self.locale}/receipts/{slip.code}"
         self.reusable = views.reusable_rows(self._reusable, t) if self._reusable_for == self.draft_id else []
         self.profile_saved, self.profile_errors = "", []

@@ -42,13 +42,9 @@ REVIEWED: dict[tuple[str, str], str] = {
         "only shown, to compare. A copy is what is handed in."
     ),
 }
-# Fees whose reduction ran out (the 50% online rate of Circular 06/2025/TT-BTC ended on 31/12/2025):
-# fees with validity periods are being built on another branch (issue 16, item 5), which corrects them.
-PENDING: dict[tuple[str, str], str] = {
-    (code, f"fee.{channel}"): "reduced rate that applied only until 31/12/2025 (fee validity periods, other branch)"
-    for code in ("1.014063", "1.014064")
-    for channel in ("online", "counter")
-}
+# Nothing is waiting on other work: the ID card fees (1.014063, 1.014064) now state the full rate
+# the record gives, with the 50 % reduction of Circular 64/2025/TT-BTC as a dated fee reduction (issue 11).
+PENDING: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

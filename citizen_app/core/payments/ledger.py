@@ -1,0 +1,386 @@
+"""Payments of a dossier's fee: orders, notifications, credits, refunds, counter payments.
+
+Every change is in the caller's transaction. A notification is handled in this order, and the
+first that fails refuses it (recorded in ``payment_notifications`` and the audit trail, nothing
+else changes): signature, order, currency, amount. Then the dossier row is locked (so two
+providers paying the same dossier at once queue here) and the order is settled with a
+conditional UPDATE: a replayed notification finds it settled and is answered "already
+confirmed", money for a dossier already paid or withdrawn is recorded as a refund due, never as
+a second credit. A credit issues the electronic fee receipt's number, moves the dossier out of
+"awaiting payment" and counts its due date from the payment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from citizen_app.core import audit, calendar
+from citizen_app.core.dossiers.access import Actor, can_read, deny
+from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
+from citizen_app.core.dossiers.lifecycle import TRANSITIONS, record_event
+from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
+from citizen_app.db.models.dossiers import Dossier
+from citizen_app.db.models.payments import FeeReceiptSequence, Payment, PaymentNotification
+
+Outcome = Literal["credited", "duplicate", "refused", "failed", "refund_due"]
+# Why a notification was refused or money set aside: the audit trail's and the tests' words.
+Reason = Literal[
+    "bad_signature", "unknown_order", "wrong_amount", "wrong_currency", "withdrawn", "already_paid", "cancelled",
+    "declined", "",
+]
+COUNTER_METHODS = ("cash", "card_terminal")
+# A pending order is offered again (the same order reference, so two tabs pay one order) for this long.
+REUSE_PENDING_MINUTES = 15
+# Refunds are due when a paid dossier ends without being dealt with.
+REFUND_WHEN = ("rejected", "withdrawn")
+
+MSG_NOT_AWAITING = N_("This application is not waiting for a payment")
+MSG_BAD_METHOD = N_("Choose how the fee was paid")
+MSG_RECEIPT_NUMBER = N_("Enter the number of the counter receipt")
+MSG_WRONG_AMOUNT = N_("The amount paid must be exactly the fee due: {amount}")
+
+
+class PaymentRefused(Exception):
+    """A request about a payment that cannot be carried out; ``message`` says why, in the reader's language."""
+
+    def __init__(self, message: Msg, detail: str = "") -> None:
+        super().__init__(detail or message.msgid)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What a provider told us (IPN, bank webhook, status query), already read by its plugin."""
+
+    provider: str
+    signature_ok: bool
+    success: bool
+    order_ref: str | None = None
+    amount_vnd: int | None = None
+    currency: str = "VND"
+    provider_txn: str | None = None
+    # A bank transfer may only name the application code (the citizen typed the description).
+    dossier_code: str | None = None
+    cancelled: bool = False
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NotificationResult:
+    outcome: Outcome
+    reason: str = ""
+    payment_id: int | None = None
+    dossier_code: str | None = None
+
+
+def _new_order_ref(dossier_id: int) -> str:
+    # Letters and digits only (VNPAY's vnp_TxnRef, a bank's reference field), unguessable suffix.
+    return f"HS{dossier_id}X{secrets.token_hex(4).upper()}"
+
+
+def _agency_year_number(db: Session, agency_code: str, year: int) -> int:
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    table = FeeReceiptSequence.__table__
+    statement = (
+        insert(table)
+        .values(agency_code=agency_code, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.agency_code, table.c.year], set_={"last_value": table.c.last_value + 1}
+        )
+        .returning(table.c.last_value)
+    )
+    return int(db.execute(statement).scalar_one())
+
+
+def receipt_number(db: Session, agency_code: str, at: datetime) -> str:
+    """The next number of the agency's fee receipt series of the year: ``BL26-004.00.20.H01-000001``.
+
+    Gapless like the dossier codes: a rolled-back credit gives its number back.
+    """
+    year = at.astimezone(VIETNAM_TZ).year
+    number = _agency_year_number(db, agency_code, year)
+    return f"BL{year % 100:02d}-{agency_code}-{number:06d}"
+
+
+def _record(
+    db: Session, note: Notification, outcome: Outcome, reason: str, payment: Payment | None, now: datetime,
+    dossier_code: str | None = None,
+) -> NotificationResult:
+    db.add(
+        PaymentNotification(
+            provider=note.provider,
+            order_ref=(note.order_ref or note.dossier_code or "")[:64] or None,
+            payment_id=payment.id if payment else None,
+            received_at=now,
+            outcome=outcome,
+            reason=reason or None,
+            amount_vnd=note.amount_vnd,
+            payload={str(k): str(v)[:500] for k, v in note.payload.items()},
+        )
+    )
+    if outcome in ("refused", "refund_due"):
+        audit.record(
+            db,
+            action=f"payment.{outcome}",
+            target_type="payment",
+            target_id=str(payment.id) if payment else None,
+            actor_role="system",
+            outcome="refused" if outcome == "refused" else "ok",
+            details={"provider": note.provider, "order": note.order_ref, "reason": reason, "amount": note.amount_vnd},
+        )
+    if payment is not None and dossier_code is None:
+        dossier_code = db.scalar(select(Dossier.code).where(Dossier.id == payment.dossier_id))
+    return NotificationResult(outcome, reason, payment.id if payment else None, dossier_code)
+
+
+def _find_payment(db: Session, note: Notification) -> Payment | None:
+    if note.order_ref:
+        found = db.scalar(select(Payment).where(Payment.order_ref == note.order_ref))
+        if found is not None and found.provider == note.provider:
+            return found
+    if note.dossier_code:
+        # A transfer whose description names only the application code: its open order with this provider.
+        return db.scalar(
+            select(Payment)
+            .join(Dossier, Dossier.id == Payment.dossier_id)
+            .where(Dossier.code == note.dossier_code, Payment.provider == note.provider)
+            .order_by(Payment.status != "pending", Payment.created_at.desc())
+            .limit(1)
+        )
+    return None
+
+
+def handle_notification(db: Session, note: Notification, now: datetime) -> NotificationResult:
+    """Settle (or refuse) one provider notification; safe to call any number of times for the same one."""
+    now = now.astimezone(UTC)
+    if not note.signature_ok:
+        return _record(db, note, "refused", "bad_signature", None, now)
+    payment = _find_payment(db, note)
+    if payment is None:
+        return _record(db, note, "refused", "unknown_order", None, now)
+    if note.currency.upper() not in (payment.currency, "704"):
+        return _record(db, note, "refused", "wrong_currency", payment, now)
+    if note.amount_vnd != payment.amount_vnd:
+        return _record(db, note, "refused", "wrong_amount", payment, now)
+    if not note.success:
+        status, reason = ("cancelled", "cancelled") if note.cancelled else ("failed", "declined")
+        moved = db.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.status == "pending")
+            .values(status=status, settled_at=now, reason=reason)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        return _record(db, note, "failed" if moved else "duplicate", reason, payment, now)
+    return _credit(db, payment, note, now)
+
+
+def _credit(db: Session, payment: Payment, note: Notification, now: datetime) -> NotificationResult:
+    # The dossier row first: every credit of one dossier queues here (PostgreSQL row lock; SQLite's write lock).
+    dossier = db.scalar(select(Dossier).where(Dossier.id == payment.dossier_id).with_for_update())
+    if dossier is None:
+        return _record(db, note, "refused", "unknown_order", payment, now)
+    code = dossier.code
+    # Read under the lock: a payment of this dossier credited meanwhile (this one, replayed, or another).
+    already_paid = db.scalar(
+        select(func.count()).select_from(Payment).where(Payment.dossier_id == dossier.id, Payment.status == "paid")
+    )
+    if already_paid or dossier.status != "awaiting_payment":
+        # Money arrived that is not owed (paid twice from two tabs, or after withdrawing): set aside to refund.
+        # A replay of the credited notification changes nothing here (its order is no longer pending).
+        reason = "already_paid" if already_paid or dossier.status not in ("withdrawn", "rejected") else dossier.status
+        moved = db.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
+            .values(status="refund_due", settled_at=now, provider_txn=note.provider_txn, reason=reason)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        return _record(db, note, "refund_due" if moved else "duplicate", reason if moved else "", payment, now, code)
+    moved = db.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
+        .values(
+            status="paid",
+            settled_at=now,
+            provider_txn=note.provider_txn,
+            receipt_number=receipt_number(db, dossier.agency_code or "000.00.00.H00", now),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        return _record(db, note, "duplicate", "", payment, now, code)
+    _start_the_clock(db, dossier, payment, now)
+    return _record(db, note, "credited", "", payment, now, code)
+
+
+def _start_the_clock(db: Session, dossier: Dossier, payment: Payment, now: datetime) -> None:
+    """Out of "awaiting payment"; the time limit counts from the payment (the agency's clock starts now)."""
+    step = TRANSITIONS[("awaiting_payment", "submitted")]
+    values: dict[str, Any] = {"status": step.target, "status_changed_at": now, "paid_at": now, "last_touched_at": now}
+    if dossier.processing_days is not None:
+        due = calendar.appointment(now, dossier.processing_days, dossier.processing_day_unit)  # type: ignore[arg-type]
+        values["appointment_at"] = values["original_appointment_at"] = due.at.astimezone(UTC)
+    moved = db.execute(
+        update(Dossier)
+        .where(Dossier.id == dossier.id, Dossier.status == "awaiting_payment")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise InvalidTransition(detail=f"dossier {dossier.id} left awaiting_payment during the credit")
+    for key, value in values.items():
+        # Keep the loaded (locked) object in step with the row without marking it dirty.
+        set_committed_value(dossier, key, value)
+    record_event(
+        db,
+        dossier,
+        Actor.system() if payment.recorded_by is None else Actor(role="counter_officer", user_id=payment.recorded_by),
+        step.action,
+        now=now,
+        from_status="awaiting_payment",
+        to_status=step.target,
+        details={"provider": payment.provider, "amount_vnd": payment.amount_vnd, "order": payment.order_ref},
+    )
+
+
+# --- starting a payment ------------------------------------------------------------------------
+
+
+def _awaiting(db: Session, dossier_code: str, actor: Actor, action: str) -> Dossier:
+    dossier = db.scalar(select(Dossier).where(Dossier.code == dossier_code))
+    if dossier is None:
+        raise DossierNotFound(detail=dossier_code)
+    if not can_read(actor, dossier) or (actor.role == "citizen" and dossier.applicant_id != actor.user_id):
+        raise deny(db, action=action, actor=actor, dossier_id=dossier.id, reason="not the applicant or the agency")
+    if dossier.status != "awaiting_payment" or not dossier.fee_due_vnd:
+        raise PaymentRefused(Msg(MSG_NOT_AWAITING), detail=f"{dossier_code} is {dossier.status}")
+    return dossier
+
+
+def start_payment(db: Session, dossier_code: str, actor: Actor, provider: str, now: datetime) -> Payment:
+    """The order the citizen pays now: the pending one of this provider if recent (another tab opened it),
+    else a new one for exactly the fee due."""
+    dossier = _awaiting(db, dossier_code, actor, "payment.start")
+    now = now.astimezone(UTC)
+    recent = db.scalar(
+        select(Payment)
+        .where(Payment.dossier_id == dossier.id, Payment.provider == provider, Payment.status == "pending")
+        .order_by(Payment.created_at.desc())
+        .limit(1)
+    )
+    if (
+        recent is not None
+        and recent.amount_vnd == dossier.fee_due_vnd
+        and (now - recent.created_at).total_seconds() < REUSE_PENDING_MINUTES * 60
+    ):
+        return recent
+    payment = Payment(
+        dossier_id=dossier.id,
+        order_ref=_new_order_ref(dossier.id),
+        provider=provider,
+        amount_vnd=int(dossier.fee_due_vnd),
+        currency="VND",
+        status="pending",
+        created_at=now,
+    )
+    db.add(payment)
+    db.flush()
+    return payment
+
+
+def record_counter_payment(
+    db: Session, dossier_code: str, actor: Actor, *, method: str, counter_receipt: str, amount_vnd: int, now: datetime
+) -> NotificationResult:
+    """Cash or a card terminal at the counter, with the number of the receipt given there."""
+    if not actor.is_staff:
+        raise deny(db, action="payment.counter", actor=actor, dossier_id=None, reason="not staff")
+    if method not in COUNTER_METHODS:
+        raise PaymentRefused(Msg(MSG_BAD_METHOD))
+    counter_receipt = (counter_receipt or "").strip()[:64]
+    if not counter_receipt:
+        raise PaymentRefused(Msg(MSG_RECEIPT_NUMBER))
+    dossier = _awaiting(db, dossier_code, actor, "payment.counter")
+    if amount_vnd != dossier.fee_due_vnd:
+        raise PaymentRefused(Msg(MSG_WRONG_AMOUNT, {"amount": int(dossier.fee_due_vnd or 0)}))
+    payment = Payment(
+        dossier_id=dossier.id,
+        order_ref=_new_order_ref(dossier.id),
+        provider=method,
+        amount_vnd=amount_vnd,
+        currency="VND",
+        status="pending",
+        created_at=now.astimezone(UTC),
+        recorded_by=actor.user_id,
+    )
+    db.add(payment)
+    db.flush()
+    note = Notification(
+        provider=method, signature_ok=True, success=True, order_ref=payment.order_ref, amount_vnd=amount_vnd,
+        provider_txn=counter_receipt, payload={"counter_receipt": counter_receipt, "officer": actor.user_id},
+    )
+    return _credit(db, payment, note, now.astimezone(UTC))
+
+
+# --- refunds and reconciliation ----------------------------------------------------------------
+
+
+def mark_refunds_due(db: Session, now: datetime) -> int:
+    """Paid dossiers that were rejected or withdrawn: their payment is to be refunded."""
+    ids = db.scalars(
+        select(Payment.id)
+        .join(Dossier, Dossier.id == Payment.dossier_id)
+        .where(Payment.status == "paid", Dossier.status.in_(REFUND_WHEN))
+    ).all()
+    for payment_id in ids:
+        moved = db.execute(
+            update(Payment)
+            .where(Payment.id == payment_id, Payment.status == "paid")
+            .values(status="refund_due", reason="dossier_ended")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved:
+            audit.record(
+                db, action="payment.refund_due", target_type="payment", target_id=str(payment_id),
+                actor_role="system", details={"reason": "dossier_ended"},
+            )
+    return len(ids)
+
+
+def record_refund(db: Session, payment_id: int, actor: Actor, now: datetime) -> bool:
+    """The agency paid the money back (staff): ``refund_due`` → ``refunded``."""
+    if not actor.is_staff:
+        raise deny(db, action="payment.refund", actor=actor, dossier_id=None, reason="not staff")
+    moved = db.execute(
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.status == "refund_due")
+        .values(status="refunded", refunded_at=now.astimezone(UTC))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved:
+        audit.record(
+            db, action="payment.refunded", target_type="payment", target_id=str(payment_id),
+            actor_id=actor.audit_id, actor_role=actor.role,
+        )
+    return bool(moved)
+
+
+def pending_payments(db: Session, provider: str, older_than: datetime, limit: int = 200) -> list[Payment]:
+    return list(
+        db.scalars(
+            select(Payment)
+            .where(Payment.provider == provider, Payment.status == "pending", Payment.created_at <= older_than)
+            .order_by(Payment.created_at)
+            .limit(limit)
+        )
+    )
