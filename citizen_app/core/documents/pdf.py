@@ -77,9 +77,9 @@ class Slip:
 
 
 class _Document(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, fonts: tuple[Path, Path] | None = None) -> None:
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
-        regular, bold = font_files()
+        regular, bold = fonts or font_files()
         self.add_font(FAMILY, "", str(regular))
         self.add_font(FAMILY, "B", str(bold))
         self.set_margins(18, 16, 18)
@@ -87,9 +87,10 @@ class _Document(FPDF):
         self.set_text_color(*INK)
 
 
-def render_slip(slip: Slip) -> bytes:
-    """The slip as one PDF/A-2b file (more pages only if its rows need them)."""
-    pdf = _Document()
+def render_slip(slip: Slip, *, fonts: tuple[Path, Path] | None = None) -> bytes:
+    """The slip as one PDF/A-2b file (more pages only if its rows need them); ``fonts`` (regular, bold)
+    replace Be Vietnam Pro's full files, e.g. by a smaller cut of them (issue 13's certificates)."""
+    pdf = _Document(fonts)
     pdf.set_lang(slip.lang)
     pdf.set_title(f"{slip.title} {slip.reference}".strip())
     pdf.set_subject(slip.subject or slip.title)
