@@ -102,8 +102,6 @@ CERTIFICATES: Mapping[str, Certificate] = {
     "2.000635": Certificate("civil_status_copy", (_NAME,)),
     "2.000815": Certificate("certified_copy", (_NAME,)),
     "3.000333": Certificate("criminal_record_extract", (_NAME,)),
-    "1.004222": Certificate("residence_confirmation", (_NAME, ("new_address", "Nơi thường trú / Permanent residence"))),
-    "1.004194": Certificate("residence_confirmation", (_NAME, ("temporary_address", "Nơi tạm trú / Temporary residence"))),
 }
 _CODED = {"male": "Nam / Male", "female": "Nữ / Female"}
 

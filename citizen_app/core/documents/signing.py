@@ -12,13 +12,16 @@ signer's certificate is not on the CRL. Anything else says why in a :class:`Sign
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -86,6 +89,20 @@ def _signer(agency_code: str, agency_name: str, stamp: tuple[int, str]) -> tuple
     return signer, root
 
 
+_T = TypeVar("_T")
+_outside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pyhanko")
+
+
+def _blocking(work: Callable[[], _T]) -> _T:
+    """pyHanko's synchronous calls start their own event loop, which fails inside a running one (an async
+    route, a Reflex event): there, the work runs on a worker thread and this thread waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    return _outside.submit(work).result()
+
+
 def validation_context(settings: Settings | None = None) -> ValidationContext:
     """Trust the app's root only, with its current CRL, never fetching anything."""
     root = _asn1_cert(root_certificate(settings))
@@ -119,7 +136,7 @@ def seal(pdf: bytes, agency_code: str, agency_name: str, *, reason: str = "", lo
         # A file whose cross-reference table is broken (readers repair it): written out afresh first.
         writer = IncrementalPdfFileWriter(io.BytesIO(_rewritten(pdf)), strict=False)
     # A fixed room for the signature skips pyHanko's trial signature that measures it (half the time).
-    out = signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, bytes_reserved=SIGNATURE_ROOM)
+    out = _blocking(lambda: signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, bytes_reserved=SIGNATURE_ROOM))
     return out.getvalue()  # type: ignore[union-attr]
 
 
@@ -144,7 +161,8 @@ def check(data: bytes, settings: Settings | None = None) -> SignatureCheck:
         return SignatureCheck("unsigned")
     signature = signatures[-1]
     try:
-        status = validate_pdf_signature(signature, validation_context(settings))
+        context = validation_context(settings)
+        status = _blocking(lambda: validate_pdf_signature(signature, context))
     except (SigningError, PdfError, ValueError, KeyError, TypeError) as problem:
         log.info("signature could not be validated: %s", problem)
         return SignatureCheck("altered")

@@ -29,8 +29,13 @@ from citizen_app.core.attachments import AttachmentRejected
 from citizen_app.core.documents.issuing import public_status
 from citizen_app.core.documents.kinds import accepted_by, kind_of
 from citizen_app.core.documents.signing import check
-from citizen_app.core.dossiers.access import Actor, can_read, deny
-from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition, ValidationFailed
+from citizen_app.core.dossiers.access import Actor, can_read, deny, record_denial
+from citizen_app.core.dossiers.errors import (
+    DossierError,
+    DossierNotFound,
+    InvalidTransition,
+    ValidationFailed,
+)
 from citizen_app.core.i18n import N_, NP_, Msg
 from citizen_app.core.storage import get_storage, key_for
 from citizen_app.db.models.documents import CitizenDocument, DocumentShare, IssuedDocument
@@ -117,9 +122,9 @@ def _own(db: Session, owner_id: int, document_id: int, action: str) -> CitizenDo
     entry = db.get(CitizenDocument, document_id)
     if entry is None or entry.owner_id != owner_id:
         if entry is not None:
-            audit.record(db, action=action, target_type="citizen_document", target_id=str(document_id),
-                         actor_id=str(owner_id), actor_role="citizen", outcome="denied",
-                         details={"reason": "not the owner"})
+            # In its own transaction: the caller rolls back on the error raised next.
+            record_denial(db, action=action, actor=Actor.citizen(owner_id), target_type="citizen_document",
+                          target_id=str(document_id), details={"reason": "not the owner"})
         raise DocumentNotFound(detail=f"document {document_id} is not {owner_id}'s")
     return entry
 
@@ -270,3 +275,20 @@ def record_postal_tracking(db: Session, dossier_id: int, actor: Actor, number: s
     audit.record(db, action="result.post", target_type="dossier", target_id=str(dossier.id),
                  actor_id=actor.audit_id, actor_role=actor.role, details={"tracking": cleaned})
     return cleaned
+
+
+def slot_choices(db: Session, draft_id: int, owner_id: int, slot_ids: Iterable[str],
+                 today: date) -> dict[str, list[HeldDocument]]:
+    """For each slot of a draft, her documents it accepts that are not in the draft already."""
+    used = {
+        int((snapshot or {}).get("document") or 0)
+        for snapshot in db.scalars(
+            select(DossierAttachment.from_store).where(DossierAttachment.dossier_id == draft_id)
+        )
+    }
+    found: dict[str, list[HeldDocument]] = {}
+    for slot_id in slot_ids:
+        choices = [d for d in choices_for_slot(db, owner_id, slot_id, today) if d.id not in used]
+        if choices:
+            found[slot_id] = choices
+    return found

@@ -3,8 +3,17 @@
 Add your module to the list; migrations (alembic/versions) fix the order tables are created in.
 """
 
-from citizen_app.db.models import audit, catalog, dossiers, feedback, identity, jobs, open_data, tracking  # noqa: I001
-from citizen_app.db.models import documents  # issue 13: signed results and the citizen's document store
+from citizen_app.db.models import (
+    audit,
+    catalog,
+    documents,
+    dossiers,
+    feedback,
+    identity,
+    jobs,
+    open_data,
+    tracking,
+)
 
 __all__ = ["audit", "catalog", "dossiers", "feedback", "identity", "jobs", "open_data", "tracking"]
 __all__ += ["documents"]

@@ -158,6 +158,6 @@ def test_an_uploaded_result_is_sealed_at_upload(db_session: Session) -> None:
 
 
 def test_the_store_entry_is_in_one_transaction_with_approval(db_session: Session) -> None:
-    dossier_id, citizen, _desk = _approved(db_session)
+    _dossier_id, citizen, _desk = _approved(db_session)
     count = len(db_session.scalars(select(CitizenDocument).where(CitizenDocument.owner_id == citizen.user_id)).all())
     assert count >= 2
