@@ -7,7 +7,7 @@ from datetime import date
 
 from citizen_app.core.documents.issuing import PublicDocumentStatus
 from citizen_app.core.documents.store import HeldDocument
-from citizen_app.core.i18n import N_, Translator
+from citizen_app.core.i18n import N_, NP_, Translator
 from citizen_app.ui.apply_view import file_size
 
 # Why a document is not genuine, as the public page says it.
@@ -21,6 +21,15 @@ VERDICTS = {
     "unsigned": N_("This file carries no agency signature. Do not rely on it."),
     "unreadable": N_("This file cannot be read as a PDF document."),
 }
+HOURS = NP_("{count} hour", "{count} hours")
+DAYS = NP_("{count} day", "{count} days")
+
+
+def share_periods(t: Translator) -> list[tuple[int, str]]:
+    """How long a share link may work: (hours, label)."""
+    return [(1, t.plural(HOURS, 1)), (24, t.plural(DAYS, 1)), (24 * 7, t.plural(DAYS, 7))]
+
+
 ORIGINS = {"issued": N_("Issued to you, signed by the agency"), "accepted": N_("Your own paper, accepted by staff")}
 
 

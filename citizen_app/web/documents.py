@@ -34,7 +34,7 @@ from citizen_app.core.identity.sessions import login_url
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
-from citizen_app.ui.documents_view import check_view, document_item
+from citizen_app.ui.documents_view import check_view, document_item, share_periods
 from citizen_app.web.auth import LANG_COOKIE
 from citizen_app.web.downloads import send_download
 from citizen_app.web.files import not_found, signed_in
@@ -159,6 +159,7 @@ def document_page(request: Request, *, shared_link: str = "", expires: str = "",
         "documents/document.html", locale, status_code=400 if error else 200, item=item, base=base,
         share_token=form_token(raw, SHARE_PURPOSE), delete_token=form_token(raw, DELETE_PURPOSE),
         shared_link=shared_link, expires=expires, error=error, list_href=f"/{locale}/documents",
+        periods=share_periods(t),
         other_locale=other, other_href=f"/{other}/documents/{item.id}",
     )
     # A page made for a share link must not be kept offline in place of the plain page.

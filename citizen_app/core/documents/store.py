@@ -256,7 +256,7 @@ def use_from_store(db: Session, dossier_id: int, actor: Actor, *, slot_id: str, 
 
 # --- results by post ----------------------------------------------------------------------------------------
 
-MSG_TRACKING_FORMAT = N_("Enter the postal tracking number (letters and digits, 6 to 40 characters).")
+MSG_TRACKING_FORMAT = N_("Enter the postal item number (letters and digits, 6 to 40 characters).")
 
 
 def record_postal_tracking(db: Session, dossier_id: int, actor: Actor, number: str, *, now: datetime) -> str:

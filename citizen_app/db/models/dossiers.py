@@ -85,7 +85,7 @@ class Dossier(Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     # {"place": "...", "hours": "..."}: where and when to collect a paper result (core/dossiers/results.py).
     result_pickup: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
-    # Issue 13: the postal tracking number of a result sent by post, as the officer recorded it.
+    # Issue 13: the postal item number of a result sent by post, as the officer recorded it.
     postal_tracking: Mapped[str | None] = mapped_column(String(40))
 
     events: Mapped[list[DossierEvent]] = relationship(
