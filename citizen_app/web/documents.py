@@ -3,6 +3,7 @@
     GET  /d/{serial}                        public: is this result genuine? (the QR on every result)
     POST /d/{serial}                        public: check a file someone holds against the register
     GET  /documents/ca.crl                  public: the signing authority's revocation list
+    GET  /documents/ca.crt                  public: its root certificate (to trust in a PDF reader)
     GET  /{locale}/documents                her documents (signed in)
     GET  /{locale}/documents/{id}           one of them (kept on the phone for offline use once opened)
     GET  /{locale}/documents/{id}/file      its file (``?download=1`` to save it)
@@ -99,6 +100,14 @@ async def verify_page(request: Request) -> Response:
     )
     response.headers["Vary"] = "Cookie, Accept-Language"
     return _no_store(response)
+
+
+def root_certificate(_request: Request) -> Response:
+    """The root every result chains to: what a verifier (Acrobat, pdfsig, pyHanko) is told to trust."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = authority.root_certificate().public_bytes(serialization.Encoding.PEM)
+    return Response(pem, media_type="application/x-pem-file", headers={"Cache-Control": "public, max-age=3600"})
 
 
 def revocation_list(_request: Request) -> Response:
@@ -258,6 +267,7 @@ def shared_file(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/d/{serial}", verify_page, methods=["GET", "POST"]),
     Route("/documents/ca.crl", revocation_list),
+    Route("/documents/ca.crt", root_certificate),
     Route("/s/{token}", shared_file),
     Route("/{locale}/documents", list_page),
     Route("/{locale}/documents/{document_id:int}", document_page),
