@@ -106,19 +106,21 @@ def approve(officer: AppPage, code: str) -> None:
 
 
 def validate(data: bytes, root_pem: bytes) -> bool:
-    """pyHanko's validator, trusting only the app's root and using only the revocation info in the file."""
+    """pyHanko's validator, trusting only the app's root and using only the revocation info in the file's
+    DSS (nothing is fetched; revocation checking is required)."""
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import RevocationInfoValidationType, validate_pdf_ltv_signature
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     _type, _headers, der = pem.unarmor(root_pem)
-    reader = PdfFileReader(io.BytesIO(data), strict=False)
-    (signature,) = reader.embedded_signatures
     try:
-        status = validate_pdf_ltv_signature(
-            signature, RevocationInfoValidationType.PADES_LT,
-            validation_context_kwargs={"trust_roots": [x509.Certificate.load(der)]},
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        (signature,) = reader.embedded_signatures
+        context = DocumentSecurityStore.read_dss(reader).as_validation_context(
+            {"trust_roots": [x509.Certificate.load(der)], "allow_fetching": False, "revocation_mode": "hard-fail"}
         )
+        status = validate_pdf_signature(signature, context)
     except Exception:  # a broken file or signature raises rather than reporting
         return False
     return bool(status.bottom_line and status.intact and status.valid and status.trusted)
