@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -107,7 +108,13 @@ def approve(officer: AppPage, code: str) -> None:
 
 def validate(data: bytes, root_pem: bytes) -> bool:
     """pyHanko's validator, trusting only the app's root and using only the revocation info in the file's
-    DSS (nothing is fetched; revocation checking is required)."""
+    DSS (nothing is fetched; revocation checking is required). On its own thread: pyHanko starts an
+    event loop, and Playwright's sync API keeps one running on this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_validate, data, root_pem).result()
+
+
+def _validate(data: bytes, root_pem: bytes) -> bool:
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -146,6 +153,14 @@ def test_a_birth_certificate_is_issued_signed_kept_and_reused(open_app, tmp_path
     expect(phone.get("document-title")).to_have_text("Giấy khai sinh")
     expect(phone.get("document-issuer")).to_contain_text("Ba Đình")
     phone.assert_accessible()
+    # Once opened, it opens again with no signal (kept on the phone like a receipt).
+    document_path = phone.path
+    phone.page.context.set_offline(True)
+    try:
+        phone.page.goto(phone.base_url + document_path)
+        expect(phone.get("document-title")).to_have_text("Giấy khai sinh")
+    finally:
+        phone.page.context.set_offline(False)
     response = phone.page.request.get(f"{phone.base_url}/vi/documents/{document_id}/file")
     assert response.ok and response.headers["content-type"] == "application/pdf"
     signed = response.body()
