@@ -220,7 +220,7 @@ def render_certificate(dossier: Dossier, certificate: Certificate, serial: str, 
         created_at=issued_at,
         keywords=(certificate.kind, COMPLIANCE),
     )
-    return render_slip(slip, fonts=certificate_fonts())
+    return render_slip(slip, fonts=certificate_fonts(), whole_fonts=True)
 
 
 def image_as_pdf(data: bytes, title: str) -> bytes:
