@@ -80,8 +80,8 @@ def _act(request: Request, locale: str, user: object, values: dict[str, str]) ->
     t = get_translator(locale)
     code: str = request.path_params["code"]
     action = values.get("action", "")
-    actor = desk_actor(user)  # type: ignore[arg-type]
     try:
+        actor = desk_actor(user)  # type: ignore[arg-type]
         with unit_of_work() as db:
             if action == "revoke":
                 result_core.revoke_result(db, actor, code, values.get("serial", ""), values.get("reason", ""),
