@@ -48,6 +48,7 @@ from citizen_app.core.attachment_store import (
     files_of,
     remember_written,
 )
+from citizen_app.core.documents.issuing import seal_upload, store_sealed_result
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, NP_, Msg
@@ -386,6 +387,12 @@ def add_attachment(
         raise AttachmentRejected(Msg(MSG_UNKNOWN_SLOT), detail=f"unknown slot {slot_id}")
 
     content_type, data = checked_content(filename, data, declared_type, settings=settings)
+    sealed = None
+    if stage == "result":
+        # Issue 13: every result verifies the same way: an uploaded one is signed by the agency now.
+        data, sealed = seal_upload(db, dossier, data, content_type, now=now, settings=settings)
+        content_type = "application/pdf"
+        filename = f"{Path(sanitize_filename(filename)).stem}.pdf"
 
     count, total = db.execute(
         select(
@@ -440,6 +447,9 @@ def add_attachment(
     if dossier.status == "draft":
         dossier.last_touched_at = now
     db.flush()
+    if sealed is not None:
+        store_sealed_result(db, dossier, data, sealed, attachment.original_name, attachment.id, now=now,
+                            settings=settings)
     audit.record(
         db,
         action="attachment.add",

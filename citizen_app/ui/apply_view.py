@@ -534,6 +534,13 @@ class AttachmentView:
 
 
 @dataclass
+class StoredChoice:
+    id: int = 0
+    name: str = ""
+    detail: str = ""  # issuer · date
+
+
+@dataclass
 class SlotView:
     id: str = ""
     label: str = ""
@@ -544,6 +551,20 @@ class SlotView:
     can_add: bool = True
     error: str = ""
     upload_id: str = ""
+    # Issue 13: her stored documents this slot accepts ("use from my documents" instead of uploading).
+    stored: list[StoredChoice] = dc_field(default_factory=list)
+
+
+def stored_choices(held: Sequence[Any], t: Translator) -> list[StoredChoice]:
+    """Documents of the citizen's store offered for a slot (``core.documents.store.HeldDocument``)."""
+    return [
+        StoredChoice(
+            id=item.id, name=t.pick(item.name),
+            detail=" · ".join(part for part in (t.pick(item.issuer) if item.issuer else "",
+                                                t.format_date(item.issued_on)) if part),
+        )
+        for item in held
+    ]
 
 
 def file_size(size_bytes: int, t: Translator) -> str:
@@ -569,8 +590,9 @@ def slot_views(
     attachments: Sequence[AttachmentView],
     t: Translator,
     errors: Mapping[str, str] | None = None,
+    stored: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[SlotView]:
-    errors = errors or {}
+    errors, stored = errors or {}, stored or {}
     views = []
     for index, slot in enumerate(form.attachments):
         files = [item for item in attachments if item.slot == slot.id]
@@ -585,6 +607,7 @@ def slot_views(
                 can_add=len(files) < slot.max_files,
                 error=errors.get(slot.id, ""),
                 upload_id=f"upload-{index}",
+                stored=stored_choices(stored.get(slot.id, ()), t) if len(files) < slot.max_files else [],
             )
         )
     return views

@@ -458,6 +458,43 @@ class SlotEvents:
     upload: Any
     refused: Any
     remove: Any
+    # Issue 13: ``use_stored(index, document_id)`` takes a document from the citizen's store (optional).
+    use_stored: Any = None
+
+
+def _stored_choices(t: Translator, slot: Any, index: int, events: SlotEvents) -> rx.Component:
+    """Issue 13: "use from my documents": one button per stored document the slot accepts."""
+    _ = t.gettext
+    if events.use_stored is None:
+        return rx.fragment()
+
+    def choice(item: Any) -> rx.Component:
+        return rx.el.li(
+            rx.el.span(
+                rx.el.span(item.name, class_name="attachment-name"),
+                rx.el.span(item.detail, class_name="attachment-size"),
+                class_name="attachment-text",
+            ),
+            rx.el.button(
+                _("Use this"),
+                rx.el.span(" ", item.name, class_name="visually-hidden"),
+                type="button",
+                on_click=events.use_stored(index, item.id),
+                class_name="button attachment-remove",
+                data_testid=f"use-stored-{item.id}",
+            ),
+            class_name="attachment",
+        )
+
+    return rx.cond(
+        slot.stored.length() > 0,
+        rx.el.div(
+            rx.el.p(rx.el.strong(_("Use from my documents")), class_name="slot-meta"),
+            rx.el.p(_("You already hold a document this slot accepts: use it instead of uploading."), class_name="hint"),
+            rx.el.ul(rx.foreach(slot.stored, choice), class_name="attachment-list"),
+            data_testid=f"stored-{index}",
+        ),
+    )
 
 
 def document_slot(t: Translator, slots: Any, index: int, events: SlotEvents) -> rx.Component:
@@ -550,6 +587,7 @@ def document_slot(t: Translator, slots: Any, index: int, events: SlotEvents) -> 
             role="status",
             data_testid=f"uploading-{slot.id}",
         ),
+        _stored_choices(t, slot, index, events),
         rx.cond(
             slot.can_add,
             rx.el.div(

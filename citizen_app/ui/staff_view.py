@@ -17,6 +17,7 @@ from citizen_app.core import admin_units
 from citizen_app.core.catalog import get_catalog
 from citizen_app.core.catalog.labels import channel_label
 from citizen_app.core.dashboard import Dashboard, Group, Indicators
+from citizen_app.core.documents.kinds import kind_of
 from citizen_app.core.dossiers.actions import audit_wording, event_wording
 from citizen_app.core.dossiers.results import ELECTRONIC
 from citizen_app.core.dossiers.staff_desk import DeskEvent, DeskFile, DeskView
@@ -84,6 +85,7 @@ class FileView:
     is_result: bool = False
     thumbnail_url: str = ""
     file_url: str = ""
+    origin: str = ""  # issue 13: "From the applicant's documents: …" when it came from her store
 
 
 @dataclass
@@ -177,9 +179,31 @@ def file_views(files: Iterable[DeskFile], form: FormSchema | None, t: Translator
                 is_result=item.stage == "result",
                 thumbnail_url=f"/files/{item.id}/thumbnail" if item.has_thumbnail else "",
                 file_url=f"/files/{item.id}",
+                origin=store_origin(item.from_store, t),
             )
         )
     return views
+
+
+SIGNATURE_WORDS: Mapping[str, str] = {
+    "genuine": N_("signature valid"),
+    "unsigned": N_("not signed"),
+    "revoked": N_("revoked by the issuer"),
+}
+
+
+def store_origin(snapshot: Mapping[str, Any] | None, t: Translator) -> str:
+    """Issue 13: where a file taken from the citizen's store came from, and its signature status."""
+    if not snapshot:
+        return ""
+    kind = kind_of(str(snapshot.get("kind") or "other"))
+    issuer = t.pick(snapshot.get("issuer") or {}) or t.gettext("the applicant")
+    verdict = str(snapshot.get("signature") or "unsigned")
+    signature = t.gettext(SIGNATURE_WORDS.get(verdict, N_("signature not valid")))
+    issued = str(snapshot.get("issued_on") or "")
+    return t.gettext("From the applicant's documents: {kind}, issued by {issuer} on {date}; {signature}").format(
+        kind=t.pick(kind.name), issuer=issuer, date=issued, signature=signature
+    )
 
 
 def event_views(events: Iterable[DeskEvent], t: Translator) -> list[EventView]:

@@ -247,6 +247,7 @@ class DossierPage:
     supplement_asked: str = ""
     # A paper result: where and when to collect it (empty strings when there is none).
     result_pickup: dict[str, str] = field(default_factory=lambda: {"place": "", "hours": ""})
+    postal_tracking: str = ""  # issue 13: the result was sent by post with this tracking number
 
 
 def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
@@ -285,6 +286,7 @@ def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
         if request and request.asked_at
         else "",
         result_pickup=view.pickup.as_record() if view.pickup else {"place": "", "hours": ""},
+        postal_tracking=view.postal_tracking,
     )
 
 

@@ -16,7 +16,19 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
 from citizen_app.settings import get_settings
-from citizen_app.web import api, auth, feedback_files, files, ops, payments, pwa, receipts, staff_jobs
+from citizen_app.web import (
+    api,
+    auth,
+    documents,
+    feedback_files,
+    files,
+    ops,
+    payments,
+    pwa,
+    receipts,
+    staff_jobs,
+    staff_results,
+)
 from citizen_app.web.auth import LANG_COOKIE, safe_next
 from citizen_app.web.first_paint import FirstPaintMiddleware
 from citizen_app.web.page_paths import PagePathMiddleware
@@ -88,6 +100,7 @@ def build_http_app() -> Starlette:
     routes += [*ops.routes, *staff_jobs.routes]  # health, readiness, metrics; background jobs for supervisors
     routes += [*api.routes, *feedback_files.routes]  # the open API, /api/v1; feedback photos (issue 15)
     routes += payments.routes  # paying fees, providers' notifications, fee receipts (issue 11)
+    routes += [*documents.routes, *staff_results.routes]  # issue 13: signed results, the citizen's documents
     if settings.sandbox_sms_enabled:
         from citizen_app.sms_sandbox.app import create_sms_sandbox_app
 

@@ -13,7 +13,8 @@ from citizen_app.ui.head import THEME_COLOR
 _SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
 
 # Pages kept on the device once seen, so a citizen at the counter with no signal can still show them.
-SAVED_FOR_OFFLINE = r"^/(vi|en)/receipts/"
+# Issue 13: her documents too (the list, each document's page and its file), once opened.
+SAVED_FOR_OFFLINE = r"^/(vi|en)/(receipts/|documents(/|$))"
 
 
 def _app_name(t: Translator) -> str:

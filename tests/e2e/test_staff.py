@@ -272,7 +272,9 @@ def test_a_citizen_and_an_officer_walk_a_dossier_to_its_result(open_app) -> None
     expect(phone.get("dossier-status")).to_have_attribute("data-status", "result_ready")
     with phone.page.expect_download() as downloading:
         phone.click("result-download")
-    assert Path(downloading.value.path()).read_bytes() == PDF
+    result = Path(downloading.value.path()).read_bytes()
+    # Issue 13: the uploaded result was sealed at upload: the same page, signed by the agency.
+    assert result.startswith(b"%PDF-") and b"/ByteRange" in result and len(result) > len(PDF)
     phone.click("rating-5")
     expect(phone.get("rating-5")).to_have_attribute("aria-pressed", "true")
     phone.fill("rating-comment", "Nhanh và rõ ràng")

@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
+from fontTools import subset as ftsubset
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -76,20 +79,55 @@ class Slip:
     keywords: tuple[str, ...] = field(default_factory=tuple)
 
 
+class _WholeFontSubsetter(ftsubset.Subsetter):
+    """fpdf2 cuts every embedded font down to the glyphs the document uses, with fontTools: most of the
+    time a one-page document takes. A font already cut small (issue 13's certificate fonts) is marked
+    and embedded whole instead; any other font is cut as before."""
+
+    def subset(self, font: TTFont) -> None:
+        if getattr(font, WHOLE_FONT, None) is None:
+            super().subset(font)
+
+
+WHOLE_FONT = "citizen_app_whole_font"
+
+
+@cache
+def _embed_marked_fonts_whole() -> None:
+    import fpdf.output
+
+    fpdf.output.ftsubset = SimpleNamespace(Options=ftsubset.Options, Subsetter=_WholeFontSubsetter)  # type: ignore[attr-defined]
+
+
 class _Document(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, fonts: tuple[Path, Path] | None = None, *, whole: bool = False) -> None:
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
-        regular, bold = font_files()
+        regular, bold = fonts or font_files()
         self.add_font(FAMILY, "", str(regular))
         self.add_font(FAMILY, "B", str(bold))
+        if whole:
+            _embed_marked_fonts_whole()
+            for font, path in zip((self.fonts[FAMILY.lower()], self.fonts[FAMILY.lower() + "B"]), (regular, bold),
+                                  strict=True):
+                data = _font_bytes(str(path))
+                setattr(font.ttfont, WHOLE_FONT, data)
+                # The file as it is, instead of fontTools writing every table out again.
+                font.ttfont.save = lambda file, reorderTables=True, data=data: file.write(data)
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=16)
         self.set_text_color(*INK)
 
 
-def render_slip(slip: Slip) -> bytes:
-    """The slip as one PDF/A-2b file (more pages only if its rows need them)."""
-    pdf = _Document()
+@cache
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def render_slip(slip: Slip, *, fonts: tuple[Path, Path] | None = None, whole_fonts: bool = False) -> bytes:
+    """The slip as one PDF/A-2b file (more pages only if its rows need them); ``fonts`` (regular, bold)
+    replace Be Vietnam Pro's full files, e.g. by a smaller cut of them (issue 13's certificates), which
+    ``whole_fonts`` embeds as they are rather than cut again for each document."""
+    pdf = _Document(fonts, whole=whole_fonts)
     pdf.set_lang(slip.lang)
     pdf.set_title(f"{slip.title} {slip.reference}".strip())
     pdf.set_subject(slip.subject or slip.title)

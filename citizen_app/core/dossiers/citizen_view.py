@@ -181,6 +181,8 @@ class CitizenDossierView:
     supplement: Supplement | None
     # A paper result: where and when to collect it, once the result is ready.
     pickup: ResultPickup | None = None
+    # Issue 13: the postal item number of a result sent by post ("" until the officer records it).
+    postal_tracking: str = ""
 
     @property
     def delayed(self) -> bool:
@@ -236,6 +238,7 @@ def citizen_view(
         rating=RatingGiven(score=given.score, comment=given.comment or "") if given is not None else None,
         supplement=supplement,
         pickup=pickup_of(dossier),
+        postal_tracking=dossier.postal_tracking or "",
     )
 
 

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import audit, notifications
+from citizen_app.core.documents.issuing import issue_on_approval
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.actions import BY_KEY, MSG_REASON_REQUIRED, STAFF, STAFF_ACTIONS, NoteRule
 from citizen_app.core.dossiers.errors import (
@@ -296,6 +297,9 @@ def _take(
         values.update(found.get("values", {}))
         details.update(found.get("details", {}))
     apply(db, dossier, step, actor, now=now, note=note, values=values, details=details)
+    if step.action == "approve":
+        # Issue 13: a certificate procedure's result is issued, signed, in the approval's transaction.
+        issue_on_approval(db, dossier, actor_id=actor.user_id, actor_role=actor.role, now=now)
     return dossier
 
 

@@ -184,6 +184,8 @@ class DeskFile:
     stage: str  # draft | supplement | result
     size_bytes: int
     has_thumbnail: bool
+    # Issue 13: taken from the citizen's document store: kind, issuer, issued on, signature verdict.
+    from_store: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,7 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
         rejection_reason=dossier.rejection_reason or "",
         supplement_request=dict(dossier.supplement_request or {}),
         files=tuple(
-            DeskFile(a.id, a.original_name, a.slot_id, a.stage, a.size_bytes, bool(a.thumbnail_name))
+            DeskFile(a.id, a.original_name, a.slot_id, a.stage, a.size_bytes, bool(a.thumbnail_name), a.from_store)
             for a in list_attachments(db, dossier.id, actor)
         ),
         events=tuple(

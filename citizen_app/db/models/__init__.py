@@ -6,6 +6,7 @@ Add your module to the list; migrations (alembic/versions) fix the order tables 
 from citizen_app.db.models import (
     audit,
     catalog,
+    documents,
     dossiers,
     feedback,
     identity,
@@ -17,3 +18,4 @@ from citizen_app.db.models import (
 
 __all__ = ["audit", "catalog", "dossiers", "feedback", "identity", "jobs", "open_data", "tracking"]
 __all__ += ["payments"]  # issue 11: fee payments
+__all__ += ["documents"]

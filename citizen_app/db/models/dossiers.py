@@ -89,6 +89,8 @@ class Dossier(Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     # {"place": "...", "hours": "..."}: where and when to collect a paper result (core/dossiers/results.py).
     result_pickup: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
+    # Issue 13: the postal item number of a result sent by post, as the officer recorded it.
+    postal_tracking: Mapped[str | None] = mapped_column(String(40))
 
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", passive_deletes=True,
@@ -171,6 +173,9 @@ class DossierAttachment(Base):
     thumbnail_name: Mapped[str | None] = mapped_column(String(80))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Issue 13: taken from the citizen's document store instead of uploaded; a snapshot of that entry
+    # (document id, kind, issuer, issued date, signature verdict) for the staff's desk.
+    from_store: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
 

@@ -388,6 +388,17 @@ def _ready(t: Translator) -> rx.Component:
                 data_testid="dossier-result-pickup",
             ),
         ),
+        # Issue 13: the result sent by post, with its tracking number.
+        rx.cond(
+            S.postal_tracking != "",
+            rx.el.section(
+                rx.el.h2(_("Your result is in the post")),
+                rx.el.p(_("Postal item number"), ": ", rx.el.strong(S.postal_tracking,
+                                                                       data_testid="dossier-postal-tracking")),
+                class_name="result-box",
+                data_testid="dossier-result-post",
+            ),
+        ),
         _delay(t),
         _summary(t),
         rx.el.div(

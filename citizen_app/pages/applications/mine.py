@@ -15,6 +15,7 @@ import reflex as rx
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.pages.applications.layout import signed_out, status_tag
 from citizen_app.states.tracking import ApplicationsState
+from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
@@ -193,6 +194,9 @@ def build(t: Translator) -> rx.Component:
                 class_name="track-link",
                 testid="applications-track",
             ),
+            # Issue 13: her document store (a server page the phone keeps for offline use).
+            document_link(_("My documents"), href=f"/{t.locale}/documents", class_name="track-link",
+                          data_testid="applications-documents"),
             class_name="tracking",
             data_testid="applications",
         ),

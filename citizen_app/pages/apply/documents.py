@@ -15,7 +15,7 @@ MAX_SLOTS = 10
 
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
-    events = SlotEvents(upload=S.upload, refused=S.files_refused, remove=S.remove_file)
+    events = SlotEvents(upload=S.upload, refused=S.files_refused, remove=S.remove_file, use_stored=S.use_stored)
     return flow_page(
         t,
         back_link(t, S.back_href),

@@ -141,6 +141,9 @@ def _file(t: Translator, item: FileView, *, removable: bool = False) -> rx.Compo
         rx.el.span(
             document_link(item.name, href=item.file_url, target="_blank", rel="noopener", class_name="attachment-name"),
             rx.el.span(item.document, " · ", item.stage, " · ", item.size, class_name="attachment-size"),
+            # Issue 13: a file the applicant took from her document store, with its issuer and signature.
+            rx.cond(item.origin != "", rx.el.span(item.origin, class_name="attachment-size",
+                                                  data_testid=f"staff-file-origin-{item.id}")),
             class_name="attachment-text",
         ),
         rx.cond(
@@ -169,6 +172,9 @@ def _files(t: Translator) -> rx.Component:
             rx.el.ul(rx.foreach(D.files, lambda item: _file(t, item, removable=True)), class_name="attachment-list"),
             rx.el.p(_("No files."), class_name="hint"),
         ),
+        # Issue 13: the signed result's register entry, revoking it, and the postal item number.
+        rx.el.p(document_link(_("Signed result, post and revocation"),
+                              href=f"/{t.locale}/staff/dossiers/" + D.code + "/result", data_testid="staff-result-page")),
         aria_labelledby="files-title",
         data_testid="staff-files",
     )

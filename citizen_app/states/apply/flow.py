@@ -24,6 +24,7 @@ from reflex.event import EventSpec
 
 from citizen_app.core import attachments as files_core
 from citizen_app.core import receipts
+from citizen_app.core.documents import store as document_store
 from citizen_app.core.dossiers import (
     AccessDenied,
     DossierNotFound,
@@ -298,8 +299,17 @@ class ApplyState(AppState):
                 view.error = shown.get(view.name, "")
 
     def _show_slots(self, form: FormSchema, problems: Mapping[str, str] | None = None) -> None:
-        self.slots = views.slot_views(form, self._files, self._t(), problems)
+        self.slots = views.slot_views(form, self._files, self._t(), problems, self._stored_for(form))
         self.error_links = [ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in (problems or {}).items()]
+
+    def _stored_for(self, form: FormSchema) -> Mapping[str, Any]:
+        """Issue 13: her stored documents each slot accepts (not offered to an officer filling it in with her)."""
+        if self._assisted or not self._applicant_id or not self.draft_id:
+            return {}
+        with unit_of_work() as db:
+            return document_store.slot_choices(
+                db, self.draft_id, self._applicant_id, [slot.id for slot in form.attachments], today_in_vietnam()
+            )
 
     def _back(self, form: FormSchema, page: str) -> str:
         if self._returning():
@@ -489,6 +499,37 @@ class ApplyState(AppState):
         self._show_slots(form, {slot.id: text} if text else None)
         done = rx.call_script(UPLOADED_JS)
         return [done, focus("error-summary")] if text else done
+
+    @rx.event
+    def use_stored(self, index: int, document_id: int) -> Any:
+        """Issue 13: "use from my documents": a stored document goes into the slot instead of an upload."""
+        terms = self._terms()
+        if terms is None or self.status != "ready" or self.page != DOCUMENTS:
+            return None
+        form = terms.form
+        if not 0 <= index < len(form.attachments):
+            return None
+        slot = form.attachments[index]
+        user, form_ok = self._signed_in_here()
+        if form_ok is None:
+            return lost_session_response(self) if user is None else None
+        problem: Msg | None = None
+        try:
+            with unit_of_work() as db:
+                document_store.use_from_store(
+                    db, self.draft_id, self._actor(user), slot_id=slot.id, document_id=int(document_id),
+                    slot_max_files=slot.max_files, now=utcnow(),
+                )
+        except (files_core.AttachmentRejected, document_store.DocumentNotFound) as refused:
+            problem = refused.message
+        except InvalidTransition:
+            return rx.redirect(flow_href(self.locale, self.draft_id, SENT))
+        except (DossierNotFound, AccessDenied):
+            return self._not_found()
+        self._reload_files(user)
+        text = self._render(problem) if problem else ""
+        self._show_slots(form, {slot.id: text} if text else None)
+        return focus("error-summary") if text else None
 
     @rx.event
     def files_refused(self, index: int) -> None:

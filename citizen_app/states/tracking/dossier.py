@@ -87,6 +87,7 @@ class DossierState(AppState):
     results: list[FileRow] = rx.field(default_factory=list)
     # A paper result: where and when to collect it ({"place": "", "hours": ""} when there is none).
     result_pickup: dict[str, str] = rx.field(default_factory=lambda: {"place": "", "hours": ""})
+    postal_tracking: str = ""  # issue 13
     receipt_href: str = ""
     can_withdraw: bool = False
     can_rate: bool = False
