@@ -91,6 +91,11 @@ def build_http_app() -> Starlette:
 
         # The sandbox SMS gateway (SMS_API_URL points here by default): shows what would have been sent.
         routes.append(Mount("/sandbox/sms", app=create_sms_sandbox_app(settings.data_dir, settings.sms_api_key)))
+    if settings.sandbox_registries_enabled:
+        # issue 12: the population, civil-status and social-insurance registries that prefill forms.
+        from citizen_app.registry_sandbox.app import create_registry_sandbox_app
+
+        routes.append(Mount("/sandbox/registries", app=create_registry_sandbox_app(settings.registry_api_key)))
     if settings.sandbox_idp_enabled:
         from citizen_app.idp.app import create_idp_app
 
