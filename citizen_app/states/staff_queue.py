@@ -17,7 +17,14 @@ from reflex.event import EventSpec
 
 from citizen_app.core.dossiers import status_label
 from citizen_app.core.dossiers.staff_desk import desk_actor
-from citizen_app.core.dossiers.staff_queue import ALL, OPEN, QUEUE_STATUSES, QueueFilters, queue_procedures, staff_queue
+from citizen_app.core.dossiers.staff_queue import (
+    ALL,
+    OPEN,
+    QUEUE_STATUSES,
+    QueueFilters,
+    queue_procedures,
+    staff_queue,
+)
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work

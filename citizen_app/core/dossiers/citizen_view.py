@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from citizen_app.core import attachments, ratings
 from citizen_app.core.catalog import get_catalog
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor
 from citizen_app.core.dossiers.lifecycle import allowed_targets, is_overdue, timeline
 from citizen_app.core.dossiers.milestones import received_by_agency, received_in
@@ -39,6 +40,9 @@ from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEv
 
 def online_terms(procedure_code: str) -> ProcedureTerms | None:
     """The terms of applying online for a procedure of the catalogue; None when it cannot be applied for online."""
+    group = chain.terms_for(procedure_code)  # a linked group (issue 12): one form for its parts
+    if group is not None:
+        return group
     procedure = get_catalog().get(procedure_code)
     if procedure is None or not procedure.can_apply_online:
         return None

@@ -11,7 +11,7 @@ from citizen_app.core.registries import fetch_record
 
 
 class CivilStatusSource(PrefillSource):
-    key = "civil"
+    key = "civil_status"
     label = N_("From the civil-status registry")
     unavailable = N_(
         "The civil-status registry is not answering, so some answers are empty. Please type them in."
@@ -19,23 +19,23 @@ class CivilStatusSource(PrefillSource):
     timeout_seconds = 2.0
     order = 40
     bindings = (
-        binding("civil.married", "select", "radio", option_values=("yes", "no")),
-        binding("civil.spouse_full_name", "text"),
-        binding("civil.spouse_personal_id", "personal_id", "text"),
-        binding("civil.spouse_date_of_birth", "date"),
+        binding("civil_status.married", "select", "radio", option_values=("yes", "no")),
+        binding("civil_status.spouse_full_name", "text"),
+        binding("civil_status.spouse_personal_id", "personal_id", "text"),
+        binding("civil_status.spouse_date_of_birth", "date"),
     )
 
     def fetch(self, request: PrefillRequest, bindings: Sequence[str]) -> Mapping[str, Any]:
         person = request.about if request.about is not None else request.applicant.personal_id
         record = fetch_record("/civil-status/marriages", person, self.timeout_seconds)
         if not record or not record.get("married"):
-            return {"civil.married": "no"} if record is not None and "civil.married" in bindings else {}
+            return {"civil_status.married": "no"} if record is not None and "civil_status.married" in bindings else {}
         spouse = record.get("spouse") or {}
         values = {
-            "civil.married": "yes",
-            "civil.spouse_full_name": spouse.get("full_name"),
-            "civil.spouse_personal_id": spouse.get("personal_id"),
-            "civil.spouse_date_of_birth": spouse.get("date_of_birth"),
+            "civil_status.married": "yes",
+            "civil_status.spouse_full_name": spouse.get("full_name"),
+            "civil_status.spouse_personal_id": spouse.get("personal_id"),
+            "civil_status.spouse_date_of_birth": spouse.get("date_of_birth"),
         }
         return {name: value for name, value in values.items() if name in bindings and value}
 
