@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core.codes import normalize_code_input
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load
@@ -75,10 +77,21 @@ class ReceiptSlip:
     # Counted through a year whose holidays are not decided yet (core.calendar): the date may move.
     appointment_provisional: bool = False
     processing_day_unit: str = "working"
+    # A linked application (issue 12): every part with its own code, agency and due date.
+    parts: tuple[ReceiptPart, ...] = ()
 
     @property
     def status_facts(self) -> StatusFacts:
         return facts(self.status)
+
+
+@dataclass(frozen=True)
+class ReceiptPart:
+    position: int
+    code: str
+    name: Mapping[str, str]
+    agency: Mapping[str, str]
+    appointment_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -184,7 +197,15 @@ def receipt_for(db: Session, dossier_id: int, actor: Actor, settings: Settings |
     dossier = load(db, dossier_id)
     require_read(db, actor, dossier, action="receipt.read")
     received_at = milestones(db, dossier.id, dossier.received_at).received_at
-    return slip_from_dossier(dossier, settings, received_at=received_at)
+    slip = slip_from_dossier(dossier, settings, received_at=received_at)
+    umbrella = chain.umbrella_of(db, dossier)
+    if umbrella is not None and umbrella.id == dossier.id:
+        parts = tuple(
+            ReceiptPart(p.position, p.code, p.name, p.agency, p.appointment_at)
+            for p in chain.umbrella_view(db, umbrella).parts
+        )
+        slip = dataclasses.replace(slip, parts=parts)
+    return slip
 
 
 def find_by_code(db: Session, code: str) -> Dossier:

@@ -69,6 +69,8 @@ SIZE_MB = N_("{size} MB")
 
 
 def start_href(locale: str, code: str) -> str:
+    if code.startswith("group:"):  # a linked group (issue 12) starts on its life-event page
+        return f"/{locale}/life-events/{code.removeprefix('group:')}"
     return f"/{locale}/services/{code}/apply"
 
 

@@ -55,6 +55,17 @@ class ReceiptView:
     # the catalogue does not state: the date may move, and appointment_note says why.
     appointment_provisional: bool = False
     appointment_note: str = ""
+    # A linked application (issue 12): one line per part (code, what, agency, due).
+    parts: list[PartLine] = field(default_factory=list)
+
+
+@dataclass
+class PartLine:
+    position: int
+    code: str
+    name: str
+    agency: str
+    due: str
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -89,6 +100,16 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         verification_url=slip.verification_url,
         appointment_provisional=slip.appointment_provisional,
         appointment_note=_appointment_note(slip, t),
+        parts=[
+            PartLine(
+                position=part.position,
+                code=part.code,
+                name=t.pick(part.name),
+                agency=t.pick(part.agency),
+                due=t.format_datetime(part.appointment_at) if part.appointment_at else "",
+            )
+            for part in slip.parts
+        ],
     )
 
 
@@ -127,6 +148,14 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
         Row(_("Submitted through"), view.channel),
         Row(_("Status"), view.status),
     ]
+    if view.parts:
+        rows.append(
+            Row(
+                _("Parts of this application"),
+                "",
+                tuple(f"{p.position}. {p.name}: {p.code}, {p.agency}, {_('due')} {p.due}" for p in view.parts),
+            )
+        )
     return render_slip(
         Slip(
             lang=t.locale,
