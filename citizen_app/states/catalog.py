@@ -18,6 +18,7 @@ from reflex.event import EventSpec
 from citizen_app.core.catalog import Procedure, get_catalog
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.assurance import assurance_message
+from citizen_app.core.life_events.groups import linked_groups
 from citizen_app.core.search import search
 from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import (
@@ -32,6 +33,7 @@ from citizen_app.ui.catalog_view import (
     result_count,
     service_view,
 )
+from citizen_app.ui.life_event_view import GroupLink, group_links, groups_for
 
 
 def _replace_address(href: str) -> EventSpec:
@@ -56,6 +58,8 @@ class SearchState(AppState):
     event_name: str = ""
     sort: str = "relevance"
     results: list[ResultCard] = rx.field(default_factory=list)
+    # Linked groups (issue 12) the results or the life event point to: "apply for all at once".
+    group_links: list[GroupLink] = rx.field(default_factory=list)
     total: int = 0
     count_text: str = ""
     has_more: bool = False
@@ -96,6 +100,9 @@ class SearchState(AppState):
         )
         cards = [result_card(hit.procedure, t) for hit in results.hits]
         self.results = [*self.results, *cards] if more else cards
+        if not more:
+            found = groups_for((hit.procedure.code for hit in results.hits[:5]), params.event, linked_groups().values())
+            self.group_links = group_links(found, t)
         self.total = results.total
         self.count_text = result_count(results, t)
         self.has_more = results.has_more

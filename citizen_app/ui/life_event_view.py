@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from citizen_app.core.catalog.labels import time_limit_label
@@ -35,6 +36,28 @@ class GroupPage:
     time: str = ""
     cutoff: str = ""
     parts: list[GroupPart] = field(default_factory=list)
+
+
+@dataclass
+class GroupLink:
+    """A pointer to a linked group from the search or a service page."""
+
+    slug: str = ""
+    name: str = ""
+    href: str = ""
+
+
+def group_links(groups: Iterable[LinkedGroup], t: Translator) -> list[GroupLink]:
+    return [GroupLink(slug=g.slug, name=t.pick(g.name), href=life_event_href(t.locale, g.slug)) for g in groups]
+
+
+def groups_for(codes: Iterable[str], event_slug: str, groups: Iterable[LinkedGroup]) -> list[LinkedGroup]:
+    """The groups a search points to: the life event asked about, or a group a found procedure is part of."""
+    wanted = set(codes)
+    return [
+        g for g in groups
+        if (event_slug and g.life_event == event_slug) or any(c.code in wanted for c in g.components)
+    ]
 
 
 def life_event_href(locale: str, slug: str) -> str:

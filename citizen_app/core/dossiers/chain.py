@@ -21,7 +21,7 @@ This module sits below ``lifecycle`` (which calls it): it writes its own events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -34,6 +34,7 @@ from citizen_app.core.agencies import Agency, commune_committee, commune_police,
 from citizen_app.core.codes import assign_dossier_code
 from citizen_app.core.dossiers.access import Actor
 from citizen_app.core.dossiers.terms import ProcedureTerms
+from citizen_app.core.forms.schema import FormSchema
 from citizen_app.core.i18n import N_, VIETNAM_TZ, Msg
 from citizen_app.core.life_events.groups import Component, LinkedGroup, group_of_code, linked_group
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
@@ -414,6 +415,36 @@ def umbrella_view(db: Session, umbrella: Dossier) -> UmbrellaView:
     )
 
 
-def handed_on(part: Dossier) -> Sequence[tuple[str, str]]:
-    """What earlier parts handed to this one ((key, value), …): shown to its officers."""
-    return tuple((str(k), str(v)) for k, v in (part.chain_data or {}).items())
+@dataclass(frozen=True)
+class PartOf:
+    """What the officers of a part see of its chain."""
+
+    position: int
+    total: int
+    umbrella_code: str
+    form: FormSchema  # the group's one form: the answers of every part are its answers
+    handed_on: tuple[tuple[Mapping[str, str], str], ...]  # what earlier parts' results handed on
+
+
+def part_of(db: Session, part: Dossier) -> PartOf | None:
+    if part.umbrella_id is None or part.chain_position is None:
+        return None
+    group = _group_of(db, part)
+    umbrella = db.get(Dossier, part.umbrella_id)
+    if group is None or umbrella is None:
+        return None
+    labels = {c.produces: c.produces_label for c in group.components if c.produces and c.produces_label}
+    handed = tuple(
+        (labels.get(str(key)) or {"vi": str(key), "en": str(key)}, str(value))
+        for key, value in (part.chain_data or {}).items()
+    )
+    return PartOf(part.chain_position, len(group.components), umbrella.code or "", group.form, handed)
+
+
+def conflicts_of(dossier: Dossier) -> tuple[Mapping[str, Any], ...]:
+    """Where a registry contradicted the verified identity when the form was filled (the identity won)."""
+    found: list[Mapping[str, Any]] = []
+    for key, outcome in (dossier.prefill_sources or {}).items():
+        for conflict in (outcome or {}).get("conflicts", []) if isinstance(outcome, Mapping) else []:
+            found.append({"source": key, **conflict})
+    return tuple(found)
