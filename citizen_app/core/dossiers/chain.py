@@ -47,10 +47,6 @@ MSG_OUTSIDE_PROVINCE = N_(
     "This address is not in the province of the office you chose. Choose an office in the same province, "
     "or correct the address."
 )
-MSG_STOPPED_WHAT_TO_DO = N_(
-    "The parts after it were stopped. Read the reason, then send a new application with the corrected "
-    "details, or contact the office that rejected it."
-)
 
 # Decision 296/QĐ-VPCP: a linked application received after 15:00 counts from the next working day
 # (the ordinary rule, core.calendar, closes at 17:00).
