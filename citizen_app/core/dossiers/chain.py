@@ -245,6 +245,10 @@ def start_chain(
         parts.append(part)
     umbrella.status = LINKED
     umbrella.chain_data = {"group": group.slug, "verification": verification}
+    # Its parts are the applications the agencies handle and the indicators count; the umbrella is in no
+    # province's or commune's figures (its agency code still names the unit that received it).
+    umbrella.province_code = None
+    umbrella.commune_code = None
     umbrella.processing_days = days
     umbrella.appointment_at = parts[-1].appointment_at
     umbrella.original_appointment_at = parts[-1].appointment_at

@@ -70,6 +70,7 @@ def test_a_mother_sends_the_birth_group_typing_only_the_babys_details(db_session
 
     umbrella = result.dossier
     assert umbrella.status == "linked" and umbrella.code.startswith("004.00.20.H01-")
+    assert umbrella.province_code is None  # its parts are what the indicators count
     parts = list(db_session.scalars(select(Dossier).where(Dossier.umbrella_id == umbrella.id).order_by(Dossier.chain_position)))
     assert [p.procedure_code for p in parts] == ["1.001193", "1.004222", "2.000639"]
     assert [p.status for p in parts] == ["submitted", "waiting", "waiting"]
