@@ -26,12 +26,14 @@ import qrcode.constants
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citizen_app.core import admin_units
 from citizen_app.core.codes import normalize_code_input
 from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.dossiers.milestones import milestones
+from citizen_app.core.dossiers.results import delivery_choice
 from citizen_app.core.i18n import Msg
 
 # Signing lives in core.receipt_tokens (below the dossiers package); sign_code stays importable here.
@@ -138,7 +140,25 @@ def receipt_qr_data_uri(code: str, settings: Settings | None = None) -> str:
 # --- the slip ---------------------------------------------------------------------------------------
 
 
+def _by_post(dossier: Dossier) -> dict[str, str] | None:
+    """"By post to …" when the citizen chose delivery by post and gave the address (issue 12)."""
+    answers = dossier.answers or {}
+    address = answers.get("postal_address")
+    if delivery_choice(answers) != "post" or not isinstance(address, Mapping):
+        return None
+    parts = [
+        str(address.get("street") or "").strip(),
+        admin_units.commune_name(str(address.get("commune_code") or "")) or "",
+        admin_units.province_name(str(address.get("province_code") or "")) or "",
+    ]
+    where = ", ".join(part for part in parts if part)
+    return {"vi": f"Gửi qua bưu chính đến: {where}", "en": f"By post to: {where}"}
+
+
 def _collect_at(dossier: Dossier) -> dict[str, str]:
+    post = _by_post(dossier)
+    if post is not None:
+        return post
     unit = dossier.receiving_unit or {}
     counter_vi = f"Bộ phận Tiếp nhận và Trả kết quả, {unit.get('vi', '')}".rstrip(", ")
     counter_en = f"Reception and results desk, {unit.get('en', '')}".rstrip(", ")

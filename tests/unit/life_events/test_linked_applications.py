@@ -246,3 +246,20 @@ def test_the_demo_officers_serve_the_parts_of_the_ba_dinh_mother() -> None:
     assert units["mai.ngo"] == ("commune", "00004")
     assert units["khoa.dang"] == ("police", "00004")
     assert units["yen.ly"] == ("social_insurance", "01")
+
+
+def test_one_receipt_lists_every_part_and_carries_delivery_by_post(db_session: Session) -> None:
+    from citizen_app.core.receipts import receipt_for
+
+    group = birth_group()
+    mother, profile = _mother(db_session)
+    with registries():
+        draft_id = fill(db_session, group, mother, profile, {"relationship": "mother"}, {**BABY, "delivery": "post"})
+        draft = db_session.get(Dossier, draft_id)
+        assert draft is not None and draft.answers["postal_address"]["street"] == "Số 12 phố Đội Cấn"
+        result = send(db_session, draft_id, group, mother, profile)
+    db_session.commit()
+    slip = receipt_for(db_session, result.dossier.id, mother)
+    assert [p.position for p in slip.parts] == [1, 2, 3]
+    assert slip.parts[1].agency["vi"].startswith("Công an")
+    assert slip.collect_at["en"].startswith("By post to: Số 12 phố Đội Cấn")
