@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -43,8 +44,12 @@ class LifeEventState(AppState):
         return name_the_document(self.name, t.locale)
 
     @rx.event
-    def start(self) -> Any:
-        """Start now: the group's one form, prefilled; or the draft already open for it."""
+    async def start(self) -> Any:
+        """Start now, off the event loop: the prefill asks registries this server may answer itself."""
+        return await asyncio.to_thread(self._start)
+
+    def _start(self) -> Any:
+        """The group's one form, prefilled; or the draft already open for it."""
         group = linked_group(self.slug) if self.slug else None
         if group is None:
             return None
