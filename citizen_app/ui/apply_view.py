@@ -542,6 +542,8 @@ class SlotView:
     can_add: bool = True
     error: str = ""
     upload_id: str = ""
+    # A slot asked only under a condition (issue 12): hidden while the answers say it does not apply.
+    shown: bool = True
 
 
 def file_size(size_bytes: int, t: Translator) -> str:
@@ -567,11 +569,13 @@ def slot_views(
     attachments: Sequence[AttachmentView],
     t: Translator,
     errors: Mapping[str, str] | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> list[SlotView]:
     errors = errors or {}
     views = []
     for index, slot in enumerate(form.attachments):
         files = [item for item in attachments if item.slot == slot.id]
+        shown = slot.shown(answers or {}) or bool(files)
         views.append(
             SlotView(
                 id=slot.id,
@@ -583,6 +587,7 @@ def slot_views(
                 can_add=len(files) < slot.max_files,
                 error=errors.get(slot.id, ""),
                 upload_id=f"upload-{index}",
+                shown=shown,
             )
         )
     return views

@@ -285,7 +285,7 @@ class ApplyState(AppState):
                 view.error = shown.get(view.name, "")
 
     def _show_slots(self, form: FormSchema, problems: Mapping[str, str] | None = None) -> None:
-        self.slots = views.slot_views(form, self._files, self._t(), problems)
+        self.slots = views.slot_views(form, self._files, self._t(), problems, answers=self._answers)
         self.error_links = [ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in (problems or {}).items()]
 
     def _back(self, form: FormSchema, page: str) -> str:

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citizen_app.core import dossiers
+from citizen_app.core import attachments, dossiers
 from citizen_app.core.dossiers import Actor, chain
 from citizen_app.core.dossiers.staff_queue import QueueFilters, staff_queue
 from citizen_app.core.i18n import VIETNAM_TZ
 from citizen_app.db.models.dossiers import Dossier, DossierEvent
 from citizen_app.idp.accounts import ACCOUNTS
-from tests.unit.dossiers.helpers import NOW, make_user
+from tests.unit.dossiers.helpers import NOW, jpeg, make_user
 from tests.unit.life_events.helpers import (
     BABY,
     DEATH,
@@ -137,6 +137,14 @@ def test_paper_certificates_need_verification_and_five_working_days(db_session: 
     late = datetime(2026, 11, 19, 16, 0, tzinfo=VIETNAM_TZ)
     with registries():
         draft_id = fill(db_session, group, mother, profile, {"relationship": "mother"}, {**BABY, "medical_certificate": "paper"}, now=late)
+        # A paper certificate: its slot is asked, and required (a conditional document slot).
+        with pytest.raises(dossiers.ValidationFailed) as failed:
+            send(db_session, draft_id, group, mother, profile, now=late)
+        assert set(failed.value.errors) == {"attachments.birth_certificate"}
+        attachments.add_attachment(
+            db_session, draft_id, mother, slot_id="birth_certificate", filename="giay-chung-sinh.jpg", data=jpeg(),
+            declared_type="image/jpeg", slot_max_files=2, now=late,
+        )
         result = send(db_session, draft_id, group, mother, profile, now=late)
     due = result.dossier.appointment_at.astimezone(VIETNAM_TZ).date()
     # Friday + 5 working days = Friday 27 November.
