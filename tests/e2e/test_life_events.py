@@ -175,24 +175,25 @@ def test_a_relative_sends_the_death_group_with_the_deceased_filled_from_registri
     phone.get("field-relationship-spouse").check()
     phone.click("continue")
 
-    # Only the ID number of the deceased: the next page fills the rest from the registries.
-    wait_for_page(phone, "deceased")
+    # Only the ID number of the deceased: the next page is filled from the population registry.
+    wait_for_page(phone, "person")
     phone.fill("field-deceased_personal_id", "001050001234")
+    phone.click("continue")
+
+    wait_for_page(phone, "deceased")
+    expect(phone.get("field-deceased_full_name")).to_have_value("Đỗ Văn Hùng")
+    expect(phone.get("badge-deceased_full_name")).to_have_text("Từ cơ sở dữ liệu quốc gia về dân cư")
+    expect(phone.get("field-deceased_birth_date")).to_have_value("1950-02-10")
     phone.fill("field-death_date", (date.today() - timedelta(days=2)).isoformat())
     phone.fill("field-place_of_death", "Bệnh viện Bạch Mai")
     phone.get("field-death_notice-electronic").check()
     phone.click("continue")
 
+    # And the social-insurance number from the social-insurance registry.
     wait_for_page(phone, "benefits")
     expect(phone.get("field-insurance_number")).to_have_value("0150001234")
     expect(phone.get("badge-insurance_number")).to_have_text("Từ cơ sở dữ liệu bảo hiểm xã hội")
     phone.get("field-benefit-funeral").check()
-    phone.click("back")
-    wait_for_page(phone, "deceased")
-    expect(phone.get("field-deceased_full_name")).to_have_value("Đỗ Văn Hùng")
-    expect(phone.get("badge-deceased_full_name")).to_have_text("Từ cơ sở dữ liệu quốc gia về dân cư")
-    phone.click("continue")
-    wait_for_page(phone, "benefits")
     phone.click("continue")
 
     wait_for_page(phone, "reception")
