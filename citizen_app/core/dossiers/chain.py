@@ -305,8 +305,10 @@ def after_step(db: Session, part: Dossier, target: str, actor: Actor, *, now: da
         if component.produces:
             handed[component.produces] = result_value(part, now)
             part.chain_data = handed
-        following = next((p for p in later if p.status == WAITING), None)
-        if following is None:
+        # Only the very next part, and only while it waits (an approval cancelled and given again
+        # must not start a part further on).
+        following = later[0] if later else None
+        if following is None or following.status != WAITING:
             return
         following.chain_data = {**(following.chain_data or {}), **handed}
         following.status = "submitted"
@@ -317,7 +319,7 @@ def after_step(db: Session, part: Dossier, target: str, actor: Actor, *, now: da
             db, following, actor, "chain_next", now=now, from_status=WAITING, to_status="submitted",
             details={"after": part.code, **handed},
         )
-    elif target == "rejected":
+    elif target in ("rejected", "withdrawn"):  # refused, or the citizen withdrew it: nothing after it can follow
         for following in later:
             if following.status != WAITING:
                 continue
@@ -328,7 +330,7 @@ def after_step(db: Session, part: Dossier, target: str, actor: Actor, *, now: da
             db.flush()
             _event(
                 db, following, actor, "chain_stop", now=now, from_status=WAITING, to_status=STOPPED,
-                note=part.rejection_reason, details={"rejected": part.code},
+                note=part.rejection_reason, details={target: part.code},
             )
 
 
