@@ -80,8 +80,8 @@ STATUS_TABLE: Mapping[str, StatusFacts] = {
         StatusFacts("withdrawn", N_("Withdrawn"), "neutral", terminal=True, dashboard="stopped"),
         # --- life events (issue 12): one application for linked procedures (core/dossiers/chain.py) ---
         # The umbrella: what the citizen sent; its parts are the component dossiers. No agency works on it
-        # (its components are counted), so it is in no queue and no indicator.
-        StatusFacts("linked", N_("Sent as linked parts"), "info", dashboard="unsent"),
+        # (its components are counted), so it is in no queue and no indicator; nothing moves it (terminal).
+        StatusFacts("linked", N_("Sent as linked parts"), "info", terminal=True, dashboard="unsent"),
         # A component whose turn has not come: the part before it is not approved yet.
         StatusFacts("waiting", N_("Waiting for the previous part"), "neutral", dashboard="unsent"),
         # A component that will not be handled: a part before it was rejected.

@@ -54,6 +54,8 @@ LINKED_CUTOFF = time(15, 0)
 LINKED = "linked"
 WAITING = "waiting"
 STOPPED = "stopped"
+# The steps the chain takes by itself (no one fires them): a waiting part starts, or is stopped.
+CHAIN_STEPS: dict[str, tuple[str, ...]] = {WAITING: ("submitted", STOPPED)}
 
 
 # --- the group as terms of the ordinary apply flow ----------------------------------------------------------
