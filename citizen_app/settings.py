@@ -102,10 +102,21 @@ class Settings:
     # Refusals written to the audit trail per person (or address) and minute; the rest are counted.
     denial_audit_limit_per_minute: int = 20
 
+    # --- registries that prefill forms (issue 12; core/prefill/sources, core/registries.py) ---------
+    # The population & residence, civil-status and social-insurance registries' JSON API.
+    registry_api_url: str = ""
+    registry_api_key: str = field(default="", repr=False)
+    # Mount the sandbox registries (made-up records of the demo people) at /sandbox/registries.
+    sandbox_registries_enabled: bool = True
+
     @property
     def enabled_sandboxes(self) -> tuple[str, ...]:
         """Every sandbox mounted on the app's server (each shows the red SANDBOX banner)."""
-        mounted = {"idp": self.sandbox_idp_enabled, "sms": self.sandbox_sms_enabled}
+        mounted = {
+            "idp": self.sandbox_idp_enabled,
+            "sms": self.sandbox_sms_enabled,
+            "registries": self.sandbox_registries_enabled,  # issue 12
+        }
         mounted["payments"] = self.sandbox_payments_enabled  # issue 11
         return tuple(name for name, on in mounted.items() if on)
 
@@ -421,6 +432,11 @@ def _production(env: Mapping[str, str], public_base_url: str) -> dict[str, objec
         "sms_sender": env.get("SMS_SENDER", "").strip() or "DICHVUCONG",
         "sandbox_sms_enabled": _bool(env, "SANDBOX_SMS", True),
         "backup_passphrase": env.get("BACKUP_PASSPHRASE", ""),
+        # issue 12: prefill registries
+        "registry_api_url": env.get("REGISTRY_API_URL", "").strip().rstrip("/")
+        or f"{public_base_url}/sandbox/registries/api",
+        "registry_api_key": env.get("REGISTRY_API_KEY", "") or "sandbox-registry-key",
+        "sandbox_registries_enabled": _bool(env, "SANDBOX_REGISTRIES", True),
     }
 
 

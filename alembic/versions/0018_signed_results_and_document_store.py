@@ -1,7 +1,7 @@
 """signed results, the citizen's document store, results by post
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 
 Issue 13: the agencies' register of signed results (what the public QR page reads), the citizen's
 document store with its time-limited share links, where an attachment came from when it was taken
@@ -19,7 +19,7 @@ from alembic import op
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

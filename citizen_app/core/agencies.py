@@ -30,9 +30,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-AgencyKind = Literal["province_centre", "commune_committee"]
+AgencyKind = Literal["province_centre", "commune_committee", "commune_police", "social_insurance"]
 
 COMMUNE_GROUP = "20"
+# Life events (issue 12): the other agencies of a linked application, in the same sandbox scheme.
+# ``{C[2:5]}.{C[0:2]}.30.H{P}``: the police of commune C (residence registration since July 2025);
+# ``000.00.40.H{P}``: the social-insurance agency of province P (health-insurance cards, benefits).
+POLICE_GROUP = "30"
+SOCIAL_INSURANCE_GROUP = "40"
+# Staff ``unit_level`` of each kind (``unit_code``: the commune's 5 digits, or the province's 2).
+UNIT_LEVEL_OF_KIND: dict[str, str] = {
+    "province_centre": "province",
+    "commune_committee": "commune",
+    "commune_police": "police",
+    "social_insurance": "social_insurance",
+}
 _AGENCY_CODE = re.compile(r"^(?P<v>\d{3})\.(?P<z>\d{2})\.(?P<y>\d{2})\.H(?P<p>\d{2})$")
 _PROVINCE = re.compile(r"^\d{2}$")
 _COMMUNE = re.compile(r"^\d{5}$")
@@ -60,7 +72,18 @@ class Agency:
                 "vi": f"Trung tâm Phục vụ hành chính công {place}",
                 "en": f"Public Administration Service Centre, {english}",
             }
+        if self.kind == "social_insurance":
+            place = province_name or f"tỉnh/thành phố mã {self.province_code}"
+            return {
+                "vi": f"Bảo hiểm xã hội {place}",
+                "en": f"Social Insurance Agency, {province_name or 'province ' + self.province_code}",
+            }
         place = commune_name or f"xã/phường mã {self.commune_code}"
+        if self.kind == "commune_police":
+            return {
+                "vi": f"Công an {place}",
+                "en": f"Police of {commune_name or 'commune ' + str(self.commune_code)}",
+            }
         return {
             "vi": f"Ủy ban nhân dân {place}",
             "en": f"People's Committee of {commune_name or 'commune ' + str(self.commune_code)}",
@@ -68,18 +91,16 @@ class Agency:
 
     def served_by(self, unit_level: str | None, unit_code: str | None) -> bool:
         """Whether staff of this unit (``User.unit_level``/``unit_code``) work for this agency."""
-        if self.kind == "province_centre":
-            return unit_level == "province" and unit_code == self.province_code
-        return unit_level == "commune" and unit_code == self.commune_code
+        return unit_level == self.unit_level and unit_code == self.unit_code
 
     @property
     def unit_level(self) -> str:
-        """The staff unit level that works for this agency ("commune" or "province")."""
-        return "province" if self.kind == "province_centre" else "commune"
+        """The staff unit level that works for this agency ("commune", "province", "police", "social_insurance")."""
+        return UNIT_LEVEL_OF_KIND[self.kind]
 
     @property
     def unit_code(self) -> str:
-        return self.province_code if self.kind == "province_centre" else str(self.commune_code)
+        return self.province_code if self.commune_code is None else str(self.commune_code)
 
 
 def province_centre(province_code: str) -> Agency:
@@ -97,6 +118,40 @@ def commune_committee(province_code: str, commune_code: str) -> Agency:
     return Agency(code=code, kind="commune_committee", province_code=province_code, commune_code=commune_code)
 
 
+def commune_police(province_code: str, commune_code: str) -> Agency:
+    committee = commune_committee(province_code, commune_code)
+    code = committee.code.replace(f".{COMMUNE_GROUP}.", f".{POLICE_GROUP}.")
+    return Agency(code=code, kind="commune_police", province_code=province_code, commune_code=commune_code)
+
+
+def social_insurance(province_code: str) -> Agency:
+    if not _PROVINCE.match(province_code):
+        raise InvalidAgencyCode(f"province code must be 2 digits, got {province_code!r}")
+    return Agency(
+        code=f"000.00.{SOCIAL_INSURANCE_GROUP}.H{province_code}", kind="social_insurance", province_code=province_code
+    )
+
+
+def agency_of_unit(unit_level: str | None, unit_code: str | None, province_code: str | None) -> Agency | None:
+    """The agency staff of a unit work for (``province_code``: the commune's, for commune units)."""
+    if not unit_code:
+        return None
+    try:
+        if unit_level == "province":
+            return province_centre(unit_code)
+        if unit_level == "social_insurance":
+            return social_insurance(unit_code)
+        if province_code is None:
+            return None
+        if unit_level == "commune":
+            return commune_committee(province_code, unit_code)
+        if unit_level == "police":
+            return commune_police(province_code, unit_code)
+    except InvalidAgencyCode:
+        return None
+    return None
+
+
 def parse_agency_code(code: str) -> Agency:
     """The agency a sandbox code stands for; :class:`InvalidAgencyCode` for anything else."""
     match = _AGENCY_CODE.match(code)
@@ -107,6 +162,10 @@ def parse_agency_code(code: str) -> Agency:
         return province_centre(p)
     if y == COMMUNE_GROUP:
         return commune_committee(p, z + v)
+    if y == POLICE_GROUP:
+        return commune_police(p, z + v)
+    if (v, z, y) == ("000", "00", SOCIAL_INSURANCE_GROUP):
+        return social_insurance(p)
     raise InvalidAgencyCode(f"{code!r} is neither a province centre nor a commune People's Committee here")
 
 

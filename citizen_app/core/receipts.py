@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,11 +27,14 @@ import qrcode.constants
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citizen_app.core import admin_units
 from citizen_app.core.codes import normalize_code_input
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound, InvalidTransition
 from citizen_app.core.dossiers.lifecycle import load
 from citizen_app.core.dossiers.milestones import milestones
+from citizen_app.core.dossiers.results import delivery_choice
 from citizen_app.core.i18n import Msg
 
 # Signing lives in core.receipt_tokens (below the dossiers package); sign_code stays importable here.
@@ -78,10 +82,21 @@ class ReceiptSlip:
     processing_day_unit: str = "working"
     # The fee line by line as computed at submission (core/fees, issue 11); None when not known.
     fee_breakdown: Mapping[str, Any] | None = None
+    # A linked application (issue 12): every part with its own code, agency and due date.
+    parts: tuple[ReceiptPart, ...] = ()
 
     @property
     def status_facts(self) -> StatusFacts:
         return facts(self.status)
+
+
+@dataclass(frozen=True)
+class ReceiptPart:
+    position: int
+    code: str
+    name: Mapping[str, str]
+    agency: Mapping[str, str]
+    appointment_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,25 @@ def receipt_qr_data_uri(code: str, settings: Settings | None = None) -> str:
 # --- the slip ---------------------------------------------------------------------------------------
 
 
+def _by_post(dossier: Dossier) -> dict[str, str] | None:
+    """"By post to …" when the citizen chose delivery by post and gave the address (issue 12)."""
+    answers = dossier.answers or {}
+    address = answers.get("postal_address")
+    if delivery_choice(answers) != "post" or not isinstance(address, Mapping):
+        return None
+    parts = [
+        str(address.get("street") or "").strip(),
+        admin_units.commune_name(str(address.get("commune_code") or "")) or "",
+        admin_units.province_name(str(address.get("province_code") or "")) or "",
+    ]
+    where = ", ".join(part for part in parts if part)
+    return {"vi": f"Gửi qua bưu chính đến: {where}", "en": f"By post to: {where}"}
+
+
 def _collect_at(dossier: Dossier) -> dict[str, str]:
+    post = _by_post(dossier)
+    if post is not None:
+        return post
     unit = dossier.receiving_unit or {}
     counter_vi = f"Bộ phận Tiếp nhận và Trả kết quả, {unit.get('vi', '')}".rstrip(", ")
     counter_en = f"Reception and results desk, {unit.get('en', '')}".rstrip(", ")
@@ -188,7 +221,15 @@ def receipt_for(db: Session, dossier_id: int, actor: Actor, settings: Settings |
     dossier = load(db, dossier_id)
     require_read(db, actor, dossier, action="receipt.read")
     received_at = milestones(db, dossier.id, dossier.received_at).received_at
-    return slip_from_dossier(dossier, settings, received_at=received_at)
+    slip = slip_from_dossier(dossier, settings, received_at=received_at)
+    umbrella = chain.umbrella_of(db, dossier)
+    if umbrella is not None and umbrella.id == dossier.id:
+        parts = tuple(
+            ReceiptPart(p.position, p.code, p.name, p.agency, p.appointment_at)
+            for p in chain.umbrella_view(db, umbrella).parts
+        )
+        slip = dataclasses.replace(slip, parts=parts)
+    return slip
 
 
 def find_by_code(db: Session, code: str) -> Dossier:

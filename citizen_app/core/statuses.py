@@ -30,6 +30,10 @@ Status = Literal[
     "returned",
     "rejected",
     "withdrawn",
+    # Life events (issue 12): linked applications.
+    "linked",
+    "waiting",
+    "stopped",
 ]
 # How a tag is drawn: waiting on the citizen (warning), done well (success), done badly (error).
 Tone = Literal["neutral", "info", "warning", "success", "error"]
@@ -77,6 +81,14 @@ STATUS_TABLE: Mapping[str, StatusFacts] = {
         ),
         StatusFacts("rejected", N_("Rejected"), "error", terminal=True, dashboard="resolved"),
         StatusFacts("withdrawn", N_("Withdrawn"), "neutral", terminal=True, dashboard="stopped"),
+        # --- life events (issue 12): one application for linked procedures (core/dossiers/chain.py) ---
+        # The umbrella: what the citizen sent; its parts are the component dossiers. No agency works on it
+        # (its components are counted), so it is in no queue and no indicator; nothing moves it (terminal).
+        StatusFacts("linked", N_("Sent as linked parts"), "info", terminal=True, dashboard="unsent"),
+        # A component whose turn has not come: the part before it is not approved yet.
+        StatusFacts("waiting", N_("Waiting for the previous part"), "neutral", dashboard="unsent"),
+        # A component that will not be handled: a part before it was rejected.
+        StatusFacts("stopped", N_("Stopped: a previous part was rejected"), "error", terminal=True, dashboard="unsent"),
     )
 }
 
@@ -88,6 +100,8 @@ RESULT_VISIBLE: frozenset[str] = frozenset(k for k, f in STATUS_TABLE.items() if
 RESOLVED: frozenset[str] = frozenset(k for k, f in STATUS_TABLE.items() if f.dashboard == "resolved")
 # Everything the agency still has to do something about (a queue's "open" filter), in table order.
 OPEN: tuple[str, ...] = tuple(k for k, f in STATUS_TABLE.items() if f.dashboard != "unsent" and not f.terminal)
+# Not (or not yet) an agency's to handle: drafts, umbrellas of linked applications, parts waiting their turn.
+NOT_FOR_AGENCY: frozenset[str] = frozenset(k for k, f in STATUS_TABLE.items() if f.dashboard == "unsent")
 
 
 def facts(status: str) -> StatusFacts:

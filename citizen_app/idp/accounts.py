@@ -207,6 +207,20 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
             "en": "Older citizen, level 1, living in Ba Đình ward",
         },
     ),
+    # --- life events (issue 12): a new mother, the deceased's relative is lan.bui ---
+    DemoAccount(
+        username="thu.dang",
+        personal_id="001195008826",  # 001 Hà Nội, 1 = female 1900s, 95
+        family_name="Đặng", middle_name="Thị", given_name="Thu",
+        birthdate=date(1995, 10, 3), gender="female",
+        place_of_origin="Xã Kim Liên, Nghệ An",
+        permanent_address=_address(HA_NOI, BA_DINH, "Số 12 phố Đội Cấn"),
+        phone="0987650011", email="thu.dang@example.vn", level=2,
+        note={
+            "vi": "Công dân mức 2, vừa sinh con (vợ của an.nguyen), Phường Ba Đình",
+            "en": "Level 2 citizen who has just had a baby (an.nguyen's wife), Ba Đình ward",
+        },
+    ),
     DemoAccount(
         username="mai.ngo",
         personal_id="001188007345",  # 001 Hà Nội, 1 = female 1900s, 88
@@ -233,6 +247,31 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
             "vi": "Cán bộ một cửa cấp tỉnh (TP. Hồ Chí Minh)",
             "en": "Province centre counter officer (Ho Chi Minh City)",
         },
+    ),
+    # --- life events (issue 12): officers of the other agencies of a linked application ---
+    DemoAccount(
+        username="khoa.dang",
+        personal_id="001090006612",  # 001 Hà Nội, 0 = male 1900s, 90
+        family_name="Đặng", middle_name="Minh", given_name="Khoa",
+        birthdate=date(1990, 2, 11), gender="male",
+        place_of_origin="Phường Ba Đình, Thành phố Hà Nội",
+        permanent_address=_address(HA_NOI, ("00070", "Phường Hoàn Kiếm"), "Số 7 phố Hàng Trống"),
+        phone="0915002233", email="khoa.dang@congan.example.vn", level=2,
+        roles=("counter_officer",), unit_level="police", unit_code="00004",
+        unit_name="Công an Phường Ba Đình",
+        note={"vi": "Cán bộ đăng ký cư trú, Công an Phường Ba Đình", "en": "Residence officer, Ba Đình ward police"},
+    ),
+    DemoAccount(
+        username="yen.ly",
+        personal_id="001186004455",  # 001 Hà Nội, 1 = female 1900s, 86
+        family_name="Lý", middle_name="Hải", given_name="Yến",
+        birthdate=date(1986, 12, 5), gender="female",
+        place_of_origin="Phường Cầu Giấy, Thành phố Hà Nội",
+        permanent_address=_address(HA_NOI, ("00166", "Phường Cầu Giấy"), "Số 20 đường Xuân Thủy"),
+        phone="0916004455", email="yen.ly@bhxh.example.vn", level=2,
+        roles=("counter_officer",), unit_level="social_insurance", unit_code="01",
+        unit_name="Bảo hiểm xã hội Thành phố Hà Nội",
+        note={"vi": "Cán bộ Bảo hiểm xã hội Hà Nội", "en": "Officer, Hà Nội social insurance agency"},
     ),
     DemoAccount(
         username="tung.phan",

@@ -23,6 +23,7 @@ from citizen_app.pages.feedback import staff_message as feedback_staff_message
 from citizen_app.pages.feedback import start as feedback_start
 from citizen_app.pages.feedback import subject as feedback_subject
 from citizen_app.pages.feedback import track as feedback_track
+from citizen_app.pages.life_events import group as life_event_group
 from citizen_app.pages.open_data import indicators as open_data_indicators
 from citizen_app.pages.staff import assist as staff_assist
 from citizen_app.pages.staff import audit as staff_audit
@@ -74,6 +75,8 @@ PAGES: tuple[Page, ...] = (
     open_data_indicators.PAGE,
     # Issue 15: the procedure assistant.
     assistant_chat.PAGE,
+    # Issue 12: life events sent as one application.
+    life_event_group.PAGE,
 )
 
 

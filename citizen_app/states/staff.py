@@ -50,16 +50,21 @@ from citizen_app.states.session import lost_session_response, session_user
 log = logging.getLogger(__name__)
 
 STAFF_ROLE_LABELS = {"counter_officer": N_("Counter officer"), "supervisor": N_("Supervisor")}
-UNIT_LEVEL_LABELS = {"commune": N_("Commune or ward"), "province": N_("Province or city")}
+UNIT_LEVEL_LABELS = {
+    "commune": N_("Commune or ward"),
+    "province": N_("Province or city"),
+    "police": N_("Commune police"),  # issue 12
+    "social_insurance": N_("Social insurance agency"),  # issue 12
+}
 NO_UNIT = N_("No unit recorded")
 SIGNED_IN_AS = N_("You are signed in as {name}.")
 
 
 def unit_description(user: AuthenticatedUser, t: Translator) -> str:
     """``Phường Ba Đình, Thành phố Hà Nội`` for a commune counter; the province's name for a province one."""
-    if user.unit_level == "commune":
+    if user.unit_level in ("commune", "police"):
         name = admin_units.describe(user.unit_code)
-    elif user.unit_level == "province":
+    elif user.unit_level in ("province", "social_insurance"):
         name = admin_units.province_name(user.unit_code)
     else:
         name = None

@@ -15,9 +15,16 @@ from urllib.parse import urlencode
 import reflex as rx
 from reflex.event import EventSpec
 
-from citizen_app.core.dossiers import STATUSES, status_label
+from citizen_app.core.dossiers import status_label
 from citizen_app.core.dossiers.staff_desk import desk_actor
-from citizen_app.core.dossiers.staff_queue import ALL, OPEN, QueueFilters, queue_procedures, staff_queue
+from citizen_app.core.dossiers.staff_queue import (
+    ALL,
+    OPEN,
+    QUEUE_STATUSES,
+    QueueFilters,
+    queue_procedures,
+    staff_queue,
+)
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
@@ -78,7 +85,7 @@ class StaffQueueState(StaffState):
         self.page_text = t.render(Msg(PAGE_OF, {"page": result.page, "pages": result.pages})) if result.pages > 1 else ""
         self.status_choices = [
             Choice(OPEN, t.gettext(OPEN_LABEL)),
-            *[Choice(s, t.render(status_label(s))) for s in STATUSES if s != "draft"],
+            *[Choice(s, t.render(status_label(s))) for s in QUEUE_STATUSES],
             Choice(ALL, t.gettext(ALL_LABEL)),
         ]
         self.procedure_choices = [

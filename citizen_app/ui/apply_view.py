@@ -73,6 +73,8 @@ SIZE_MB = N_("{size} MB")
 
 
 def start_href(locale: str, code: str) -> str:
+    if code.startswith("group:"):  # a linked group (issue 12) starts on its life-event page
+        return f"/{locale}/life-events/{code.removeprefix('group:')}"
     return f"/{locale}/services/{code}/apply"
 
 
@@ -551,6 +553,8 @@ class SlotView:
     can_add: bool = True
     error: str = ""
     upload_id: str = ""
+    # A slot asked only under a condition (issue 12): hidden while the answers say it does not apply.
+    shown: bool = True
     # Issue 13: her stored documents this slot accepts ("use from my documents" instead of uploading).
     stored: list[StoredChoice] = dc_field(default_factory=list)
 
@@ -591,11 +595,13 @@ def slot_views(
     t: Translator,
     errors: Mapping[str, str] | None = None,
     stored: Mapping[str, Sequence[Any]] | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> list[SlotView]:
     errors, stored = errors or {}, stored or {}
     views = []
     for index, slot in enumerate(form.attachments):
         files = [item for item in attachments if item.slot == slot.id]
+        shown = slot.shown(answers or {}) or bool(files)
         views.append(
             SlotView(
                 id=slot.id,
@@ -608,6 +614,7 @@ def slot_views(
                 error=errors.get(slot.id, ""),
                 upload_id=f"upload-{index}",
                 stored=stored_choices(stored.get(slot.id, ()), t) if len(files) < slot.max_files else [],
+                shown=shown,
             )
         )
     return views

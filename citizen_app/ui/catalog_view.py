@@ -27,7 +27,9 @@ from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS, Fee
 from citizen_app.core.catalog.online import applies_elsewhere
 from citizen_app.core.fees import fee_for_display
 from citizen_app.core.i18n import N_, NP_, VIETNAM_TZ, Msg, Translator
+from citizen_app.core.life_events.groups import groups_with_component
 from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults, search
+from citizen_app.ui.life_event_view import GroupLink, group_links
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
 LEVEL_CHOICES: tuple[str, ...] = tuple(level for level in LEVELS if level != "other")
@@ -388,6 +390,8 @@ class ServiceView:
     steps: list[str] = dc_field(default_factory=list)
     official_name: str = ""  # English pages: the Vietnamese legal name
     name_note: str = ""  # English pages: the name is Vietnamese only, or translated automatically
+    # Linked groups this procedure is part of (issue 12): apply for the whole life event at once.
+    groups: list[GroupLink] = dc_field(default_factory=list)
 
 
 def quantity(originals: int, copies: int, t: Translator) -> str:
@@ -429,6 +433,12 @@ def apply_elsewhere_text(procedure: Procedure, t: Translator) -> str:
 
 
 def service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> ServiceView:
+    view = _service_view(procedure, catalog, t)
+    view.groups = group_links(groups_with_component(procedure.code), t)
+    return view
+
+
+def _service_view(procedure: Procedure, catalog: Catalog, t: Translator) -> ServiceView:
     status, kind = status_of(procedure, t)
     field_ = catalog.field(procedure.field)
     partial_means, partial_goes_to = partial_online_texts(procedure, t)

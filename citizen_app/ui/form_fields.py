@@ -603,4 +603,6 @@ def document_slot(t: Translator, slots: Any, index: int, events: SlotEvents) -> 
         aria_labelledby=f"slot-{index}-title",
         class_name="slot",
         data_testid=f"slot-{slot.id}",
+        # A slot asked only under a condition the answers do not meet (issue 12).
+        hidden=~slot.shown,
     )

@@ -60,6 +60,17 @@ class ReceiptView:
     # The fee line by line (issue 11); empty when there is nothing to pay or it is not known.
     fee_lines: list[FeeLineView] = field(default_factory=list)
     fee_receipt_href: str = ""
+    # A linked application (issue 12): one line per part (code, what, agency, due).
+    parts: list[PartLine] = field(default_factory=list)
+
+
+@dataclass
+class PartLine:
+    position: int
+    code: str
+    name: str
+    agency: str
+    due: str
 
 
 def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
@@ -95,6 +106,16 @@ def receipt_view(slip: receipts.ReceiptSlip, t: Translator) -> ReceiptView:
         appointment_provisional=slip.appointment_provisional,
         appointment_note=_appointment_note(slip, t),
         fee_lines=fee_lines(FeeBreakdown.from_json(slip.fee_breakdown), t),
+        parts=[
+            PartLine(
+                position=part.position,
+                code=part.code,
+                name=t.pick(part.name),
+                agency=t.pick(part.agency),
+                due=t.format_datetime(part.appointment_at) if part.appointment_at else "",
+            )
+            for part in slip.parts
+        ],
     )
 
 
@@ -133,6 +154,14 @@ def receipt_pdf(view: ReceiptView, qr_png: bytes, t: Translator) -> bytes:
         Row(_("Submitted through"), view.channel),
         Row(_("Status"), view.status),
     ]
+    if view.parts:
+        rows.append(
+            Row(
+                _("Parts of this application"),
+                "",
+                tuple(f"{p.position}. {p.name}: {p.code}, {p.agency}, {_('due')} {p.due}" for p in view.parts),
+            )
+        )
     return render_slip(
         Slip(
             lang=t.locale,

@@ -285,6 +285,61 @@ class DeskPage:
     pickup_place: str = ""
     pickup_hours: str = ""
     receipt_href: str = ""
+    # A part of a linked application (issue 12): its place, what earlier parts handed on; and where a
+    # registry contradicted the verified identity (the identity was kept).
+    chain_lines: list[str] = dc_field(default_factory=list)
+    conflicts: list[str] = dc_field(default_factory=list)
+
+
+PART_OF = N_("Part {position} of {total} of the linked application {code}. Only this part is yours to handle.")
+HANDED_ON = N_("From the previous part: {label} {value}")
+CONFLICT = N_("{source} holds {attribute} “{registry}”, but the verified identity says “{identity}”. The verified identity was kept: check it.")
+CONFLICT_SOURCES = {
+    "population": N_("The population registry"),
+    "civil_status": N_("The civil-status registry"),
+    "social_insurance": N_("The social-insurance registry"),
+}
+CONFLICT_ATTRIBUTES = {
+    "full_name": N_("the name"),
+    "date_of_birth": N_("the date of birth"),
+    "permanent_address": N_("the permanent address"),
+}
+
+
+def chain_lines(view: DeskView, t: Translator) -> list[str]:
+    if view.chain is None:
+        return []
+    position, total, code = view.chain
+    lines = [t.render(Msg(PART_OF, {"position": position, "total": total, "code": code}))]
+    lines += [t.render(Msg(HANDED_ON, {"label": t.pick(label), "value": value})) for label, value in view.handed_on]
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(str(value.get(k) or "") for k in ("street", "commune_code", "province_code") if value.get(k))
+    return str(value)
+
+
+def conflict_lines(view: DeskView, t: Translator) -> list[str]:
+    lines = []
+    for item in view.conflicts:
+        source = CONFLICT_SOURCES.get(str(item.get("source")))
+        attribute = CONFLICT_ATTRIBUTES.get(str(item.get("attribute")))
+        lines.append(
+            t.render(
+                Msg(
+                    CONFLICT,
+                    {
+                        "source": t.gettext(source) if source else str(item.get("source")),
+                        "attribute": t.gettext(attribute) if attribute else str(item.get("attribute")),
+                        "registry": _shown(item.get("registry")),
+                        "identity": _shown(item.get("identity")),
+                    },
+                )
+            )
+        )
+    return lines
 
 
 def requested_items(form: FormSchema | None, request: Mapping[str, Any], t: Translator) -> list[str]:
@@ -349,6 +404,8 @@ def desk_page(view: DeskView, t: Translator) -> DeskPage:
         pickup_place=view.pickup.place if view.pickup else receiving_unit,
         pickup_hours=view.pickup.hours if view.pickup else "",
         receipt_href=f"/{t.locale}/receipts/{view.code}" if view.code else "",
+        chain_lines=chain_lines(view, t),
+        conflicts=conflict_lines(view, t),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote
 
+from citizen_app.core.dossiers.chain import PartView
 from citizen_app.core.dossiers.citizen_view import (
     CitizenDossierView,
     DossierSummary,
@@ -40,6 +41,11 @@ ACTION_LABELS: Mapping[str, str] = {
     "refuse": N_("Rejected"),
     "withdraw": N_("Withdrawn"),
     "delay": N_("Result date moved"),
+    # linked applications (issue 12)
+    "chain_start": N_("Sent as linked parts"),
+    "chain_wait": N_("Waiting for the previous part"),
+    "chain_next": N_("Previous part approved: this part has started"),
+    "chain_stop": N_("Stopped: a previous part was rejected"),
 }
 ROLE_LABELS: Mapping[str, str] = {
     "citizen": N_("You"),
@@ -56,6 +62,14 @@ SUPPLIED_FIELDS = NP_("{count} answer changed", "{count} answers changed")
 NO_FEE = N_("No fee")
 ASKED_ON = N_("Asked on {date}")
 FIRST_DUE = N_("First date given: {date}")
+
+# Linked applications (issue 12).
+PART_OF = N_("Part {position} of {total} · application {code}")
+PART_DUE = N_("Due {date}")
+CHAIN_STOPPED = N_(
+    "Part {position} ({name}) was rejected: {reason}. The parts after it were stopped. "
+    "Correct what the reason says and send a new application, or contact {agency}."
+)
 
 __all__ = ["tag_class"]  # re-exported for the pages' tags
 
@@ -90,6 +104,8 @@ class DraftRow:
 @dataclass
 class ApplicationRow:
     code: str = ""
+    # "Part 2 of 3 · application …" for a part of a linked application (issue 12); else empty.
+    part_text: str = ""
     procedure: str = ""
     status: str = ""
     status_text: str = ""
@@ -141,9 +157,64 @@ def application_rows(
                 overdue=d.overdue,
                 unread=int(unread.get(d.id, 0)),
                 href=dossier_href(t.locale, d.code),
+                part_text=t.render(
+                    Msg(PART_OF, {"position": d.position, "total": d.parts_total, "code": d.umbrella_code})
+                )
+                if d.position
+                else "",
             )
         )
     return rows
+
+
+@dataclass
+class PartRow:
+    """One part of a linked application on its umbrella's page (issue 12)."""
+
+    position: int = 0
+    code: str = ""
+    name: str = ""
+    agency: str = ""
+    status_text: str = ""
+    tag_class: str = "tag"
+    due: str = ""
+    results: str = ""  # "Birth certificate number: 12/2026"
+    href: str = ""
+
+
+def part_rows(parts: Sequence[PartView], t: Translator) -> list[PartRow]:
+    return [
+        PartRow(
+            position=p.position,
+            code=p.code,
+            name=t.pick(p.name) if p.name else "",
+            agency=t.pick(p.agency) if p.agency else "",
+            status_text=t.gettext(facts(p.status).label),
+            tag_class=facts(p.status).tag_class,
+            due=t.render(Msg(PART_DUE, {"date": t.format_date(p.appointment_at)})) if p.appointment_at else "",
+            results="; ".join(f"{t.pick(label)}: {value}" for label, value in p.results),
+            href=dossier_href(t.locale, p.code),
+        )
+        for p in parts
+    ]
+
+
+def chain_stopped(parts: Sequence[PartView], t: Translator) -> str:
+    """Why the chain stopped and what to do, when a part was rejected."""
+    rejected = next((p for p in parts if p.status == "rejected"), None)
+    if rejected is None:
+        return ""
+    return t.render(
+        Msg(
+            CHAIN_STOPPED,
+            {
+                "position": rejected.position,
+                "name": t.pick(rejected.name) if rejected.name else "",
+                "reason": rejected.rejection_reason or "",
+                "agency": t.pick(rejected.agency) if rejected.agency else "",
+            },
+        )
+    )
 
 
 # --- the dossier page --------------------------------------------------------------------------------------
@@ -248,6 +319,11 @@ class DossierPage:
     # A paper result: where and when to collect it (empty strings when there is none).
     result_pickup: dict[str, str] = field(default_factory=lambda: {"place": "", "hours": ""})
     postal_tracking: str = ""  # issue 13: the result was sent by post with this tracking number
+    # A linked application (issue 12): the parts on the umbrella, why it stopped; the umbrella on a part.
+    parts: list[PartRow] = field(default_factory=list)
+    chain_stopped: str = ""
+    umbrella_code: str = ""
+    umbrella_href: str = ""
 
 
 def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
@@ -287,6 +363,10 @@ def dossier_page(view: CitizenDossierView, t: Translator) -> DossierPage:
         else "",
         result_pickup=view.pickup.as_record() if view.pickup else {"place": "", "hours": ""},
         postal_tracking=view.postal_tracking,
+        parts=part_rows(view.parts, t),
+        chain_stopped=chain_stopped(view.parts, t),
+        umbrella_code=view.umbrella_code,
+        umbrella_href=dossier_href(t.locale, view.umbrella_code) if view.umbrella_code else "",
     )
 
 

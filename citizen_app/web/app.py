@@ -112,6 +112,11 @@ def build_http_app() -> Starlette:
         # Issue 11: the sandbox card gateway and the sandbox bank (VietQR transfers), on the app's own server.
         routes.append(Mount("/sandbox/gateway", app=create_gateway_sandbox_app(settings)))
         routes.append(Mount("/sandbox/bank", app=create_bank_sandbox_app(settings)))
+    if settings.sandbox_registries_enabled:
+        # issue 12: the population, civil-status and social-insurance registries that prefill forms.
+        from citizen_app.registry_sandbox.app import create_registry_sandbox_app
+
+        routes.append(Mount("/sandbox/registries", app=create_registry_sandbox_app(settings.registry_api_key)))
     if settings.sandbox_idp_enabled:
         from citizen_app.idp.app import create_idp_app
 

@@ -97,7 +97,7 @@ class SandboxInProductionError(RuntimeError):
 
 
 # The variable that turns each sandbox off.
-SANDBOX_SWITCHES = {"idp": "SANDBOX_IDP=false", "sms": "SANDBOX_SMS=false"}
+SANDBOX_SWITCHES = {"idp": "SANDBOX_IDP=false", "sms": "SANDBOX_SMS=false", "registries": "SANDBOX_REGISTRIES=false"}
 SANDBOX_SWITCHES["payments"] = "SANDBOX_PAYMENTS=false"  # issue 11
 
 

@@ -65,14 +65,14 @@ def start(username: str) -> tuple[ApplyState, int, str]:
     redirect = events_text(ApplyStartState.start.fn(starter))
     draft_id = int(redirect.split("/vi/apply/")[1].split("/")[0])
     state = state_of(ApplyState, raw, f"/vi/apply/{draft_id}/applicant")
-    ApplyState.load.fn(state)
+    asyncio.run(ApplyState.load.fn(state))
     assert state.status == "ready"
     return state, draft_id, raw
 
 
 def go(state: ApplyState, raw: str, page: str) -> Any:
     route(state, raw, f"/vi/apply/{state.draft_id}/{page}")
-    return ApplyState.load.fn(state)
+    return asyncio.run(ApplyState.load.fn(state))
 
 
 def stored(draft_id: int) -> Dossier:
@@ -162,11 +162,11 @@ def test_start_now_starts_once_then_resumes(engine: Engine) -> None:
 def test_not_signed_in_goes_to_sign_in_and_someone_elses_draft_is_not_found(engine: Engine) -> None:
     _state, draft_id, _raw = start("an.nguyen")
     stranger = state_of(ApplyState, None, f"/vi/apply/{draft_id}/applicant")
-    assert "/auth/login?next=/vi/apply/" in events_text(ApplyState.load.fn(stranger))
+    assert "/auth/login?next=/vi/apply/" in events_text(asyncio.run(ApplyState.load.fn(stranger)))
     assert stranger.status == "signed_out"
     _, other = sign_in("binh.tran")
     intruder = state_of(ApplyState, other, f"/vi/apply/{draft_id}/applicant")
-    ApplyState.load.fn(intruder)
+    asyncio.run(ApplyState.load.fn(intruder))
     assert intruder.status == "not_found" and intruder.fields == []
 
 
@@ -287,7 +287,7 @@ def test_a_send_after_the_session_timed_out_keeps_the_draft_and_works_after_sign
 
     _, fresh = sign_in("duc.hoang")  # signing in again brings the browser back to this page
     route(state, fresh, f"/vi/apply/{draft_id}/send-application")
-    ApplyState.load.fn(state)
+    asyncio.run(ApplyState.load.fn(state))
     assert state.status == "ready" and state.page == "send-application"
     list(ApplyState.send.fn(state, KEY))
     assert stored(draft_id).status == "submitted" and submitted(draft_id) == 1

@@ -196,6 +196,13 @@ OTHER_EVENTS: Mapping[str, tuple[str, str]] = {
     "supply": (N_("More information supplied"), N_("Information supplied")),
     "withdraw": (N_("Withdrawn by the applicant"), N_("Withdrawn")),
     "pay": (N_("Fee paid"), N_("Fee paid")),  # issue 11: out of "awaiting payment"
+    # Linked applications (issue 12, core/dossiers/chain.py).
+    "chain_start": (N_("Sent as linked parts"), N_("Sent as linked parts")),
+    "chain_wait": (N_("Waiting for the previous part"), N_("Waiting for the previous part")),
+    "chain_next": (
+        N_("Previous part approved: this part has started"), N_("Previous part approved: this part has started")
+    ),
+    "chain_stop": (N_("Stopped: a previous part was rejected"), N_("Stopped: a previous part was rejected")),
 }
 
 

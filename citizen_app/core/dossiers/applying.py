@@ -31,6 +31,7 @@ from citizen_app.core.dossiers.citizen_view import FileItem, dossier_files, onli
 from citizen_app.core.dossiers.drafts import DraftView, SaveResult, resume_draft, save_draft, start_draft
 from citizen_app.core.dossiers.errors import DossierNotFound
 from citizen_app.core.dossiers.lifecycle import load
+from citizen_app.core.dossiers.linked import submit_group
 from citizen_app.core.dossiers.staff_desk import desk_actor
 from citizen_app.core.dossiers.submission import fee_breakdown, fee_due, submit
 from citizen_app.core.dossiers.terms import ProcedureTerms
@@ -39,6 +40,7 @@ from citizen_app.core.forms.flow import slot_counts
 from citizen_app.core.i18n import Msg
 from citizen_app.core.identity.profile import load_profile_view
 from citizen_app.core.identity.profile_view import ProfileView
+from citizen_app.core.life_events.groups import LinkedGroup, group_of_code
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,32 @@ def send(
     """
     terms = terms_of(db, draft_id)
     profile = load_profile_view(db, acting.applicant_id)
+    group = group_of_code(terms.code)
+    if group is not None:
+        return _send_group(db, draft_id, user, acting, group, terms, profile, submission_key=submission_key, now=now)
     result = submit(
         db, draft_id, actor_of(user, acting), submission_key=submission_key, terms=terms, profile=profile, now=now
+    )
+    return Sent(
+        dossier_id=result.dossier.id, created=result.created, reusable={} if acting.assisted else dict(result.reusable)
+    )
+
+
+def _send_group(
+    db: Session,
+    draft_id: int,
+    user: UserLike,
+    acting: Acting,
+    group: LinkedGroup,
+    terms: ProcedureTerms,
+    profile: ProfileView | None,
+    *,
+    submission_key: str,
+    now: datetime,
+) -> Sent:
+    """A life event (issue 12): the umbrella is submitted like any draft, then split into its parts."""
+    result = submit_group(
+        db, draft_id, actor_of(user, acting), group, terms, profile, submission_key=submission_key, now=now
     )
     return Sent(
         dossier_id=result.dossier.id, created=result.created, reusable={} if acting.assisted else dict(result.reusable)

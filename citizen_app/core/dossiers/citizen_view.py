@@ -16,6 +16,7 @@ import that package; import it by its own name.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from citizen_app.core import attachments, ratings
 from citizen_app.core.catalog import get_catalog
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor
 from citizen_app.core.dossiers.lifecycle import allowed_targets, is_overdue, timeline
 from citizen_app.core.dossiers.milestones import received_by_agency, received_in
@@ -39,6 +41,9 @@ from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEv
 
 def online_terms(procedure_code: str) -> ProcedureTerms | None:
     """The terms of applying online for a procedure of the catalogue; None when it cannot be applied for online."""
+    group = chain.terms_for(procedure_code)  # a linked group (issue 12): one form for its parts
+    if group is not None:
+        return group
     procedure = get_catalog().get(procedure_code)
     if procedure is None or not procedure.can_apply_online:
         return None
@@ -183,6 +188,9 @@ class CitizenDossierView:
     pickup: ResultPickup | None = None
     # Issue 13: the postal item number of a result sent by post ("" until the officer records it).
     postal_tracking: str = ""
+    # A linked application (issue 12): every part, in turn; on a part, the umbrella's code.
+    parts: tuple[chain.PartView, ...] = ()
+    umbrella_code: str = ""
 
     @property
     def delayed(self) -> bool:
@@ -239,7 +247,18 @@ def citizen_view(
         supplement=supplement,
         pickup=pickup_of(dossier),
         postal_tracking=dossier.postal_tracking or "",
+        **_linked(db, dossier),
     )
+
+
+def _linked(db: Session, dossier: Dossier) -> dict[str, Any]:
+    """The parts of an umbrella, or the umbrella's code on a part (issue 12); nothing otherwise."""
+    umbrella = chain.umbrella_of(db, dossier)
+    if umbrella is None:
+        return {}
+    if umbrella.id != dossier.id:
+        return {"umbrella_code": umbrella.code or ""}
+    return {"parts": chain.umbrella_view(db, umbrella).parts}
 
 
 def dossier_id(db: Session, code: str, actor: Actor) -> int:
@@ -276,6 +295,10 @@ class DossierSummary:
     due_at: datetime | None
     finished_at: datetime | None
     overdue: bool
+    # A part of a linked application (issue 12): its place, the number of parts, the umbrella's code.
+    position: int = 0
+    parts_total: int = 0
+    umbrella_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -304,9 +327,43 @@ def citizen_applications(db: Session, actor: Actor, now: datetime) -> CitizenApp
             )
             for d in mine.drafts
         ],
-        in_progress=[_summary(d, received, now) for d in mine.in_progress],
-        finished=[_summary(d, received, now) for d in mine.finished],
+        **_grouped(sent, received, now),
     )
+
+
+def _grouped(sent: Sequence[Dossier], received: Mapping[int, datetime], now: datetime) -> dict[str, list[DossierSummary]]:
+    """In progress and finished, each part of a linked application right after its umbrella (issue 12).
+
+    The umbrella reads as its chain: in progress while a part is, finished (result ready, or rejected)
+    when every part is done or one was rejected.
+    """
+    parts: dict[int, list[Dossier]] = {}
+    for d in sent:
+        if d.umbrella_id is not None:
+            parts.setdefault(d.umbrella_id, []).append(d)
+    in_progress: list[DossierSummary] = []
+    finished: list[DossierSummary] = []
+    for d in sent:
+        if d.umbrella_id is not None and d.umbrella_id in {u.id for u in sent}:
+            continue
+        own = sorted(parts.get(d.id, []), key=lambda p: p.chain_position or 0)
+        summary = _summary(d, received, now)
+        if own:
+            statuses = [p.status for p in own]
+            if "rejected" in statuses:
+                summary = dataclasses.replace(summary, status=facts("rejected"))
+            elif all(s in ("result_ready", "returned") for s in statuses):
+                summary = dataclasses.replace(summary, status=facts("result_ready"))
+        rows = [summary] + [
+            dataclasses.replace(
+                _summary(p, received, now), position=p.chain_position or 0, parts_total=len(own),
+                umbrella_code=d.code or "",
+            )
+            for p in own
+        ]
+        target = in_progress if summary.status.in_progress or summary.status.key == "linked" else finished
+        target.extend(rows)
+    return {"in_progress": in_progress, "finished": finished}
 
 
 def _summary(dossier: Dossier, received: Mapping[int, datetime], now: datetime) -> DossierSummary:

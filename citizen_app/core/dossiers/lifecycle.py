@@ -39,6 +39,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import audit, notifications
 from citizen_app.core.documents.issuing import issue_on_approval
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.actions import BY_KEY, MSG_REASON_REQUIRED, STAFF, STAFF_ACTIONS, NoteRule
 from citizen_app.core.dossiers.errors import (
@@ -266,7 +267,7 @@ def apply(
     for key, value in changes.items():
         # Keep the loaded object in step with the row without marking it dirty.
         set_committed_value(dossier, key, value)
-    return record_event(
+    recorded = record_event(
         db,
         dossier,
         actor,
@@ -277,6 +278,10 @@ def apply(
         note=_clean_note(note),
         details=details,
     )
+    if dossier.umbrella_id is not None:
+        # A part of a linked application (issue 12): approval starts the next part, rejection stops them.
+        chain.after_step(db, dossier, step.target, actor, now=now)
+    return recorded
 
 
 def _take(

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.orm import Session
 
-from citizen_app.core.agencies import commune_committee, province_centre
+from citizen_app.core.agencies import agency_of_unit
 from citizen_app.core.codes import InvalidDossierCode, normalize_code_input, parse_dossier_code
 from citizen_app.core.dossiers.access import Actor, deny, require_read
 from citizen_app.core.dossiers.errors import DossierNotFound
@@ -21,7 +21,7 @@ from citizen_app.core.dossiers.lifecycle import is_overdue
 from citizen_app.core.dossiers.milestones import milestones
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.receipt_tokens import verify_token
-from citizen_app.core.statuses import IN_PROGRESS, StatusFacts, facts
+from citizen_app.core.statuses import IN_PROGRESS, NOT_FOR_AGENCY, StatusFacts, facts
 from citizen_app.db.models.dossiers import Dossier
 
 MSG_NOT_GENUINE = N_("This receipt is not genuine")
@@ -57,9 +57,10 @@ def staff_agency_code(actor: Actor, province_of: Callable[[str], str | None] | N
     """The receiving-agency code of a staff member's unit (``User.unit_level``/``unit_code``), or None."""
     if not actor.is_staff or not actor.unit_code:
         return None
-    if actor.unit_level == "province":
-        return province_centre(actor.unit_code).code
-    if actor.unit_level == "commune":
+    if actor.unit_level in ("province", "social_insurance"):
+        found = agency_of_unit(actor.unit_level, actor.unit_code, None)
+        return found.code if found else None
+    if actor.unit_level in ("commune", "police"):
         if province_of is None:
             from citizen_app.core import admin_units
 
@@ -68,7 +69,8 @@ def staff_agency_code(actor: Actor, province_of: Callable[[str], str | None] | N
                 return commune.province_code if commune else None
 
         province = province_of(actor.unit_code)
-        return commune_committee(province, actor.unit_code).code if province else None
+        found = agency_of_unit(actor.unit_level, actor.unit_code, province) if province else None
+        return found.code if found else None
     return None
 
 
@@ -81,7 +83,7 @@ def staff_scope(actor: Actor, province_of: Callable[[str], str | None] | None = 
     code = staff_agency_code(actor, province_of)
     if code is None:
         return false()
-    return and_(Dossier.agency_code == code, Dossier.status != "draft")
+    return and_(Dossier.agency_code == code, Dossier.status.not_in(NOT_FOR_AGENCY))
 
 
 def open_by_code(db: Session, code: str, actor: Actor) -> Dossier:

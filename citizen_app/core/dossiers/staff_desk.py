@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from citizen_app.core import audit
 from citizen_app.core.attachments import list_attachments
 from citizen_app.core.catalog import get_catalog
+from citizen_app.core.dossiers import chain
 from citizen_app.core.dossiers.access import (
     STAFF_ROLES,
     Actor,
@@ -231,6 +232,11 @@ class DeskView:
     # Issue 11: the fee line by line as submitted, and its payments (provider, status, fee receipt number).
     fee_breakdown: Mapping[str, Any] | None = None
     payments: tuple[tuple[str, str, str | None], ...] = ()
+    # A part of a linked application (issue 12): (position, parts, umbrella code), what earlier parts
+    # handed on ((label, value), …), and where a registry contradicted the verified identity.
+    chain: tuple[int, int, str] | None = None
+    handed_on: tuple[tuple[Mapping[str, str], str], ...] = ()
+    conflicts: tuple[Mapping[str, Any], ...] = ()
 
 
 def mask_personal_id(value: Any) -> str:
@@ -290,7 +296,8 @@ def people_named(db: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> DeskView:
-    form = form_of(dossier.procedure_code)
+    part = chain.part_of(db, dossier)
+    form = part.form if part is not None else form_of(dossier.procedure_code)
     events = dossier_timeline(db, dossier.id, actor)
     names = people_named(db, [e.actor_id for e in events])
     snapshot = dict(dossier.applicant or {})
@@ -350,6 +357,9 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
         has_result_document=has_result_document(db, dossier.id),
         delivery=delivery_choice(dossier.answers),
         pickup=ResultPickup.from_record(dossier.result_pickup),
+        chain=(part.position, part.total, part.umbrella_code) if part is not None else None,
+        handed_on=part.handed_on if part is not None else (),
+        conflicts=chain.conflicts_of(dossier),
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from citizen_app.core.dossiers.access import Actor, deny
 from citizen_app.core.dossiers.queries import staff_scope
 from citizen_app.core.dossiers.terms import CHANNELS
-from citizen_app.core.statuses import AGENCY_OWES, STATUSES
+from citizen_app.core.statuses import AGENCY_OWES, NOT_FOR_AGENCY, STATUSES
 from citizen_app.core.statuses import OPEN as OPEN_STATUS_KEYS
 from citizen_app.db.models.dossiers import Dossier
 
@@ -33,7 +33,7 @@ from citizen_app.db.models.dossiers import Dossier
 # waiting for, and a result waiting to be collected. The order is the lifecycle's, for stable SQL.
 OPEN_STATUSES: tuple[str, ...] = OPEN_STATUS_KEYS
 # Statuses a queue may be filtered by (a draft is never in a queue).
-QUEUE_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "draft")
+QUEUE_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s not in NOT_FOR_AGENCY)
 OPEN = "open"
 ALL = "all"
 DEFAULT_PER_PAGE = 20

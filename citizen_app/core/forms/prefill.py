@@ -60,6 +60,8 @@ class SourceOutcome:
     key: str
     status: Status
     fields: tuple[str, ...] = ()
+    # Where the source's record contradicts the verified identity (the identity won): shown to staff.
+    conflicts: tuple[dict[str, Any], ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -134,6 +136,7 @@ def prefill(
     labels: dict[str, Msg] = {}
     asked: dict[str, list[str]] = {}
     failures: dict[str, tuple[Status, list[str]]] = {}
+    conflicts: dict[str, list[dict[str, Any]]] = {}
     for ask, fields in asks.items():
         key = ask[0]
         source = registry.source(key)
@@ -143,6 +146,7 @@ def prefill(
         if status != "used":
             failures.setdefault(key, (status, []))[1].extend(item.id for item in fields)
             continue
+        conflicts.setdefault(key, []).extend(source.conflicts(requests[ask], values))
         for item in fields:
             assert item.prefill is not None
             value = values.get(item.prefill)
@@ -164,7 +168,9 @@ def prefill(
             outcomes.append(SourceOutcome(key, status, tuple(not_filled)))
             continue
         filled_here = tuple(f for f in asked[key] if f in provenance)
-        outcomes.append(SourceOutcome(key, "used" if filled_here else "empty", filled_here))
+        outcomes.append(
+            SourceOutcome(key, "used" if filled_here else "empty", filled_here, tuple(conflicts.get(key, ())))
+        )
     notices: list[Msg] = []
     for outcome in outcomes:
         failed_source = registry.source(outcome.key)
@@ -282,6 +288,8 @@ def sources_record(
     record: dict[str, Any] = {key: dict(value) for key, value in (previous or {}).items()}
     for outcome in outcomes:
         record[outcome.key] = {"status": outcome.status, "at": now.isoformat()}
+        if outcome.conflicts:
+            record[outcome.key]["conflicts"] = [dict(c) for c in outcome.conflicts]
     for key, entry in record.items():
         entry["fields"] = sorted(fid for fid, source in provenance.items() if source_key(source) == key)
     return record

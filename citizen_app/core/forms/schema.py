@@ -144,6 +144,11 @@ class AttachmentSlot:
     hint: Localized | None = None
     required: bool = False
     max_files: int = DEFAULT_ATTACHMENT_MAX_FILES
+    # Asked (and required, if it is) only while an answer says so (issue 12): ``show_if`` as on fields.
+    show_if: Condition | None = None
+
+    def shown(self, answers: Mapping[str, Any]) -> bool:
+        return self.show_if is None or self.show_if.holds(answers.get(self.show_if.field))
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ _FIELD_KEYS = frozenset({
 _OPTION_KEYS = frozenset({"value", "label"})
 _CONDITION_KEYS = frozenset({"field", "equals", "in", "is_true"})
 _PREFILL_KEYS = frozenset({"from", "when", "about"})
-_ATTACHMENT_KEYS = frozenset({"id", "label", "hint", "required", "max_files"})
+_ATTACHMENT_KEYS = frozenset({"id", "label", "hint", "required", "max_files", "show_if"})
 _ALL_VALIDATION_KEYS = frozenset().union(*VALIDATION_KEYS.values())
 
 
@@ -267,7 +272,10 @@ class _Parser:
         elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
             self.error(join_path(path, "version"), "must be a whole number, 1 or more")
         steps = self.steps(data.get("steps"), join_path(path, "steps"))
-        attachments = self.attachments(data.get("attachments", []), join_path(path, "attachments"))
+        attachments = self.attachments(
+            data.get("attachments", []), join_path(path, "attachments"),
+            fields={f.id: f for step in steps for f in step.fields},
+        )
         if self.errors:
             return None
         return FormSchema(version=version, steps=steps, attachments=attachments)
@@ -625,7 +633,9 @@ class _Parser:
             return Condition(field=target.id, one_of=tuple(values))
         return Condition(field=target.id, equals=value)
 
-    def attachments(self, raw: object, path: str) -> tuple[AttachmentSlot, ...]:
+    def attachments(
+        self, raw: object, path: str, fields: Mapping[str, Field] | None = None
+    ) -> tuple[AttachmentSlot, ...]:
         if raw is None:
             return ()
         if not isinstance(raw, list):
@@ -646,11 +656,16 @@ class _Parser:
             hint = self.localized(data.get("hint"), join_path(slot_path, "hint"), required=False)
             required = self.boolean(data, "required", slot_path)
             max_files = self.integer(data, "max_files", slot_path, DEFAULT_ATTACHMENT_MAX_FILES, 1)
+            show_if = None
+            if "show_if" in data:
+                show_if = self.condition(data["show_if"], join_path(slot_path, "show_if"), None, fields or {}, {})
             if slot_id is None or label is None:
                 continue
             seen.add(slot_id)
             slots.append(
-                AttachmentSlot(id=slot_id, label=label, hint=hint, required=required, max_files=max_files)
+                AttachmentSlot(
+                    id=slot_id, label=label, hint=hint, required=required, max_files=max_files, show_if=show_if
+                )
             )
         return tuple(slots)
 

@@ -448,7 +448,7 @@ def validate_all(
     cleaned, hidden = validator.fields(form.fields(), answers)
     for slot in form.attachments:
         count = attachments.get(slot.id, 0)
-        if slot.required and count < 1:
+        if slot.required and count < 1 and slot.shown(cleaned):
             validator.fail(f"attachments.{slot.id}", MSG_ATTACHMENT_REQUIRED)
         elif count > slot.max_files:
             validator.fail(f"attachments.{slot.id}", MSG_ATTACHMENT_TOO_MANY, count=slot.max_files)

@@ -35,7 +35,7 @@ ROLE_CITIZEN = "citizen"
 ROLE_COUNTER_OFFICER = "counter_officer"
 ROLE_SUPERVISOR = "supervisor"
 KNOWN_ROLES = (ROLE_CITIZEN, ROLE_COUNTER_OFFICER, ROLE_SUPERVISOR)
-UNIT_CODE_LENGTH = {"commune": 5, "province": 2}
+UNIT_CODE_LENGTH = {"commune": 5, "province": 2, "police": 5, "social_insurance": 2}  # police, social insurance: issue 12
 
 # Verified identity: the provider's word, read-only here.
 IDENTITY_ATTRIBUTES = (

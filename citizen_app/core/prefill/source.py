@@ -83,6 +83,14 @@ class PrefillSource(ABC):
         Raise :class:`SourceUnavailable` (or let any error through) when it cannot answer.
         """
 
+    def conflicts(self, request: PrefillRequest, values: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+        """Where its record of the applicant contradicts the verified identity (issue 12).
+
+        Each item is ``{"attribute", "identity", "registry"}``; the verified identity wins in the
+        form, and the dossier keeps the conflict for the staff to see. None by default.
+        """
+        return ()
+
     def label_for(self, applicant: ProfileView | None) -> Msg:
         provider = applicant.verified_by if applicant is not None else ""
         return Msg(self.label, {"provider": provider}) if "{provider}" in self.label else Msg(self.label)

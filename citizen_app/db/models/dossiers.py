@@ -92,6 +92,15 @@ class Dossier(Base):
     # Issue 13: the postal item number of a result sent by post, as the officer recorded it.
     postal_tracking: Mapped[str | None] = mapped_column(String(40))
 
+    # --- life events (issue 12): one application for linked procedures (core/dossiers/chain.py) ---
+    # A component points at the umbrella the citizen sent; the umbrella's own is None.
+    umbrella_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    # The component's place in its chain (1, 2, 3); None for anything else.
+    chain_position: Mapped[int | None] = mapped_column(Integer)
+    # What a component's result hands on to the next ({"birth_certificate_number": "…"}), and on the
+    # umbrella the group's slug: {"group": "birth"}.
+    chain_data: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", passive_deletes=True,
         order_by="DossierEvent.id",
@@ -108,6 +117,7 @@ class Dossier(Base):
             postgresql_where=text("status = 'draft'"), sqlite_where=text("status = 'draft'"),
         ),
         Index("ix_dossiers_applicant", "applicant_id", "last_touched_at"),
+        Index("ix_dossiers_umbrella", "umbrella_id", "chain_position"),
         Index("ix_dossiers_queue", "agency_code", "status", "appointment_at"),
         Index("ix_dossiers_status_touched", "status", "last_touched_at"),
         Index("ix_dossiers_status_appointment", "status", "appointment_at"),

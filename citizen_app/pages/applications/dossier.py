@@ -34,7 +34,7 @@ from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.session import session_ended_notice
 from citizen_app.ui.shell import href, shell
-from citizen_app.ui.tracking_view import FileRow, TimelineRow
+from citizen_app.ui.tracking_view import FileRow, PartRow, TimelineRow
 
 S = DossierState
 # Upload zones hold React hooks, so they sit at fixed positions; a request names at most this many documents.
@@ -62,6 +62,59 @@ def _summary(t: Translator) -> rx.Component:
         ),
         _row(_("Fee due"), S.fee, testid="dossier-fee"),
         class_name="summary-list",
+    )
+
+
+def _part(t: Translator, part: PartRow) -> rx.Component:
+    testid = rx.Var.create("dossier-part-").to(str) + part.position.to(str)
+    return rx.el.li(
+        app_link(
+            rx.el.span(
+                rx.el.span(part.status_text, class_name=part.tag_class, data_testid=testid + "-status"),
+                class_name="application-tags",
+            ),
+            rx.el.span(part.name, class_name="card-title"),
+            rx.el.span(part.code, class_name="application-code", data_testid=testid + "-code"),
+            rx.el.span(part.agency, class_name="card-meta", data_testid=testid + "-agency"),
+            rx.el.span(part.due, class_name="card-meta", data_testid=testid + "-due"),
+            rx.cond(part.results != "", rx.el.span(part.results, class_name="card-meta", data_testid=testid + "-result")),
+            to=part.href,
+            class_name="card-link application-link",
+            testid=testid,
+        ),
+        class_name="card application-card",
+    )
+
+
+def _linked(t: Translator) -> rx.Component:
+    """A linked application (issue 12): its parts in turn; on a part, the way back to the whole."""
+    _ = t.gettext
+    return rx.fragment(
+        rx.cond(
+            S.parts.length() > 0,
+            rx.el.section(
+                rx.el.h2(_("The parts of your application")),
+                rx.el.p(
+                    _("Each part is handled by its own office, one after the other. A part starts when the one before it is approved."),
+                    class_name="hint",
+                ),
+                rx.cond(
+                    S.chain_stopped != "",
+                    rx.el.p(S.chain_stopped, class_name="notice notice-error", role="alert", data_testid="dossier-chain-stopped"),
+                ),
+                rx.el.ol(rx.foreach(S.parts, lambda part: _part(t, part)), class_name="card-list"),
+                data_testid="dossier-parts",
+            ),
+        ),
+        rx.cond(
+            S.umbrella_code != "",
+            rx.el.p(
+                _("This is one part of a linked application."),
+                " ",
+                app_link(_("See every part"), to=S.umbrella_href, testid="dossier-umbrella"),
+                class_name="notice",
+            ),
+        ),
     )
 
 
@@ -401,6 +454,7 @@ def _ready(t: Translator) -> rx.Component:
         ),
         _delay(t),
         _summary(t),
+        _linked(t),
         rx.el.div(
             # A document navigation: the receipt is a server page the phone keeps for offline use.
             document_link(

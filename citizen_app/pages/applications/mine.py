@@ -117,6 +117,7 @@ def _item(t: Translator, row: ApplicationRow) -> rx.Component:
             ),
             rx.el.span(row.procedure, class_name="card-title"),
             rx.el.span(row.code, class_name="application-code"),
+            rx.cond(row.part_text != "", rx.el.span(row.part_text, class_name="card-meta", data_testid="applications-part-" + row.code)),
             rx.el.span(
                 rx.el.span(row.sent),
                 rx.cond(row.due != "", rx.el.span(row.due)),

@@ -210,6 +210,23 @@ def _empty(t: Translator) -> rx.Component:
     )
 
 
+def _groups(t: Translator) -> rx.Component:
+    """Linked groups (issue 12): one application for the procedures a life event needs."""
+    _ = t.gettext
+    return rx.cond(
+        SearchState.group_links.length() > 0,
+        rx.el.div(
+            rx.el.p(_("Apply for all of it at once:"), class_name="notice-title"),
+            rx.foreach(
+                SearchState.group_links,
+                lambda link: app_link(link.name, to=link.href, testid="search-group-" + link.slug),
+            ),
+            class_name="notice stack",
+            data_testid="search-groups",
+        ),
+    )
+
+
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
     return shell(
@@ -252,6 +269,7 @@ def build(t: Translator) -> rx.Component:
                 ),
                 class_name="results-bar",
             ),
+            _groups(t),
             rx.cond(
                 SearchState.loaded,
                 rx.fragment(

@@ -239,6 +239,15 @@ def _found(t: Translator, service: Service) -> rx.Component:
                 data_testid="service-info-only",
             ),
         ),
+        when(
+            not_empty(service.groups),
+            rx.el.section(
+                rx.el.p(_("This is also part of one application for a life event:"), class_name="notice-title"),
+                each(service.groups, lambda group: app_link(group.name, to=group.href, testid="service-group-" + group.slug)),
+                class_name="notice stack",
+                data_testid="service-groups",
+            ),
+        ),
         rx.el.h2(_("At a glance")),
         _at_a_glance(t, service),
         _text_section(_("Who can apply"), service.applicants, "service-applicants"),

@@ -74,6 +74,20 @@ def _header(t: Translator) -> rx.Component:
             rx.cond(D.payment != "", _summary_row(_("Payment"), D.payment, "staff-dossier-payment")),
             class_name="summary-list summary-compact",
         ),
+        # A part of a linked application (issue 12), and registry answers that contradicted the identity.
+        rx.cond(
+            D.chain_lines.length() > 0,
+            rx.el.div(rx.foreach(D.chain_lines, lambda line: rx.el.p(line)), class_name="notice", data_testid="staff-dossier-chain"),
+        ),
+        rx.cond(
+            D.conflicts.length() > 0,
+            rx.el.div(
+                rx.foreach(D.conflicts, lambda line: rx.el.p(line)),
+                class_name="notice notice-warning",
+                role="alert",
+                data_testid="staff-dossier-conflicts",
+            ),
+        ),
         rx.el.p(
             rx.el.a(
                 rx.icon("printer", size=18, aria_hidden="true"),

@@ -13,6 +13,7 @@ the browser to show its values again only by changing a control's ``key`` (``_ge
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Mapping
@@ -160,9 +161,13 @@ class ApplyState(AppState):
 
     # ---- loading ----
     @rx.event
-    def load(self) -> Any:
-        """Every flow page: who, which draft, which page; then that page's view."""
-        return self._open()
+    async def load(self) -> Any:
+        """Every flow page: who, which draft, which page; then that page's view.
+
+        Off the event loop: the form's prefill may ask registries that this very server answers
+        (the sandboxes, issue 12), and it waits for them.
+        """
+        return await asyncio.to_thread(self._open)
 
     def _reset_view(self) -> None:
         self.notices, self.saved_offline, self.problem, self.error_links = [], "", "", []
@@ -299,7 +304,9 @@ class ApplyState(AppState):
                 view.error = shown.get(view.name, "")
 
     def _show_slots(self, form: FormSchema, problems: Mapping[str, str] | None = None) -> None:
-        self.slots = views.slot_views(form, self._files, self._t(), problems, self._stored_for(form))
+        self.slots = views.slot_views(
+            form, self._files, self._t(), problems, self._stored_for(form), answers=self._answers
+        )
         self.error_links = [ErrorLink(anchor=f"slot-{slot}", text=text) for slot, text in (problems or {}).items()]
 
     def _stored_for(self, form: FormSchema) -> Mapping[str, Any]:

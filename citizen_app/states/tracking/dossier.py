@@ -49,7 +49,7 @@ from citizen_app.states.base import AppState, Upload, off_loop, read_uploads
 from citizen_app.states.session import lost_session_response, session_user
 from citizen_app.ui import apply_view, tracking_view
 from citizen_app.ui.apply_view import ErrorLink, FieldView, SlotView
-from citizen_app.ui.tracking_view import FileRow, TimelineRow
+from citizen_app.ui.tracking_view import FileRow, PartRow, TimelineRow
 
 NOT_FOUND = N_(
     "We could not find this application among yours. Check the code, or open it from My applications."
@@ -88,6 +88,11 @@ class DossierState(AppState):
     # A paper result: where and when to collect it ({"place": "", "hours": ""} when there is none).
     result_pickup: dict[str, str] = rx.field(default_factory=lambda: {"place": "", "hours": ""})
     postal_tracking: str = ""  # issue 13
+    # A linked application (issue 12).
+    parts: list[PartRow] = rx.field(default_factory=list)
+    chain_stopped: str = ""
+    umbrella_code: str = ""
+    umbrella_href: str = ""
     receipt_href: str = ""
     can_withdraw: bool = False
     can_rate: bool = False

@@ -30,7 +30,7 @@ def test_commune_codes_are_distinct_and_reversible() -> None:
     assert len({agencies.commune_committee("01", f"{n:05d}").code for n in range(1, 2000)}) == 1999
 
 
-@pytest.mark.parametrize("bad", ["000.00.00.H7", "000.00.00.G79", "004.00.30.H01", "x", "004.00.20.H01 "])
+@pytest.mark.parametrize("bad", ["000.00.00.H7", "000.00.00.G79", "004.00.50.H01", "x", "004.00.20.H01 "])
 def test_bad_agency_codes(bad: str) -> None:
     with pytest.raises(InvalidAgencyCode):
         agencies.parse_agency_code(bad)

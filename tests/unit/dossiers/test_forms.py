@@ -125,6 +125,18 @@ def test_every_problem_is_reported_at_once() -> None:
                 "contact.phone",
                 "contact.email",
                 "contact.current_address",
+                # The registries of issue 12.
+                "population.full_name",
+                "population.date_of_birth",
+                "population.sex",
+                "population.permanent_address",
+                "population.household_head",
+                "civil_status.married",
+                "civil_status.spouse_full_name",
+                "civil_status.spouse_personal_id",
+                "civil_status.spouse_date_of_birth",
+                "social_insurance.number",
+                "social_insurance.insured",
             ]
         ),
         "form.steps[0].fields[9].prefill: 'contact.phone' cannot fill a text field (needs phone)",

@@ -48,7 +48,7 @@ def test_the_demo_population() -> None:
     supervisors = [a for a in STAFF if "supervisor" in a.roles]
     assert commune_officers and province_officers and supervisors
     for officer in STAFF:
-        if officer.unit_level == "commune":
+        if officer.unit_level in ("commune", "police"):
             assert admin_units.commune_name(officer.unit_code)
         else:
             assert admin_units.province_name(officer.unit_code)

@@ -84,8 +84,11 @@ def mother_form() -> FormSchema:
 
 def test_the_built_in_sources_are_plugins_of_one_registry() -> None:
     sources = prefill_sources()
-    assert [source.key for source in sources] == ["identity", "profile"]
-    identity, profile_source = sources
+    # The registries of issue 12 (population, civil status, social insurance) come after the profile.
+    assert [source.key for source in sources] == [
+        "identity", "profile", "population", "civil_status", "social_insurance",
+    ]
+    identity, profile_source = list(sources)[:2]
     assert identity.locks and not profile_source.locks
     assert sources.binding("identity.sex").option_values == ("male", "female")
     assert sources.binding("contact.phone").field_types == {"phone"}

@@ -242,13 +242,23 @@ def test_a_sandbox_on_a_public_https_address_stops_the_app() -> None:
     )
     with pytest.raises(SandboxInProductionError, match="SANDBOX_SMS=false"):
         refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false"))
-    with pytest.raises(SandboxInProductionError, match="SANDBOX_PAYMENTS=false"):
+    # The registries that prefill forms (issue 12) are a sandbox too.
+    with pytest.raises(SandboxInProductionError, match="SANDBOX_REGISTRIES=false"):
         refuse_sandbox_in_production(
             settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false")
         )
+    with pytest.raises(SandboxInProductionError, match="SANDBOX_PAYMENTS=false"):
+        refuse_sandbox_in_production(
+            settings(
+                PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false",
+                SANDBOX_REGISTRIES="false",
+            )
+        )
     refuse_sandbox_in_production(
-        settings(PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false",
-                 SANDBOX_PAYMENTS="false")
+        settings(
+            PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false",
+            SANDBOX_REGISTRIES="false", SANDBOX_PAYMENTS="false",
+        )
     )
     refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="http://localhost:3000"))
 

@@ -1,0 +1,1 @@
+"""Life events sent as one application (issue 12)."""

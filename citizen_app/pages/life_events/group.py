@@ -1,0 +1,98 @@
+"""``/{locale}/life-events/{slug}``: a linked group (a birth, a death): its parts, who handles each, the time; Start now."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.i18n import N_, Translator
+from citizen_app.states.base import AppState
+from citizen_app.states.life_events import LifeEventState
+from citizen_app.ui.form_fields import document_link
+from citizen_app.ui.life_event_view import GroupPart
+from citizen_app.ui.links import app_link
+from citizen_app.ui.location import sign_in_href
+from citizen_app.ui.page import Page
+from citizen_app.ui.shell import href, shell
+
+S = LifeEventState
+
+
+def _part(part: GroupPart) -> rx.Component:
+    testid = rx.Var.create("life-event-part-").to(str) + part.position.to(str)
+    return rx.el.li(
+        app_link(rx.el.span(part.name, class_name="card-title"), to=part.service_href, testid=testid + "-link"),
+        rx.el.span(part.agency, class_name="card-meta"),
+        rx.el.span(part.time, class_name="card-meta"),
+        class_name="card",
+        data_testid=testid,
+    )
+
+
+def _ready(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return rx.el.article(
+        rx.el.p(_("One application for linked procedures"), class_name="caption"),
+        rx.el.h1(S.name, data_testid="life-event-title"),
+        rx.el.p(S.summary, class_name="lead"),
+        rx.el.h2(_("What it covers")),
+        rx.el.p(
+            _("You fill in one form. Each office handles its part in turn, and you can follow every part in My applications."),
+            class_name="hint",
+        ),
+        rx.el.ol(rx.foreach(S.parts, _part), class_name="card-list", data_testid="life-event-parts"),
+        rx.el.dl(
+            rx.el.div(rx.el.dt(_("Processing time")), rx.el.dd(S.time, data_testid="life-event-time"), class_name="summary-row"),
+            rx.el.div(rx.el.dt(_("Fee")), rx.el.dd(_("No fee")), class_name="summary-row"),
+            class_name="summary-list",
+        ),
+        rx.el.p(S.cutoff, class_name="hint"),
+        rx.el.p(_("What the state already holds about you and your family is filled in for you. Check it, then add what is new.")),
+        rx.el.div(
+            rx.cond(
+                AppState.signed_in,
+                rx.el.button(
+                    _("Start now"),
+                    rx.icon("chevron-right", size=22, aria_hidden="true"),
+                    type="button",
+                    on_click=S.start,
+                    class_name="button button-start",
+                    data_testid="start-now",
+                ),
+                document_link(
+                    rx.icon("log-in", size=20, aria_hidden="true"),
+                    _("Sign in to apply"),
+                    href=sign_in_href(),
+                    class_name="button button-start",
+                    data_testid="start-sign-in",
+                ),
+            ),
+            class_name="start-box",
+        ),
+        class_name="apply apply-start",
+        data_testid="life-event",
+    )
+
+
+def build(t: Translator) -> rx.Component:
+    _ = t.gettext
+    return shell(
+        t,
+        rx.match(
+            S.status,
+            ("ready", _ready(t)),
+            (
+                "not_found",
+                rx.el.section(
+                    rx.el.h1(_("Life events")),
+                    rx.el.p(_("There is no such life event."), data_testid="life-event-problem"),
+                    app_link(_("Find a service"), to=href(t, "/search"), class_name="button", testid="life-event-find"),
+                    class_name="stack",
+                ),
+            ),
+            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="life-event-loading"),
+        ),
+        active="search",
+    )
+
+
+PAGE = Page(route="/life-events/[slug]", title=N_("Life events"), build=build, on_load=S.load)

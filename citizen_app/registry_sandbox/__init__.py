@@ -1,0 +1,1 @@
+"""Sandbox state registries (population, civil status, social insurance) mounted at ``/sandbox/registries``."""
