@@ -84,9 +84,15 @@ def register_birth(phone: AppPage, child: str, copies: int) -> str:
     phone.click("continue")
 
     wait_for_page(phone, "parents")
-    phone.fill("field-mother_full_name", "Trần Thị Bình")
-    phone.fill("field-mother_personal_id", "079192003518")
-    phone.fill("field-mother_birth_date", "1992-07-02")
+    # Her own details come from her verified identity when she is the mother (issue 12): locked, not typed.
+    for testid, text in (
+        ("field-mother_full_name", "Trần Thị Bình"),
+        ("field-mother_personal_id", "079192003518"),
+        ("field-mother_birth_date", "1992-07-02"),
+    ):
+        field = phone.get(testid)
+        if field.is_editable() and not field.input_value():
+            field.fill(text)
     phone.get("field-father_known-no").check()
     phone.click("continue")
 
