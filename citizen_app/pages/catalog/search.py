@@ -269,7 +269,6 @@ def build(t: Translator) -> rx.Component:
                 ),
                 class_name="results-bar",
             ),
-            _groups(t),
             rx.cond(
                 SearchState.loaded,
                 rx.fragment(
@@ -282,6 +281,8 @@ def build(t: Translator) -> rx.Component:
                 ),
                 first_paint_slot(SEARCH_SLOT),
             ),
+            # Below the results, not above: it arrives after hydration, and the server's results must not move.
+            _groups(t),
             # Always there, hidden when there is no more: so the server's page and the page's first
             # render have the same elements, and hydration keeps the server's (web/first_paint.py).
             rx.el.button(
