@@ -57,6 +57,8 @@ def test_citizen_signs_in_edits_the_phone_signs_out_and_the_phone_stays(phone: A
 def test_invalid_phone_and_email_are_explained_in_vietnamese_and_nothing_is_saved(phone: AppPage) -> None:
     sign_in(phone, "binh.tran", next_path="/vi/account")
     expect(phone.get("account-phone")).to_have_value("0903123456")
+    # Other tests on the shared server may have changed her address already: count, don't assume none.
+    changes_before = phone.get("account-change").count()
 
     phone.fill("account-phone", "12345")
     phone.fill("account-email", "khong-phai-email")
@@ -78,7 +80,7 @@ def test_invalid_phone_and_email_are_explained_in_vietnamese_and_nothing_is_save
     phone.goto("/vi/account")
     expect(phone.get("account-phone")).to_have_value("0903123456")
     expect(phone.get("account-email")).to_have_value("binh.tran@example.vn")
-    expect(phone.get("account-no-changes")).to_be_visible()
+    expect(phone.get("account-change")).to_have_count(changes_before)
 
 
 def test_counter_officer_reaches_the_staff_area(tablet: AppPage) -> None:
