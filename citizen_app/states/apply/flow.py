@@ -481,17 +481,31 @@ class ApplyState(AppState):
         # Re-encoding images and the database write run on the event thread pool, not on the loop.
         return await off_loop(self._store_uploads, uploads, index)
 
-    def _store_uploads(self, uploads: list[Upload], index: int) -> Any:
+    def _slot_on_documents_page(self, index: int) -> tuple[FormSchema, Any, Any] | Any:
+        """The slot at ``index`` and the signed-in user, or what to answer instead (nothing, or sign in again)."""
         terms = self._terms()
         if terms is None or self.status != "ready" or self.page != DOCUMENTS:
             return None
         form = terms.form
         if not 0 <= index < len(form.attachments):
             return None
-        slot = form.attachments[index]
         user, form_ok = self._signed_in_here()
         if form_ok is None:
             return lost_session_response(self) if user is None else None
+        return form, form.attachments[index], user
+
+    def _slot_changed(self, user: Any, form: FormSchema, slot: Any, problem: Msg | None) -> str:
+        """After files went into (or were refused by) a slot: show the slots again; the refusal's text."""
+        self._reload_files(user)
+        text = self._render(problem) if problem else ""
+        self._show_slots(form, {slot.id: text} if text else None)
+        return text
+
+    def _store_uploads(self, uploads: list[Upload], index: int) -> Any:
+        target = self._slot_on_documents_page(index)
+        if not isinstance(target, tuple):
+            return target
+        form, slot, user = target
         try:
             with unit_of_work() as db:
                 problem = core.add_files(
@@ -501,25 +515,17 @@ class ApplyState(AppState):
             return rx.redirect(flow_href(self.locale, self.draft_id, SENT))
         except (DossierNotFound, AccessDenied):
             return self._not_found()
-        self._reload_files(user)
-        text = self._render(problem) if problem else ""
-        self._show_slots(form, {slot.id: text} if text else None)
+        text = self._slot_changed(user, form, slot, problem)
         done = rx.call_script(UPLOADED_JS)
         return [done, focus("error-summary")] if text else done
 
     @rx.event
     def use_stored(self, index: int, document_id: int) -> Any:
         """Issue 13: "use from my documents": a stored document goes into the slot instead of an upload."""
-        terms = self._terms()
-        if terms is None or self.status != "ready" or self.page != DOCUMENTS:
-            return None
-        form = terms.form
-        if not 0 <= index < len(form.attachments):
-            return None
-        slot = form.attachments[index]
-        user, form_ok = self._signed_in_here()
-        if form_ok is None:
-            return lost_session_response(self) if user is None else None
+        target = self._slot_on_documents_page(index)
+        if not isinstance(target, tuple):
+            return target
+        form, slot, user = target
         problem: Msg | None = None
         try:
             with unit_of_work() as db:
@@ -533,9 +539,7 @@ class ApplyState(AppState):
             return rx.redirect(flow_href(self.locale, self.draft_id, SENT))
         except (DossierNotFound, AccessDenied):
             return self._not_found()
-        self._reload_files(user)
-        text = self._render(problem) if problem else ""
-        self._show_slots(form, {slot.id: text} if text else None)
+        text = self._slot_changed(user, form, slot, problem)
         return focus("error-summary") if text else None
 
     @rx.event
