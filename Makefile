@@ -69,15 +69,18 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Each e2e worker builds and serves its own copy of the app (tests/e2e/server.py), so files run side by side.
+E2E_WORKERS ?= 2
+
 test: setup system-deps
-	$(PY) -m pytest tests/unit -q
-	$(PY) -m pytest tests/e2e -q
+	$(PY) -m pytest tests/unit -q -n auto
+	$(PY) -m pytest tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
 
 unit: setup system-deps
-	$(PY) -m pytest tests/unit -q
+	$(PY) -m pytest tests/unit -q -n auto
 
 e2e: setup system-deps
-	$(PY) -m pytest tests/e2e -q
+	$(PY) -m pytest tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check citizen_app tests bench alembic rxconfig.py
