@@ -201,7 +201,7 @@ def test_the_app_does_not_start_with_a_misconfigured_authority(tmp_path: Path, m
     broken = load_settings({"DATA_DIR": str(tmp_path), "SIGNING_AUTHORITY": "pkcs12",
                             "SIGNING_PKCS12": f"*={tmp_path / 'gone.p12'}"})
     monkeypatch.setattr(web_app, "get_settings", lambda: broken)
-    with pytest.raises(AuthorityError, match="gone.p12"):
+    with pytest.raises(AuthorityError, match=r"gone\.p12"):
         web_app.build_http_app()
 
 
