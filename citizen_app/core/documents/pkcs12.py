@@ -98,6 +98,7 @@ class Pkcs12Authority:
         self._lock = threading.Lock()
         self._loaded: dict[tuple[str, float], _Loaded] = {}
         self._crls: dict[str, tuple[datetime, x509.CertificateRevocationList]] = {}
+        self._crl_files: dict[str, tuple[float, x509.CertificateRevocationList]] = {}
         self._withdrawn: tuple[float, tuple[Revocation, ...]] | None = None
 
     # --- configuration --------------------------------------------------------------------------------
@@ -184,16 +185,23 @@ class Pkcs12Authority:
     # --- revocation -----------------------------------------------------------------------------------
 
     def _crl_file(self, source: str) -> x509.CertificateRevocationList:
+        """Read again whenever the file changes (the CA's new list copied over it)."""
         path = Path(source)
         try:
+            mtime = path.stat().st_mtime
+            cached = self._crl_files.get(source)
+            if cached is not None and cached[0] == mtime:
+                return cached[1]
             data = path.read_bytes()
         except OSError as problem:
             raise AuthorityError(f"SIGNING_CRL: cannot read {path}: {problem.strerror or problem}") from problem
         try:
-            return (x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----")
-                    else x509.load_der_x509_crl(data))
+            crl = (x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----")
+                   else x509.load_der_x509_crl(data))
         except ValueError as problem:
             raise AuthorityError(f"SIGNING_CRL: {path} is not a CRL (DER or PEM)") from problem
+        self._crl_files[source] = (mtime, crl)
+        return crl
 
     def _crl_url(self, url: str, now: datetime) -> x509.CertificateRevocationList | None:
         cached = self._crls.get(url)

@@ -292,3 +292,31 @@ def test_revoking_an_agency_of_a_configured_authority_waits_for_its_new_file(
     assert signing.check(signed).verdict == "genuine"
     assert authority.agency_key("H01.01").certificate == new_certificate
     assert 'data-verdict="revoked"' in client().get(f"/d/{serial}?lang=vi").text
+
+
+def test_the_cas_crl_is_fetched_from_its_address_and_kept_until_its_next_update(tmp_path: Path) -> None:
+    import httpx
+
+    from citizen_app.core.documents.pkcs12 import Pkcs12Authority
+
+    ca = GovernmentCa.make(tmp_path / "ca")
+    path, certificate = ca.agency_file("Ba Dinh")
+    crl_path = ca.crl_file([certificate])
+    asked: list[str] = []
+    up = [True]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, content=crl_path.read_bytes()) if up[0] else httpx.Response(503)
+
+    settings = load_settings({"DATA_DIR": str(tmp_path), **_pkcs12_env(ca, f"*={path}"),
+                              "SIGNING_CRL": "https://ca.example.vn/issuing.crl"})
+    configured = Pkcs12Authority(settings, transport=httpx.MockTransport(answer))
+    configured.check()  # an address that is down at start-up does not stop the app
+    assert [r.serial for r in configured.revocations()] == [certificate.serial_number]
+    assert configured.revocations()[0].reason == "key_compromise"
+    assert asked == ["https://ca.example.vn/issuing.crl"]  # fetched once, kept until it is due
+    configured._crls = {url: (datetime.now(UTC) - timedelta(seconds=1), crl) for url, (_, crl) in configured._crls.items()}
+    up[0] = False
+    assert [r.serial for r in configured.revocations()] == [certificate.serial_number]  # the CA is down: the last list
+    assert len(asked) == 2
