@@ -189,7 +189,7 @@ def check(data: bytes, settings: Settings | None = None) -> SignatureCheck:
         return SignatureCheck("revoked_signer", signer, signed_at)
     serial = getattr(status.signing_cert, "serial_number", None)
     if serial is not None and authority.revocation_of(serial, settings) is not None:
-        # Revoked by the operator before the CA's CRL says so (a configured authority), or on the sandbox's CRL.
+        # On the authority's list of revocations: e.g. revoked by the operator before the CA's CRL says so.
         return SignatureCheck("revoked_signer", signer, signed_at)
     if not status.trusted:
         return SignatureCheck("unknown_signer", signer, signed_at)
