@@ -118,6 +118,7 @@ class Settings:
             "registries": self.sandbox_registries_enabled,  # issue 12
         }
         mounted["payments"] = self.sandbox_payments_enabled  # issue 11
+        mounted["signing"] = self.signing_authority == "sandbox"  # issue 13: the app's own certificate authority
         return tuple(name for name, on in mounted.items() if on)
 
     @property
@@ -234,6 +235,17 @@ class Settings:
     payment_timeout_seconds: float = 5.0
     # Mount the sandbox gateway and sandbox bank at /sandbox/gateway and /sandbox/bank.
     sandbox_payments_enabled: bool = True
+
+    # --- signed results (issue 13; core/documents/authority.py) ---
+    # The certificate authority plugin: sandbox (made by the app) | pkcs12 (the agencies' own keys).
+    signing_authority: str = "sandbox"
+    # pkcs12: (agency code or "*", PKCS#12 file), the files' password, the roots to trust, the CA's CRLs.
+    signing_pkcs12: tuple[tuple[str, Path], ...] = ()
+    signing_pkcs12_password: str = field(default="", repr=False)
+    signing_trust_roots: Path | None = None
+    signing_crl: tuple[str, ...] = ()
+    # Tests only: a share link that lasts this many seconds is offered too (refused with https).
+    test_share_link_seconds: int = 0
 
     @property
     def attachments_dir(self) -> Path:
@@ -502,7 +514,29 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         assistant_llm_timeout_seconds=float(env.get("ASSISTANT_LLM_TIMEOUT_SECONDS", "") or 3.0),
         **_event_loop_settings(env, public_base_url),  # type: ignore[arg-type]
         **_payment_settings(env, public_base_url),  # type: ignore[arg-type]
+        **_signing_settings(env, public_base_url),  # type: ignore[arg-type]
     )
+
+
+def _signing_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:
+    """Issue 13: the authority that signs results; a configured one is checked again at start-up."""
+    name = env.get("SIGNING_AUTHORITY", "").strip().lower() or "sandbox"
+    files = tuple((code, Path(path).expanduser()) for code, path in _pairs(env, "SIGNING_PKCS12"))
+    if name == "pkcs12" and not files:
+        raise ValueError("SIGNING_AUTHORITY=pkcs12 needs SIGNING_PKCS12 (agency-code=/path/file.p12 ..., "
+                         "* for every other agency)")
+    roots = env.get("SIGNING_TRUST_ROOTS", "").strip()
+    share_seconds = _int(env, "TEST_SHARE_LINK_SECONDS", 0)
+    if share_seconds and public_base_url.startswith("https://"):
+        raise ValueError("TEST_SHARE_LINK_SECONDS is for tests only: refused with an https PUBLIC_BASE_URL")
+    return {
+        "signing_authority": name,
+        "signing_pkcs12": files,
+        "signing_pkcs12_password": env.get("SIGNING_PKCS12_PASSWORD", ""),
+        "signing_trust_roots": Path(roots).expanduser() if roots else None,
+        "signing_crl": _words(env, "SIGNING_CRL"),
+        "test_share_link_seconds": share_seconds,
+    }
 
 
 def _event_loop_settings(env: Mapping[str, str], public_base_url: str) -> dict[str, object]:

@@ -14,6 +14,8 @@ from citizen_app.ui.apply_view import file_size
 VERDICTS = {
     "genuine": N_("Genuine: issued by {issuer} on {date}, not revoked."),
     "revoked": N_("Revoked by {issuer} on {date}. Reason: {reason}"),
+    "signer_revoked": N_("The signing certificate of {issuer} was revoked on {date}, so documents it signed are no "
+                         "longer valid. Reason: {reason}"),
     "unknown": N_("No document with this number was issued through this portal. Do not rely on it."),
     "altered": N_("This file was changed after it was signed. Do not rely on it; ask the holder for the original."),
     "unknown_signer": N_("This file is not signed by an agency this portal knows. Do not rely on it."),
@@ -21,13 +23,24 @@ VERDICTS = {
     "unsigned": N_("This file carries no agency signature. Do not rely on it."),
     "unreadable": N_("This file cannot be read as a PDF document."),
 }
+SECONDS = NP_("{count} second", "{count} seconds")
 HOURS = NP_("{count} hour", "{count} hours")
 DAYS = NP_("{count} day", "{count} days")
+DEFAULT_SHARE_SECONDS = 24 * 3600
 
 
-def share_periods(t: Translator) -> list[tuple[int, str]]:
-    """How long a share link may work: (hours, label)."""
-    return [(1, t.plural(HOURS, 1)), (24, t.plural(DAYS, 1)), (24 * 7, t.plural(DAYS, 7))]
+def share_periods(t: Translator, lifetimes: tuple[int, ...]) -> list[tuple[int, str]]:
+    """How long a share link may work: (seconds, label)."""
+    periods = []
+    for seconds in lifetimes:
+        if seconds % 86400 == 0:
+            label = t.plural(DAYS, seconds // 86400)
+        elif seconds % 3600 == 0:
+            label = t.plural(HOURS, seconds // 3600)
+        else:
+            label = t.plural(SECONDS, seconds)
+        periods.append((seconds, label))
+    return periods
 
 
 ORIGINS = {"issued": N_("Issued to you, signed by the agency"), "accepted": N_("Your own paper, accepted by staff")}
@@ -48,7 +61,7 @@ class CheckView:
 def check_view(status: PublicDocumentStatus, t: Translator) -> CheckView:
     issuer = t.pick(status.issuer) if status.issuer else ""
     when = status.revoked_at if status.verdict == "revoked" else status.issued_at
-    explanation = t.gettext(VERDICTS[status.verdict]).format(
+    explanation = t.gettext(VERDICTS["signer_revoked" if status.signer_revoked else status.verdict]).format(
         issuer=issuer, date=t.format_date(when) if when else "", reason=status.revoked_reason
     )
     headline = {

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from citizen_app.core.documents.authority import check_configuration
 from citizen_app.core.i18n import LOCALES, get_translator, negotiate_locale, normalize_locale
 from citizen_app.settings import get_settings
 from citizen_app.web import (
@@ -95,6 +96,8 @@ def build_http_app() -> Starlette:
     settings = get_settings()
     # Before anything is mounted: a forgotten SANDBOX_IDP=false on a public server stops here.
     refuse_sandbox_in_production(settings)
+    # A signing authority that cannot sign (a missing PKCS#12 file, a wrong password) stops the app here too.
+    check_configuration(settings)
     routes: list[BaseRoute] = [*foundation_routes(), *auth.routes]
     routes += [*files.routes, *receipts.routes]  # apply online: attachments, receipts, public verification
     routes += [*ops.routes, *staff_jobs.routes]  # health, readiness, metrics; background jobs for supervisors

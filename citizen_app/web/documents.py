@@ -35,16 +35,22 @@ from citizen_app.core.identity.sessions import login_url
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
-from citizen_app.ui.documents_view import check_view, document_item, share_periods
+from citizen_app.ui.documents_view import DEFAULT_SHARE_SECONDS, check_view, document_item, share_periods
 from citizen_app.web.auth import LANG_COOKIE
 from citizen_app.web.downloads import send_download
 from citizen_app.web.files import not_found, signed_in
-from citizen_app.web.templating import render
+from citizen_app.web.templating import render as render_template
 
 log = logging.getLogger(__name__)
 SHARE_PURPOSE = "document-share"
 DELETE_PURPOSE = "document-delete"
 MAX_CHECKED_FILE = 20 * 1024 * 1024
+
+
+def render(template: str, locale: str, status_code: int = 200, **context: object) -> Response:
+    # Every page about signed documents says so while the app's own test authority signs them.
+    sandbox = "signing" in get_settings().enabled_sandboxes
+    return render_template(template, locale, status_code, signing_sandbox=sandbox, **context)
 
 
 def _no_store(response: Response) -> Response:
@@ -103,16 +109,16 @@ async def verify_page(request: Request) -> Response:
 
 
 def root_certificate(_request: Request) -> Response:
-    """The root every result chains to: what a verifier (Acrobat, pdfsig, pyHanko) is told to trust."""
-    from cryptography.hazmat.primitives import serialization
-
-    pem = authority.root_certificate().public_bytes(serialization.Encoding.PEM)
-    return Response(pem, media_type="application/x-pem-file", headers={"Cache-Control": "public, max-age=3600"})
-
-
-def revocation_list(_request: Request) -> Response:
-    return Response(authority.crl_der(), media_type="application/pkix-crl",
+    """The roots every result chains to: what a verifier (Acrobat, pdfsig, pyHanko) is told to trust."""
+    return Response(authority.roots_pem(), media_type="application/x-pem-file",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+def revocation_list(request: Request) -> Response:
+    crl = authority.crl_der()
+    if crl is None:
+        return not_found(request)
+    return Response(crl, media_type="application/pkix-crl", headers={"Cache-Control": "public, max-age=3600"})
 
 
 def _signed_in_or_redirect(request: Request) -> tuple[object | None, Response | None]:
@@ -168,7 +174,7 @@ def document_page(request: Request, *, shared_link: str = "", expires: str = "",
         "documents/document.html", locale, status_code=400 if error else 200, item=item, base=base,
         share_token=form_token(raw, SHARE_PURPOSE), delete_token=form_token(raw, DELETE_PURPOSE),
         shared_link=shared_link, expires=expires, error=error, list_href=f"/{locale}/documents",
-        periods=share_periods(t),
+        periods=share_periods(t, document_store.share_lifetimes()), default_period=DEFAULT_SHARE_SECONDS,
         other_locale=other, other_href=f"/{other}/documents/{item.id}",
     )
     # A page made for a share link must not be kept offline in place of the plain page.
@@ -216,13 +222,13 @@ async def share_document(request: Request) -> Response:
         return document_page(request, error=get_translator(locale).gettext(
             "This page was open too long. Please try again."))
     try:
-        hours = int(values.get("hours", "24"))
+        seconds = int(values["seconds"]) if "seconds" in values else int(values.get("hours", "24")) * 3600
     except ValueError:
-        hours = 24
+        seconds = DEFAULT_SHARE_SECONDS
     try:
         with unit_of_work() as db:
             token, expires_at = document_store.share(
-                db, user.user_id, request.path_params["document_id"], now=utcnow(), hours=hours)
+                db, user.user_id, request.path_params["document_id"], now=utcnow(), seconds=seconds)
     except document_store.DocumentNotFound:
         return not_found(request, locale)
     t = get_translator(locale)

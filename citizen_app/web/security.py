@@ -99,6 +99,7 @@ class SandboxInProductionError(RuntimeError):
 # The variable that turns each sandbox off.
 SANDBOX_SWITCHES = {"idp": "SANDBOX_IDP=false", "sms": "SANDBOX_SMS=false", "registries": "SANDBOX_REGISTRIES=false"}
 SANDBOX_SWITCHES["payments"] = "SANDBOX_PAYMENTS=false"  # issue 11
+SANDBOX_SWITCHES["signing"] = "SIGNING_AUTHORITY=pkcs12"  # issue 13: results signed by the app's own authority
 
 
 def refuse_sandbox_in_production(settings: Settings) -> None:

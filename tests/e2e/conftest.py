@@ -17,6 +17,7 @@ from tests.e2e.kit import AppPage
 from tests.e2e.server import running_app
 
 CHROMIUM = "/usr/bin/chromium"
+SHORT_SHARE_SECONDS = 20
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -58,7 +59,8 @@ def base_url(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFacto
     if given:
         yield given.rstrip("/")
         return
-    with running_app(tmp_path_factory.mktemp("app-data")) as url:
+    # A share link that lasts seconds is offered too, so test_documents.py sees one expire (tests only).
+    with running_app(tmp_path_factory.mktemp("app-data"), {"TEST_SHARE_LINK_SECONDS": str(SHORT_SHARE_SECONDS)}) as url:
         yield url
 
 

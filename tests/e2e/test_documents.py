@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.kit import AppPage, sign_in
@@ -213,3 +215,94 @@ def test_a_birth_certificate_is_issued_signed_kept_and_reused(open_app, tmp_path
     origin = officer.get("staff-files").locator("[data-testid^='staff-file-origin-']")
     expect(origin).to_contain_text("Giấy khai sinh")
     expect(origin).to_contain_text("chữ ký số hợp lệ")
+
+
+def test_she_shares_a_document_for_a_while_and_deletes_her_own_paper(open_app) -> None:  # type: ignore[no-untyped-def]
+    """A new birth registration of her own (fresh data): its signed certificate and her uploaded medical birth
+    certificate are in her store. She shares the upload; the link opens for someone not signed in and shows
+    that file only. A link made to last seconds is refused once it has expired. She deletes the upload; the
+    issued certificate cannot be deleted."""
+    phone = open_app("Pixel 7")
+    sign_in(phone, MOTHER, next_path="/vi/account")
+    move_to_ba_dinh(phone)
+    code = register_the_birth(phone)
+    officer = open_app("Galaxy Tab S4")
+    sign_in(officer, "mai.ngo", next_path="/vi/staff/queue?status=submitted")
+    approve(officer, code)
+
+    phone.goto("/vi/documents")
+    expect(phone.get("signing-sandbox-banner")).to_be_visible()
+    mine = phone.get("documents-list").locator(f"li[data-dossier='{code}']")
+    expect(mine).to_have_count(2)
+    certificate_id = _id_of(mine.filter(has_text="Giấy khai sinh"))
+    upload_id = _id_of(mine.filter(has_text="Giấy chứng sinh"))
+    own_file = phone.page.request.get(f"{phone.base_url}/vi/documents/{upload_id}/file")
+    assert own_file.ok
+
+    # She shares her upload for a day.
+    phone.goto(f"/vi/documents/{upload_id}")
+    delete_token = phone.page.locator("form[action$='/delete'] input[name='csrf']").get_attribute("value")
+    phone.get("document-share-hours").select_option(str(24 * 3600))
+    phone.click("document-share")
+    link = phone.get("document-share-link").inner_text().strip()
+    expect(phone.get("document-share-expires")).to_be_visible()
+
+    # Someone not signed in opens it: that file, nothing else of hers.
+    stranger = open_app("Pixel 7")
+    opened = stranger.page.goto(link)
+    assert opened is not None and opened.status == 200
+    assert opened.headers["content-type"] == own_file.headers["content-type"] == "image/jpeg"
+    assert opened.body() == own_file.body()
+    expect(stranger.page.locator("img")).to_be_visible()  # the browser shows the picture
+    for other in (f"/vi/documents/{certificate_id}/file", f"/vi/documents/{certificate_id}", "/vi/documents"):
+        answer = stranger.page.request.get(stranger.base_url + other, max_redirects=0)
+        assert answer.status == 303 and "/auth/login" in answer.headers["location"], other
+
+    # A link to the certificate made to last seconds opens now and is refused once it has expired.
+    phone.goto(f"/vi/documents/{certificate_id}")
+    short = [int(v) for v in phone.get("document-share-hours").locator("option").evaluate_all(
+        "options => options.map(o => o.value)") if int(v) < 3600]
+    if short:
+        phone.get("document-share-hours").select_option(str(short[0]))
+        phone.click("document-share")
+        expiring = phone.get("document-share-link").inner_text().strip()
+        made = time.monotonic()
+        early = stranger.page.request.get(expiring)
+        assert early.status == 200 and early.headers["content-type"] == "application/pdf"
+        time.sleep(max(0.0, short[0] + 1 - (time.monotonic() - made)))
+        refused = stranger.page.goto(expiring)
+        assert refused is not None and refused.status == 404
+        stranger.settle()
+        expect(stranger.get("link-gone")).to_contain_text("Đường liên kết đã hết hạn hoặc không tồn tại")
+        assert "Trần Minh Khôi" not in stranger.page.inner_text("body")
+
+    # She deletes her own upload: gone from her store, and its link with it.
+    phone.goto(f"/vi/documents/{upload_id}")
+    with phone.page.expect_navigation():
+        phone.click("document-delete")
+    phone.settle()
+    assert phone.path.startswith("/vi/documents")
+    expect(phone.get(f"document-{upload_id}")).to_have_count(0)
+    expect(phone.get(f"document-{certificate_id}")).to_be_visible()
+    assert phone.page.request.get(f"{phone.base_url}/vi/documents/{upload_id}/file").status == 404
+    gone = stranger.page.goto(link)
+    assert gone is not None and gone.status == 404
+    stranger.settle()
+    expect(stranger.get("link-gone")).to_be_visible()
+
+    # The issued certificate has no delete button, and a forged request to delete it is refused.
+    phone.goto(f"/vi/documents/{certificate_id}")
+    expect(phone.get("document-title")).to_have_text("Giấy khai sinh")
+    expect(phone.get("document-delete")).to_have_count(0)
+    forged = phone.page.request.post(f"{phone.base_url}/vi/documents/{certificate_id}/delete",
+                                     form={"csrf": delete_token or ""})
+    assert forged.status == 400 and "Bạn chỉ xóa được giấy tờ do chính bạn tải lên" in forged.text()
+    phone.goto("/vi/documents")
+    expect(phone.get(f"document-{certificate_id}")).to_be_visible()
+    if not short:
+        pytest.skip("the server offers no share link that lasts seconds (TEST_SHARE_LINK_SECONDS): expiry not seen")
+
+
+def _id_of(item) -> str:  # type: ignore[no-untyped-def]
+    expect(item).to_have_count(1)
+    return item.get_attribute("data-testid").removeprefix("document-")  # type: ignore[no-any-return]

@@ -23,7 +23,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -31,12 +31,12 @@ from typing import Any, Literal
 
 import qrcode
 import qrcode.constants
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
 from citizen_app.core.attachment_store import remember_written
-from citizen_app.core.documents.authority import agency_key
+from citizen_app.core.documents.authority import agency_key, revocation_of, revoke_agency_certificate
 from citizen_app.core.documents.kinds import kind_for_slot, kind_of
 from citizen_app.core.documents.pdf import COMPLIANCE, Row, Slip, font_files, render_slip
 from citizen_app.core.documents.signing import check, seal
@@ -425,6 +425,30 @@ def revoke(db: Session, entry: IssuedDocument, *, reason: str, actor_id: int | N
     return entry
 
 
+@dataclass(frozen=True)
+class AgencyRevocation:
+    certificate_serial: int
+    revoked_at: datetime
+    results: int  # results on the register signed with that certificate, which now verify as revoked
+
+
+def revoke_agency(db: Session, agency_code: str, reason: str, *, actor_id: int | None, actor_role: str,
+                  now: datetime, settings: Settings | None = None) -> AgencyRevocation:
+    """Revoke the agency's current signing certificate (a compromised key): every result it signed verifies as
+    revoked with ``reason``, and the agency's next result is signed with another certificate.
+    :class:`~citizen_app.core.documents.authority.AuthorityError` when the agency has no certificate."""
+    cleaned = " ".join((reason or "").split())[:200]
+    if not cleaned:
+        raise ResultRefused(Msg(MSG_REVOKE_REASON), detail="no reason")
+    revocation = revoke_agency_certificate(agency_code, cleaned, settings, now)
+    results = db.scalar(select(func.count(IssuedDocument.id)).where(
+        IssuedDocument.signer_serial == str(revocation.serial))) or 0
+    audit.record(db, action="signing.revoke_agency", target_type="agency", target_id=agency_code,
+                 actor_id=str(actor_id) if actor_id is not None else None, actor_role=actor_role,
+                 details={"certificate": f"{revocation.serial:x}", "reason": cleaned, "results": results})
+    return AgencyRevocation(revocation.serial, revocation.revoked_at, results)
+
+
 PublicVerdict = Literal["genuine", "revoked", "unknown", "altered", "unknown_signer", "revoked_signer", "unsigned",
                         "unreadable"]
 
@@ -440,6 +464,8 @@ class PublicDocumentStatus:
     issued_at: datetime | None = None
     revoked_at: datetime | None = None
     revoked_reason: str = ""
+    # Revoked because the agency's signing certificate was (a compromised key), not the result itself.
+    signer_revoked: bool = False
 
     @property
     def genuine(self) -> bool:
@@ -451,25 +477,32 @@ def _normal_serial(serial: str) -> str:
     return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
 
 
-def public_status(db: Session, serial: str) -> PublicDocumentStatus:
-    """The register's word on a serial: genuine, revoked (and why), or unknown."""
+def public_status(db: Session, serial: str, settings: Settings | None = None) -> PublicDocumentStatus:
+    """The register's word on a serial: genuine, revoked (and why: the result, or the agency's certificate
+    that signed it), or unknown."""
     normal = _normal_serial(serial)
     entry = db.scalar(select(IssuedDocument).where(IssuedDocument.serial == normal)) if len(normal) == 19 else None
     if entry is None:
         return PublicDocumentStatus("unknown")
-    return PublicDocumentStatus(
-        "revoked" if entry.revoked_at is not None else "genuine",
-        serial=entry.serial, title=dict(entry.title or {}), issuer=dict(entry.issuer or {}),
-        issued_at=entry.issued_at, revoked_at=entry.revoked_at, revoked_reason=entry.revoked_reason or "",
-    )
+    found = PublicDocumentStatus("genuine", serial=entry.serial, title=dict(entry.title or {}),
+                                 issuer=dict(entry.issuer or {}), issued_at=entry.issued_at)
+    if entry.revoked_at is not None:
+        return replace(found, verdict="revoked", revoked_at=entry.revoked_at, revoked_reason=entry.revoked_reason or "")
+    signer = revocation_of(entry.signer_serial, settings)
+    if signer is not None:
+        return replace(found, verdict="revoked", revoked_at=signer.revoked_at, revoked_reason=signer.reason,
+                       signer_revoked=True)
+    return found
 
 
 def check_file(db: Session, serial: str, data: bytes, settings: Settings | None = None) -> PublicDocumentStatus:
     """A file someone holds, against the register: its signature must be good and its bytes the ones issued."""
-    status = public_status(db, serial)
+    status = public_status(db, serial, settings)
     if status.verdict == "unknown":
         return status
     signature = check(data, settings)
+    if signature.verdict == "revoked_signer" and status.signer_revoked:
+        return status  # the page says why, with the reason
     if not signature.genuine:
         return PublicDocumentStatus(signature.verdict, serial=status.serial, title=status.title,
                                     issuer=status.issuer, issued_at=status.issued_at)

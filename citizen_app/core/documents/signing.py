@@ -1,13 +1,14 @@
 """PAdES signatures on the documents the agencies issue, and checking them back, with pyHanko.
 
-:func:`seal` signs a PDF with the agency's key (:mod:`citizen_app.core.documents.authority`) as a
-PAdES B-LT signature: an incremental update (a PDF/A file stays PDF/A), the chain and the root's CRL
-embedded (DSS), so any PAdES validator — pyHanko, poppler's ``pdfsig``, Acrobat with the root
-trusted — can check it without asking the app.
+:func:`seal` signs a PDF with the agency's key from the configured certificate authority
+(:mod:`citizen_app.core.documents.authority`) as a PAdES B-LT signature: an incremental update (a
+PDF/A file stays PDF/A), the chain and the authority's CRLs embedded (DSS), so any PAdES validator —
+pyHanko, poppler's ``pdfsig``, Acrobat with the root trusted — can check it without asking the app.
 
 :func:`check` is the app's own validator: the signature covers the whole file and its digest
-matches (a byte changed after signing breaks it), the signer chains to the app's root, and the
-signer's certificate is not on the CRL. Anything else says why in a :class:`SignatureCheck`.
+matches (a byte changed after signing breaks it), the signer chains to one of the authority's roots,
+and the signer's certificate is not revoked (on a CRL, or revoked by the operator). Anything else
+says why in a :class:`SignatureCheck`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Literal, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -37,7 +37,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from citizen_app.core.documents.authority import agency_key, crl_der, root_certificate
+from citizen_app.core.documents import authority
 from citizen_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -73,20 +73,25 @@ def _asn1_cert(certificate: object) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))  # type: ignore[attr-defined]
 
 
-@lru_cache(maxsize=64)
-def _signer(agency_code: str, agency_name: str, stamp: tuple[int, str]) -> tuple[signers.SimpleSigner, object]:
-    del stamp  # part of the cache key only: a new certificate after a revocation is a new signer
-    keys = agency_key(agency_code, agency_name)
-    root = _asn1_cert(keys.root)
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1_cert(keys.certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(
-            keys.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                   serialization.NoEncryption())
-        ),
-        cert_registry=SimpleCertificateStore.from_certs([root]),
-    )
-    return signer, root
+_signers: dict[tuple[int, bytes], signers.SimpleSigner] = {}
+
+
+def _signer(keys: authority.AgencyKey) -> signers.SimpleSigner:
+    # One per certificate: a new certificate after a revocation is a new signer.
+    stamp = (keys.certificate.serial_number, keys.certificate.fingerprint(hashes.SHA256()))
+    found = _signers.get(stamp)
+    if found is None:
+        if len(_signers) > 64:
+            _signers.clear()
+        found = _signers[stamp] = signers.SimpleSigner(
+            signing_cert=_asn1_cert(keys.certificate),
+            signing_key=asn1_keys.PrivateKeyInfo.load(
+                keys.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption())
+            ),
+            cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in keys.chain]),
+        )
+    return found
 
 
 _T = TypeVar("_T")
@@ -104,13 +109,14 @@ def _blocking(work: Callable[[], _T]) -> _T:
 
 
 def validation_context(settings: Settings | None = None) -> ValidationContext:
-    """Trust the app's root only, with its current CRL, never fetching anything."""
-    root = _asn1_cert(root_certificate(settings))
+    """Trust the authority's roots only, with its current CRLs, never fetching anything."""
+    configured = authority.authority_for(settings)
     return ValidationContext(
-        trust_roots=[root],
-        crls=[asn1_crl.CertificateList.load(crl_der(settings))],
+        trust_roots=[_asn1_cert(root) for root in configured.trust_roots()],
+        crls=[asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
+              for crl in configured.crls()],
         allow_fetching=False,
-        revocation_mode="hard-fail",
+        revocation_mode=configured.revocation_mode,
     )
 
 
@@ -118,8 +124,8 @@ def seal(pdf: bytes, agency_code: str, agency_name: str, *, reason: str = "", lo
          settings: Settings | None = None) -> bytes:
     """The PDF signed by the agency (PAdES B-LT, revocation info embedded)."""
     settings = settings or get_settings()
-    keys = agency_key(agency_code, agency_name, settings)
-    signer, _root = _signer(agency_code, agency_name, (keys.certificate.serial_number, str(settings.keys_dir)))
+    keys = authority.agency_key(agency_code, agency_name, settings)
+    signer = _signer(keys)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -180,6 +186,10 @@ def check(data: bytes, settings: Settings | None = None) -> SignatureCheck:
         ):
             return SignatureCheck("altered", signer, signed_at)
     if status.revocation_details is not None or getattr(status, "revoked", False):
+        return SignatureCheck("revoked_signer", signer, signed_at)
+    serial = getattr(status.signing_cert, "serial_number", None)
+    if serial is not None and authority.revocation_of(serial, settings) is not None:
+        # On the authority's list of revocations: e.g. revoked by the operator before the CA's CRL says so.
         return SignatureCheck("revoked_signer", signer, signed_at)
     if not status.trusted:
         return SignatureCheck("unknown_signer", signer, signed_at)

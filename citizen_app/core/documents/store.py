@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from citizen_app.core import audit
 from citizen_app.core.attachment_store import delete_on_commit, remember_written
 from citizen_app.core.attachments import AttachmentRejected
+from citizen_app.core.documents.authority import revocation_of
 from citizen_app.core.documents.issuing import public_status
 from citizen_app.core.documents.kinds import accepted_by, kind_of
 from citizen_app.core.documents.signing import check
@@ -92,12 +93,16 @@ class HeldDocument:
 
 
 def _held(entry: CitizenDocument, register: IssuedDocument | None) -> HeldDocument:
+    revoked, reason = False, ""
+    if register is not None and register.revoked_at is not None:
+        revoked, reason = True, register.revoked_reason or ""
+    elif register is not None and (signer := revocation_of(register.signer_serial)) is not None:
+        revoked, reason = True, signer.reason  # the agency's signing certificate was revoked
     return HeldDocument(
         id=entry.id, kind=entry.kind, name=dict(entry.title or kind_of(entry.kind).name),
         issuer=dict(entry.issuer or {}), issued_on=entry.issued_on, valid_until=entry.valid_until,
         origin=entry.origin, dossier_code=entry.dossier_code or "", serial=register.serial if register else "",
-        revoked=bool(register and register.revoked_at), revoked_reason=(register.revoked_reason or "") if register else "",
-        size_bytes=entry.size_bytes, content_type=entry.content_type,
+        revoked=revoked, revoked_reason=reason, size_bytes=entry.size_bytes, content_type=entry.content_type,
     )
 
 
@@ -158,15 +163,26 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def share(db: Session, owner_id: int, document_id: int, *, now: datetime, hours: int = 24) -> tuple[str, datetime]:
-    """A new link to one of her documents: (token, when it expires)."""
+def share_lifetimes(settings: Settings | None = None) -> tuple[int, ...]:
+    """How long a share link may last, in seconds: an hour, a day, a week (and a test server's short one)."""
+    settings = settings or get_settings()
+    short = (settings.test_share_link_seconds,) if settings.test_share_link_seconds > 0 else ()
+    return (*short, *(hours * 3600 for hours in SHARE_HOURS))
+
+
+def share(db: Session, owner_id: int, document_id: int, *, now: datetime, hours: int = 24, seconds: int | None = None,
+          settings: Settings | None = None) -> tuple[str, datetime]:
+    """A new link to one of her documents that lasts one of :func:`share_lifetimes` (else a day):
+    (token, when it expires)."""
     entry = _own(db, owner_id, document_id, "document.share")
-    hours = hours if hours in SHARE_HOURS else 24
+    lifetime = seconds if seconds is not None else hours * 3600
+    if lifetime not in share_lifetimes(settings):
+        lifetime = 24 * 3600
     token = secrets.token_urlsafe(24)
-    expires_at = now + timedelta(hours=hours)
+    expires_at = now + timedelta(seconds=lifetime)
     db.add(DocumentShare(document_id=entry.id, token_sha256=_token_hash(token), created_at=now, expires_at=expires_at))
     audit.record(db, action="document.share", target_type="citizen_document", target_id=str(entry.id),
-                 actor_id=str(owner_id), actor_role="citizen", details={"hours": hours})
+                 actor_id=str(owner_id), actor_role="citizen", details={"seconds": lifetime})
     return token, expires_at
 
 
@@ -205,7 +221,7 @@ def signature_verdict(entry: CitizenDocument, data: bytes, db: Session, settings
     verdict = check(data, settings).verdict
     if verdict != "genuine":
         return verdict
-    return public_status(db, register.serial).verdict
+    return public_status(db, register.serial, settings).verdict
 
 
 def use_from_store(db: Session, dossier_id: int, actor: Actor, *, slot_id: str, document_id: int,

@@ -68,7 +68,7 @@ def test_the_public_status_shows_no_personal_data(db_session: Session) -> None:
     status = issuing.public_status(db_session, entry.serial.lower().replace("-", ""))
     assert status.genuine and status.title["en"] == "Birth certificate"
     assert set(status.__dataclass_fields__) == {
-        "verdict", "serial", "title", "issuer", "issued_at", "revoked_at", "revoked_reason"
+        "verdict", "serial", "title", "issuer", "issued_at", "revoked_at", "revoked_reason", "signer_revoked"
     }
     assert issuing.public_status(db_session, "AAAA-BBBB-CCCC-DDDD").verdict == "unknown"
     assert issuing.public_status(db_session, "<script>").verdict == "unknown"
@@ -96,7 +96,6 @@ def test_a_signature_by_an_unknown_certificate_is_not_trusted(tmp_path, monkeypa
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "other"))
     get_settings.cache_clear()
-    authority._cert_cache.clear()
     try:
         assert signing.check(foreign).verdict == "unknown_signer"
     finally:

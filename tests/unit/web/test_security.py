@@ -254,10 +254,19 @@ def test_a_sandbox_on_a_public_https_address_stops_the_app() -> None:
                 SANDBOX_REGISTRIES="false",
             )
         )
+    # Results signed by the app's own certificate authority (issue 13) are a sandbox too.
+    with pytest.raises(SandboxInProductionError, match="SIGNING_AUTHORITY=pkcs12"):
+        refuse_sandbox_in_production(
+            settings(
+                PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false",
+                SANDBOX_REGISTRIES="false", SANDBOX_PAYMENTS="false",
+            )
+        )
     refuse_sandbox_in_production(
         settings(
             PUBLIC_BASE_URL="https://dichvucong.example.vn", SANDBOX_IDP="false", SANDBOX_SMS="false",
-            SANDBOX_REGISTRIES="false", SANDBOX_PAYMENTS="false",
+            SANDBOX_REGISTRIES="false", SANDBOX_PAYMENTS="false", SIGNING_AUTHORITY="pkcs12",
+            SIGNING_PKCS12="*=/etc/dichvucong/agency.p12",
         )
     )
     refuse_sandbox_in_production(settings(PUBLIC_BASE_URL="http://localhost:3000"))
