@@ -42,6 +42,9 @@ SORT_LABELS: dict[str, str] = {
     "fee": N_("Cheapest first"),
 }
 PAGE_SIZE = 20
+# The tag of an online level (ResultCard/ServiceView.status_kind) on the page and in the server's first paint.
+STATUS_TAG_CLASSES: dict[str, str] = {"full": "tag tag-success", "info": "tag tag-warning"}
+STATUS_TAG_DEFAULT = "tag"
 # A linked group is suggested for a procedure among this many first results: further down, it is not what was asked for.
 GROUPS_FROM_FIRST_RESULTS = 5
 
@@ -204,6 +207,10 @@ class ResultCard:
     time: str = ""  # "" when the catalogue does not say
     fee: str = ""
     name_note: str = ""  # English pages: the name is Vietnamese only, or translated automatically
+
+
+def status_tag_class(status_kind: str) -> str:
+    return STATUS_TAG_CLASSES.get(status_kind, STATUS_TAG_DEFAULT)
 
 
 def service_href(locale: str, code: str) -> str:

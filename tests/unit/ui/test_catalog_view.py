@@ -27,6 +27,7 @@ from citizen_app.ui.catalog_view import (
     results_page,
     search_groups,
     service_view,
+    status_tag_class,
     time_summary,
 )
 from tests.unit.catalog.helpers import procedure, write_catalog
@@ -232,3 +233,9 @@ def test_only_the_first_few_results_point_to_a_group() -> None:
     assert search_groups([*others, ResultCard(code="1.001193")], "", vi) == []
     assert [g.slug for g in search_groups([*others[1:], ResultCard(code="1.001193")], "", vi)] == ["birth"]
     assert search_groups([], "", vi) == []
+
+
+def test_the_online_level_tag_is_one_table_for_the_page_and_the_first_paint() -> None:
+    assert status_tag_class("full") == "tag tag-success"
+    assert status_tag_class("info") == "tag tag-warning"
+    assert status_tag_class("partial") == status_tag_class("") == "tag"
