@@ -16,6 +16,7 @@ from citizen_app.states.base import AppState
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.location import sign_in_href
+from citizen_app.ui.shell import shell
 
 
 def summary_row(label: str, value: Any, *, testid: str | None = None) -> rx.Component:
@@ -63,4 +64,21 @@ def nothing_to_start(
         app_link(_("Find a service"), to=find_href, class_name="button", testid=f"{testid_prefix}-find"),
         class_name="stack",
         data_testid=testid,
+    )
+
+
+def start_page(
+    t: Translator, status: Any, ready: rx.Component, not_found: rx.Component, *, loading_testid: str
+) -> rx.Component:
+    """The page by its state's status (``ready``, ``not_found``), "Loading…" until the state has loaded."""
+    _ = t.gettext
+    return shell(
+        t,
+        rx.match(
+            status,
+            ("ready", ready),
+            ("not_found", not_found),
+            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid=loading_testid),
+        ),
+        active="search",
     )

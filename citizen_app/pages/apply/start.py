@@ -10,12 +10,12 @@ from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import DocumentRow
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
-from citizen_app.ui.shell import shell
 from citizen_app.ui.start_components import (
     nothing_to_start,
     sign_in_to_apply_link,
     start_box,
     start_now_button,
+    start_page,
     summary_row,
 )
 
@@ -117,21 +117,14 @@ def _ready(t: Translator) -> rx.Component:
 
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
-    return shell(
+    return start_page(
         t,
-        rx.match(
-            S.status,
-            ("ready", _ready(t)),
-            (
-                "not_found",
-                nothing_to_start(
-                    t, _("Apply online"), S.problem, find_href=S.service_href, testid_prefix="start",
-                    testid="start-not-found",
-                ),
-            ),
-            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="start-loading"),
+        S.status,
+        _ready(t),
+        nothing_to_start(
+            t, _("Apply online"), S.problem, find_href=S.service_href, testid_prefix="start", testid="start-not-found"
         ),
-        active="search",
+        loading_testid="start-loading",
     )
 
 

@@ -9,12 +9,13 @@ from citizen_app.states.life_events import LifeEventState
 from citizen_app.ui.life_event_view import GroupPart
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
-from citizen_app.ui.shell import href, shell
+from citizen_app.ui.shell import href
 from citizen_app.ui.start_components import (
     nothing_to_start,
     sign_in_to_apply_link,
     start_box,
     start_now_button,
+    start_page,
     summary_row,
 )
 
@@ -59,21 +60,15 @@ def _ready(t: Translator) -> rx.Component:
 
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
-    return shell(
+    return start_page(
         t,
-        rx.match(
-            S.status,
-            ("ready", _ready(t)),
-            (
-                "not_found",
-                nothing_to_start(
-                    t, _("Life events"), _("There is no such life event."), find_href=href(t, "/search"),
-                    testid_prefix="life-event",
-                ),
-            ),
-            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="life-event-loading"),
+        S.status,
+        _ready(t),
+        nothing_to_start(
+            t, _("Life events"), _("There is no such life event."), find_href=href(t, "/search"),
+            testid_prefix="life-event",
         ),
-        active="search",
+        loading_testid="life-event-loading",
     )
 
 
