@@ -12,12 +12,10 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from authlib.common.security import generate_token
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
@@ -26,12 +24,11 @@ from authlib.oauth2.rfc6749 import (
     JsonPayload,
     JsonRequest,
     OAuth2Error,
-    OAuth2Payload,
     OAuth2Request,
     ResourceProtector,
 )
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
-from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
+from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
@@ -40,6 +37,12 @@ from joserfc.jwk import ECKey, RSAKey
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 
+from citizen_app.core.oauth_adapter import (
+    CLIENT_SECRET_METHODS,
+    PlainOAuth2Request,
+    granted_scope,
+    random_bearer_tokens,
+)
 from citizen_app.idp.accounts import DemoAccount, find_by_subject
 from citizen_app.idp.keys import KeyStore
 from citizen_app.idp.store import CodeRecord, IdpStore, TokenRecord
@@ -77,8 +80,7 @@ class RegisteredClient(ClientMixin):
         return None  # OpenID Connect requires redirect_uri in every request
 
     def get_allowed_scope(self, scope: str | None) -> str:
-        requested = (scope or "").split()
-        return " ".join(item for item in dict.fromkeys(requested) if item in self.allowed_scopes)
+        return granted_scope((scope or "").split(), self.allowed_scopes)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return redirect_uri in self.redirect_uris
@@ -87,7 +89,7 @@ class RegisteredClient(ClientMixin):
         return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        if method in ("client_secret_basic", "client_secret_post"):
+        if method in CLIENT_SECRET_METHODS:
             return bool(self.client_secret)
         return method == "private_key_jwt" and self.public_key is not None
 
@@ -122,49 +124,13 @@ class RequestSnapshot:
     body: bytes = b""
 
 
-class _Payload(OAuth2Payload):
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._datalist: defaultdict[str, list[str]] = defaultdict(list)
-        for key, value in pairs:
-            self._datalist[key].append(value)
-        self._data = {key: values[0] for key, values in self._datalist.items()}
-
-    @property
-    def data(self) -> dict[str, str]:
-        return self._data
-
-    @property
-    def datalist(self) -> defaultdict[str, list[str]]:
-        return self._datalist
-
-
-class StarletteOAuth2Request(OAuth2Request):
+class StarletteOAuth2Request(PlainOAuth2Request):
     def __init__(self, snapshot: RequestSnapshot) -> None:
-        # OAuth2Request.__init__ refuses plain http off loopback; the sandbox accepts it on purpose
-        # (it is a sandbox, and `make run` serves it over http). Real providers must not.
-        self.method = snapshot.method
-        self.uri = snapshot.url
-        self.headers = snapshot.headers
-        self._body = None
-        self.payload = _Payload([*snapshot.query, *snapshot.form])
-        self.client = None
-        self.auth_method = None
-        self.user = None
-        self.authorization_code = None
-        self.refresh_token = None
-        self.credential = None
-        self._scope = None
-        self._args = dict(_Payload(snapshot.query).data)
-        self._form = dict(_Payload(snapshot.form).data)
+        # The sandbox accepts plain http on purpose (`make run` serves it over http). Real providers must not.
+        super().__init__(
+            method=snapshot.method, url=snapshot.url, headers=snapshot.headers, query=snapshot.query, form=snapshot.form
+        )
         self.cookies = snapshot.cookies
-
-    @property
-    def args(self) -> dict[str, str]:
-        return self._args
-
-    @property
-    def form(self) -> dict[str, str]:
-        return self._form
 
 
 class _JsonPayload(JsonPayload):
@@ -203,7 +169,7 @@ class S256CodeChallenge(CodeChallenge):
 
 
 class SandboxCodeGrant(AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]  # noqa: RUF012
+    TOKEN_ENDPOINT_AUTH_METHODS = [*CLIENT_SECRET_METHODS, "private_key_jwt"]  # noqa: RUF012 - authlib reads a list
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         user: EndUser = request.user
@@ -321,13 +287,7 @@ class SandboxAuthorizationServer(AuthorizationServer):
         self.keys = keys
         self.code_ttl_seconds = code_ttl_seconds
         self._clients = {client.client_id: client for client in clients}
-        self.register_token_generator(
-            "default",
-            BearerTokenGenerator(
-                access_token_generator=lambda **_: generate_token(42),
-                expires_generator=lambda client, grant_type: ACCESS_TOKEN_TTL,
-            ),
-        )
+        self.register_token_generator("default", random_bearer_tokens(42, ACCESS_TOKEN_TTL))
         self.register_grant(SandboxCodeGrant, [S256CodeChallenge(required=True), SandboxOpenIDCode(self)])
         self.register_client_auth_method("private_key_jwt", PrivateKeyJwtAuthentication(self))
         self.register_endpoint(SandboxEndSession(self))

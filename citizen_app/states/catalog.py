@@ -18,12 +18,10 @@ from reflex.event import EventSpec
 from citizen_app.core.catalog import Procedure, get_catalog
 from citizen_app.core.i18n import N_, Msg
 from citizen_app.core.identity.assurance import assurance_message
-from citizen_app.core.life_events.groups import linked_groups
 from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import (
     NEEDS_LEVEL_2,
     ResultCard,
-    ResultsPage,
     SearchParams,
     ServiceView,
     clean_query,
@@ -32,7 +30,7 @@ from citizen_app.ui.catalog_view import (
     service_view,
 )
 from citizen_app.ui.first_paint import SERVER_DREW_RESULTS, SERVER_DREW_SERVICE
-from citizen_app.ui.life_event_view import GroupLink, group_links, groups_for
+from citizen_app.ui.life_event_view import GroupLink
 
 
 def _replace_address(href: str) -> EventSpec:
@@ -94,16 +92,11 @@ class SearchState(AppState):
         page = results_page(self._params(), self._t(), offset=len(self.results) if more else 0)
         self.results = [*self.results, *page.cards] if more else page.cards
         if not more:
-            self._point_to_groups(page)
+            self.group_links = page.groups
         self.total = page.total
         self.count_text = page.count_text
         self.has_more = page.has_more
         self.loaded = True
-
-    def _point_to_groups(self, page: ResultsPage) -> None:
-        """Linked groups (issue 12) that the first results or the life event belong to."""
-        found = groups_for((card.code for card in page.cards[:5]), self.event_slug, linked_groups().values())
-        self.group_links = group_links(found, self._t())
 
     def _on_search_page(self) -> bool:
         """A debounced event can fire after the person has left the page: it must not touch the URL."""
@@ -139,11 +132,12 @@ class SearchState(AppState):
         # The server's first page stays on screen: the state keeps what the controls need, not the list.
         page = results_page(self._params(), self._t())
         self.results = []
-        self._point_to_groups(page)
         self.total = page.total
         self.count_text = page.count_text
         self.has_more = page.has_more
         self.loaded = page.total == 0  # nothing found: the page's own "try this" (with its buttons)
+        # The server drew the linked groups below its results; the page draws them under its own list.
+        self.group_links = page.groups if self.loaded else []
 
     @rx.event
     def type_query(self, value: str) -> EventSpec | None:

@@ -1,18 +1,21 @@
 """Catalogue pieces shared by the home page and the browse pages, rendered at build time.
 
 They take catalogue objects (not state vars): the home page is static HTML, prerendered once
-per locale, so a slow phone shows it before any JavaScript runs.
+per locale, so a slow phone shows it before any JavaScript runs. :func:`linked_groups_notice`
+takes either (``ui/bind.py``): the search and the service page draw it from state too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import reflex as rx
 
 from citizen_app.core.catalog import FieldCount, LifeEventCount, Procedure
 from citizen_app.core.i18n import Translator
 from citizen_app.core.search import MAX_QUERY_LENGTH
+from citizen_app.ui.bind import each, not_empty, when
 from citizen_app.ui.catalog_view import SearchParams, result_card
 from citizen_app.ui.links import app_link
 
@@ -109,3 +112,22 @@ def service_cards(t: Translator, procedures: Iterable[Procedure], testid: str) -
             )
         )
     return rx.el.ul(*items, class_name="card-list grid-2", data_testid=testid)
+
+
+def linked_groups_notice(
+    title: str, links: Any, *, testid: str, link_testid: str, tag: Callable[..., rx.Component] = rx.el.div
+) -> rx.Component:
+    """Links to the linked groups (issue 12) a search or a service belongs to; nothing when there is none.
+
+    ``links`` are ``GroupLink``s, a state Var or plain; each link's test id is ``link_testid`` + its slug.
+    The server's first paint draws the same (``web/templates/first_paint/_macros.html``).
+    """
+    return when(
+        not_empty(links),
+        tag(
+            rx.el.p(title, class_name="notice-title"),
+            each(links, lambda link: app_link(link.name, to=link.href, testid=link_testid + link.slug)),
+            class_name="notice stack",
+            data_testid=testid,
+        ),
+    )

@@ -7,8 +7,9 @@ facts (can this be applied for online? what is the cheapest channel?) come from 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date, datetime
@@ -27,9 +28,9 @@ from citizen_app.core.catalog.model import LEVELS, ONLINE_LEVELS, Fee
 from citizen_app.core.catalog.online import applies_elsewhere
 from citizen_app.core.fees import fee_for_display
 from citizen_app.core.i18n import N_, NP_, VIETNAM_TZ, Msg, Translator
-from citizen_app.core.life_events.groups import groups_with_component
+from citizen_app.core.life_events.groups import groups_with_component, linked_groups
 from citizen_app.core.search import MAX_QUERY_LENGTH, SORT_ORDERS, SearchFilters, SearchResults, search
-from citizen_app.ui.life_event_view import GroupLink, group_links
+from citizen_app.ui.life_event_view import GroupLink, group_links, groups_for
 
 # The filters people can choose on the results page; "other agency" only tags index entries.
 LEVEL_CHOICES: tuple[str, ...] = tuple(level for level in LEVELS if level != "other")
@@ -41,6 +42,11 @@ SORT_LABELS: dict[str, str] = {
     "fee": N_("Cheapest first"),
 }
 PAGE_SIZE = 20
+# The tag of an online level (ResultCard/ServiceView.status_kind) on the page and in the server's first paint.
+STATUS_TAG_CLASSES: dict[str, str] = {"full": "tag tag-success", "info": "tag tag-warning"}
+STATUS_TAG_DEFAULT = "tag"
+# A linked group is suggested for a procedure among this many first results: further down, it is not what was asked for.
+GROUPS_FROM_FIRST_RESULTS = 5
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -203,6 +209,10 @@ class ResultCard:
     name_note: str = ""  # English pages: the name is Vietnamese only, or translated automatically
 
 
+def status_tag_class(status_kind: str) -> str:
+    return STATUS_TAG_CLASSES.get(status_kind, STATUS_TAG_DEFAULT)
+
+
 def service_href(locale: str, code: str) -> str:
     return f"/{locale}/services/{code}"
 
@@ -316,6 +326,8 @@ class ResultsPage:
     total: int
     count_text: str
     has_more: bool
+    # Linked groups (issue 12) the search points to, "apply for all of it at once"; first page only.
+    groups: list[GroupLink] = dc_field(default_factory=list)
 
 
 def results_page(params: SearchParams, t: Translator, *, offset: int = 0) -> ResultsPage:
@@ -323,12 +335,20 @@ def results_page(params: SearchParams, t: Translator, *, offset: int = 0) -> Res
     results = search(
         params.q, filters=params.filters(), sort=params.sort, locale=t.locale, limit=PAGE_SIZE, offset=offset
     )
+    cards = [result_card(hit.procedure, t) for hit in results.hits]
     return ResultsPage(
-        cards=[result_card(hit.procedure, t) for hit in results.hits],
+        cards=cards,
         total=results.total,
         count_text=result_count(results, t),
         has_more=results.has_more,
+        groups=search_groups(cards, params.event, t) if offset == 0 else [],
     )
+
+
+def search_groups(cards: Iterable[ResultCard], event_slug: str, t: Translator) -> list[GroupLink]:
+    """The linked groups the life event searched for, or one of the first few results, belongs to."""
+    first = [card.code for card in itertools.islice(cards, GROUPS_FROM_FIRST_RESULTS)]
+    return group_links(groups_for(first, event_slug, linked_groups().values()), t)
 
 
 # --- the service page -----------------------------------------------------------------------------

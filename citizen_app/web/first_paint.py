@@ -37,7 +37,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from citizen_app.core.catalog import Catalog, get_catalog
 from citizen_app.core.i18n import Translator, get_translator
 from citizen_app.settings import get_settings
-from citizen_app.ui.catalog_view import ResultsPage, SearchParams, results_page, service_view
+from citizen_app.ui.catalog_view import (
+    ResultsPage,
+    SearchParams,
+    results_page,
+    service_view,
+    status_tag_class,
+)
 from citizen_app.ui.first_paint import COUNT_SLOT, SEARCH_SLOT, SERVICE_SLOT
 from citizen_app.web.page_paths import frontend_build_dir
 from citizen_app.web.security import inline_script_hashes, page_policy
@@ -49,7 +55,6 @@ TEMPLATE_CODE = "first-paint"
 
 _SEARCH_PATH = re.compile(r"^/(vi|en)/search/?$")
 _SERVICE_PATH = re.compile(r"^/(vi|en)/services/([^/]+)/?$")
-_TAG_CLASSES = {"full": "tag tag-success", "info": "tag tag-warning"}
 
 # Lucide icons as the Reflex page draws them (rx.icon), so the first paint looks the same.
 _SVG = (
@@ -90,7 +95,7 @@ def render_search_results(page: ResultsPage, t: Translator, drawn_for: str = "",
         _=t.gettext,
         locale=t.locale,
         page=page,
-        tag_classes=_TAG_CLASSES,
+        status_tag_class=status_tag_class,
         drawn_for=drawn_for,
         # The words searched go along to the assistant, as the page's own link does.
         assistant_href=f"/{t.locale}/assistant?q={quote(query, safe='')}",
@@ -111,7 +116,7 @@ def render_service(
         return None
     view = service_view(procedure, catalog, t)
     article = environment.get_template("first_paint/service.html").render(
-        _=t.gettext, locale=t.locale, service=view, icons=ICONS, tag_classes=_TAG_CLASSES, drawn_for=drawn_for
+        _=t.gettext, locale=t.locale, service=view, icons=ICONS, status_tag_class=status_tag_class, drawn_for=drawn_for
     )
     return view.name, article
 

@@ -32,6 +32,8 @@ def test_the_first_response_holds_the_first_results_in_both_languages(base_url: 
     assert f'data-testid="search-result-0" data-code="{BIRTH}" href="/vi/services/{BIRTH}"' in vi
     assert 'id="search-q" value="khai sinh"' in vi
     assert 'href="/lang/en?next=%2Fen%2Fsearch%3Fq%3Dkhai%2520sinh"' in vi
+    # The birth group the first result belongs to, below the results (as the page draws it).
+    assert vi.index('data-testid="search-result-0"') < vi.index('data-testid="search-group-birth"')
 
     en = first_html(base_url, "/en/search?q=birth&sort=name")
     assert re.search(r'data-testid="search-count" role="status">\d+ services? found</p>', en)
@@ -83,12 +85,16 @@ def test_results_stay_put_through_hydration_and_the_page_still_works(open_app: O
     # Hydrated, the page keeps the server's results on screen (its state holds no result list)...
     expect(phone.page.locator("#first-paint-search [data-testid=search-result-0]")).to_have_count(1)
     expect(phone.get("search-more")).to_be_visible()
+    # The linked group the server drew stays where it is, once: the page does not draw a second one.
+    expect(phone.get("search-groups")).to_have_count(1)
+    expect(phone.page.locator("#first-paint-search [data-testid=search-groups]")).to_have_count(1)
 
     # ... and "show more" draws them itself, with the next ones.
     phone.click("search-more")
     expect(phone.get("search-result-20")).to_be_visible()
     expect(phone.page.locator("#first-paint-search")).to_have_count(0)
     expect(phone.get("search-result-0")).to_have_attribute("data-code", BIRTH)
+    expect(phone.get("search-group-birth")).to_have_count(1)
 
     # Within the app, to the same page without a query: not the results for "khai sinh".
     phone.click("bottom-nav-search")

@@ -17,7 +17,7 @@ The facts of a status itself (label, tone, terminal…) are the status table's (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from citizen_app.core.i18n import N_, Msg
@@ -46,8 +46,8 @@ class StaffAction:
     button: str  # message ids from here on, rendered in the reader's language
     done: str
     staff_timeline: str
-    citizen_timeline: str
     audit: str
+    citizen_timeline: str = ""  # "": the citizen's history reads as the staff's
     roles: frozenset[str] = STAFF
     note: NoteRule = "optional"
     confirm: str | None = None  # the question asked before it is done; None: done at once
@@ -60,6 +60,10 @@ class StaffAction:
     emphasis: Emphasis = "primary"
     # A step carrying data goes through its own core function, never the plain ``lifecycle.perform``.
     via: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.citizen_timeline:
+            object.__setattr__(self, "citizen_timeline", self.staff_timeline)
 
     @property
     def testid(self) -> str:
@@ -75,6 +79,28 @@ def _in_progress() -> tuple[str, ...]:
     return tuple(key for key in STATUS_TABLE if key in IN_PROGRESS)
 
 
+# One refusal per stage: "refused at reception" before the agency has accepted it, "rejected" after.
+# The desk asks the same of both and the citizen reads "Rejected" at either stage; only the staff's words differ.
+_REJECT = StaffAction(
+    "reject", ("received", "processing", "supplement_requested"), "rejected",
+    button=N_("Reject"),
+    done=N_("Rejected. The applicant will see your reason."),
+    staff_timeline=N_("Rejected"),
+    audit=N_("Rejected"),
+    note="required",
+    confirm=N_("Reject this application? The applicant will see your reason."),
+    confirm_button=N_("Yes, reject"),
+    input="reason",
+    form_title=N_("Reject the application"),
+    form_id="reject",
+    emphasis="warning",
+)
+_REFUSE = replace(
+    _REJECT, key="refuse", sources=("submitted",),
+    staff_timeline=N_("Refused at reception"), audit=N_("Refused at reception"),
+)
+
+
 # In the order the desk shows them: the step forward first, then the side roads, then the way out.
 STAFF_ACTIONS: tuple[StaffAction, ...] = (
     StaffAction(
@@ -82,7 +108,6 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         button=N_("Receive"),
         done=N_("Received. The applicant has been told."),
         staff_timeline=N_("Received by the agency"),
-        citizen_timeline=N_("Received by the agency"),
         audit=N_("Received"),
         roles=STAFF_OR_SYSTEM,
     ),
@@ -91,7 +116,6 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         button=N_("Start processing"),
         done=N_("Processing started."),
         staff_timeline=N_("Processing started"),
-        citizen_timeline=N_("Processing started"),
         audit=N_("Started processing"),
         roles=STAFF_OR_SYSTEM,
     ),
@@ -100,7 +124,6 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         button=N_("Approve"),
         done=N_("Approved. Attach the result document, then mark the result ready."),
         staff_timeline=N_("Approved"),
-        citizen_timeline=N_("Approved"),
         audit=N_("Approved"),
         confirm=N_("Approve this application? The applicant will be told."),
         confirm_button=N_("Yes, approve"),
@@ -132,7 +155,6 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         button=N_("Send the request"),
         done=N_("More information requested. The applicant has been told what to supply."),
         staff_timeline=N_("More information requested"),
-        citizen_timeline=N_("More information requested"),
         audit=N_("Requested more information"),
         note="required",
         input="supplement",
@@ -153,58 +175,31 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         form_id="delay",
         via="delay",
     ),
-    # One refusal per stage: "refused at reception" before the agency has accepted it, "rejected" after.
-    StaffAction(
-        "refuse", ("submitted",), "rejected",
-        button=N_("Reject"),
-        done=N_("Rejected. The applicant will see your reason."),
-        staff_timeline=N_("Refused at reception"),
-        citizen_timeline=N_("Rejected"),
-        audit=N_("Refused at reception"),
-        note="required",
-        confirm=N_("Reject this application? The applicant will see your reason."),
-        confirm_button=N_("Yes, reject"),
-        input="reason",
-        form_title=N_("Reject the application"),
-        form_id="reject",
-        emphasis="warning",
-    ),
-    StaffAction(
-        "reject", ("received", "processing", "supplement_requested"), "rejected",
-        button=N_("Reject"),
-        done=N_("Rejected. The applicant will see your reason."),
-        staff_timeline=N_("Rejected"),
-        citizen_timeline=N_("Rejected"),
-        audit=N_("Rejected"),
-        note="required",
-        confirm=N_("Reject this application? The applicant will see your reason."),
-        confirm_button=N_("Yes, reject"),
-        input="reason",
-        form_title=N_("Reject the application"),
-        form_id="reject",
-        emphasis="warning",
-    ),
+    _REFUSE,
+    _REJECT,
 )
 
 BY_KEY: Mapping[str, StaffAction] = {action.key: action for action in STAFF_ACTIONS}
 
+def _timeline(staff: str, citizen: str = "") -> tuple[str, str]:
+    """An event's line in the staff's and in the citizen's history; the citizen's reads as the staff's unless given."""
+    return staff, citizen or staff
+
+
 # Events that are not staff actions (the citizen's own steps, the form engine's), as each audience reads them.
 OTHER_EVENTS: Mapping[str, tuple[str, str]] = {
-    "start": (N_("Application started"), N_("Application started")),
-    "migrate_form": (N_("Answers moved to the updated form"), N_("Answers moved to the updated form")),
-    "submit": (N_("Application sent"), N_("Application sent")),
-    "supply": (N_("More information supplied"), N_("Information supplied")),
-    "withdraw": (N_("Withdrawn by the applicant"), N_("Withdrawn")),
-    "pay": (N_("Fee paid"), N_("Fee paid")),  # issue 11: out of "awaiting payment"
+    "start": _timeline(N_("Application started")),
+    "migrate_form": _timeline(N_("Answers moved to the updated form")),
+    "submit": _timeline(N_("Application sent")),
+    "supply": _timeline(N_("More information supplied"), N_("Information supplied")),
+    "withdraw": _timeline(N_("Withdrawn by the applicant"), N_("Withdrawn")),
+    "pay": _timeline(N_("Fee paid")),  # issue 11: out of "awaiting payment"
     # Linked applications (issue 12, core/dossiers/chain.py).
-    "chain_start": (N_("Sent as linked parts"), N_("Sent as linked parts")),
-    "chain_wait": (N_("Waiting for the previous part"), N_("Waiting for the previous part")),
-    "chain_next": (
-        N_("Previous part approved: this part has started"), N_("Previous part approved: this part has started")
-    ),
-    "chain_stop": (N_("Stopped: a previous part was rejected"), N_("Stopped: a previous part was rejected")),
+    "chain_start": _timeline(N_("Sent as linked parts")),
+    "chain_wait": _timeline(N_("Waiting for the previous part")),
+    "chain_next": _timeline(N_("Previous part approved: this part has started")),
+    "chain_stop": _timeline(N_("Stopped: a previous part was rejected")),
 }
-
 
 def action(key: str) -> StaffAction | None:
     return BY_KEY.get(key)

@@ -15,20 +15,23 @@ proxy's business, as for the rest of the app.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from authlib.common.security import generate_token
-from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Payload, OAuth2Request
+from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
-from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
+from citizen_app.core.oauth_adapter import (
+    CLIENT_SECRET_METHODS,
+    PlainOAuth2Request,
+    granted_scope,
+    random_bearer_tokens,
+)
 from citizen_app.core.open_data.clients import SCOPES, digest, secret_matches
 from citizen_app.db.models.open_data import ApiClient, ApiToken
 from citizen_app.settings import Settings, get_settings
@@ -65,46 +68,10 @@ class _Headers(dict[str, str]):
         return isinstance(key, str) and super().__contains__(key.lower())
 
 
-class _Payload(OAuth2Payload):
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._datalist: defaultdict[str, list[str]] = defaultdict(list)
-        for key, value in pairs:
-            self._datalist[key].append(value)
-        self._data = {key: values[0] for key, values in self._datalist.items()}
-
-    @property
-    def data(self) -> dict[str, str]:
-        return self._data
-
-    @property
-    def datalist(self) -> defaultdict[str, list[str]]:
-        return self._datalist
-
-
-class _Request(OAuth2Request):
-    def __init__(self, request: TokenRequest) -> None:
-        # OAuth2Request.__init__ refuses plain http; TLS ends at the reverse proxy in front of the app.
-        self.method = request.method
-        self.uri = request.url
-        self.headers = _Headers(request.headers)
-        self._body = None
-        self.payload = _Payload(request.form)
-        self.client = None
-        self.auth_method = None
-        self.user = None
-        self.authorization_code = None
-        self.refresh_token = None
-        self.credential = None
-        self._scope = None
-        self._form = dict(self.payload.data)
-
-    @property
-    def args(self) -> dict[str, str]:
-        return {}
-
-    @property
-    def form(self) -> dict[str, str]:
-        return self._form
+def _request(request: TokenRequest) -> PlainOAuth2Request:
+    return PlainOAuth2Request(
+        method=request.method, url=request.url, headers=_Headers(request.headers), form=request.form
+    )
 
 
 class _Client(ClientMixin):
@@ -120,8 +87,7 @@ class _Client(ClientMixin):
 
     def get_allowed_scope(self, scope: str | None) -> str:
         allowed = set(self.row.scopes or ())
-        requested = (scope or "").split() or sorted(allowed)
-        return " ".join(item for item in dict.fromkeys(requested) if item in allowed)
+        return granted_scope((scope or "").split() or sorted(allowed), allowed)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return False
@@ -130,7 +96,7 @@ class _Client(ClientMixin):
         return secret_matches(self.row, client_secret, self.now)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in ("client_secret_basic", "client_secret_post")
+        return method in CLIENT_SECRET_METHODS
 
     def check_response_type(self, response_type: str) -> bool:
         return False
@@ -140,7 +106,7 @@ class _Client(ClientMixin):
 
 
 class _ClientCredentials(ClientCredentialsGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # noqa: RUF012 - authlib reads a list
+    TOKEN_ENDPOINT_AUTH_METHODS = list(CLIENT_SECRET_METHODS)  # noqa: RUF012 - authlib reads a list
 
 
 class PartnerAuthorizationServer(AuthorizationServer):
@@ -151,13 +117,7 @@ class PartnerAuthorizationServer(AuthorizationServer):
         self.db = db
         self.now = now
         self.ttl = (settings or get_settings()).api_token_ttl_seconds
-        self.register_token_generator(
-            "default",
-            BearerTokenGenerator(
-                access_token_generator=lambda **_: generate_token(48),
-                expires_generator=lambda client, grant_type: self.ttl,
-            ),
-        )
+        self.register_token_generator("default", random_bearer_tokens(48, self.ttl))
         self.register_grant(_ClientCredentials)
 
     def query_client(self, client_id: str) -> _Client | None:
@@ -183,7 +143,7 @@ class PartnerAuthorizationServer(AuthorizationServer):
         )
 
     def create_oauth2_request(self, request: Any) -> OAuth2Request:
-        return request if isinstance(request, OAuth2Request) else _Request(request)
+        return request if isinstance(request, OAuth2Request) else _request(request)
 
     def handle_response(self, status: int, body: Any, headers: Iterable[tuple[str, str]]) -> TokenResponse:
         return TokenResponse(status=status, body=dict(body or {}), headers=list(headers or []))
@@ -195,6 +155,6 @@ class PartnerAuthorizationServer(AuthorizationServer):
 def issue_token(db: Session, request: TokenRequest, *, now: datetime, settings: Settings | None = None) -> TokenResponse:
     """Answer a token request (RFC 6749 §4.4): a token, or the OAuth error and its status."""
     server = PartnerAuthorizationServer(db, now=now, settings=settings)
-    response = server.create_token_response(_Request(request))
+    response = server.create_token_response(_request(request))
     assert isinstance(response, TokenResponse)
     return response

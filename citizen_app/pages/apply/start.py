@@ -8,11 +8,16 @@ from citizen_app.core.i18n import N_, Translator
 from citizen_app.states.apply import ApplyStartState
 from citizen_app.states.base import AppState
 from citizen_app.ui.catalog_view import DocumentRow
-from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
-from citizen_app.ui.location import sign_in_href
 from citizen_app.ui.page import Page
-from citizen_app.ui.shell import shell
+from citizen_app.ui.start_components import (
+    nothing_to_start,
+    sign_in_to_apply_link,
+    start_box,
+    start_now_button,
+    start_page,
+    summary_row,
+)
 
 S = ApplyStartState
 
@@ -50,41 +55,23 @@ def _gate(t: Translator) -> rx.Component:
 
 def _start_box(t: Translator) -> rx.Component:
     _ = t.gettext
-    return rx.el.div(
+    return start_box(
         rx.cond(
-            AppState.signed_in,
-            rx.cond(
-                S.blocked != "",
-                rx.fragment(),
-                rx.fragment(
-                    rx.cond(
-                        S.draft_notice != "",
-                        rx.el.p(S.draft_notice, class_name="notice", data_testid="draft-in-progress"),
-                    ),
-                    rx.el.button(
-                        _("Start now"),
-                        rx.icon("chevron-right", size=22, aria_hidden="true"),
-                        type="button",
-                        on_click=S.start,
-                        class_name="button button-start",
-                        data_testid="start-now",
-                    ),
+            S.blocked != "",
+            rx.fragment(),
+            rx.fragment(
+                rx.cond(
+                    S.draft_notice != "",
+                    rx.el.p(S.draft_notice, class_name="notice", data_testid="draft-in-progress"),
                 ),
-            ),
-            rx.el.div(
-                rx.el.p(_("Sign in with VNeID to apply. Your verified details will be filled in for you.")),
-                # A document navigation: /auth/login is a server route.
-                document_link(
-                    rx.icon("log-in", size=20, aria_hidden="true"),
-                    _("Sign in to apply"),
-                    href=sign_in_href(),
-                    class_name="button button-start",
-                    data_testid="start-sign-in",
-                ),
-                class_name="stack",
+                start_now_button(t, S.start),
             ),
         ),
-        class_name="start-box",
+        rx.el.div(
+            rx.el.p(_("Sign in with VNeID to apply. Your verified details will be filled in for you.")),
+            sign_in_to_apply_link(t),
+            class_name="stack",
+        ),
     )
 
 
@@ -105,13 +92,9 @@ def _ready(t: Translator) -> rx.Component:
         rx.cond(S.partial != "", rx.el.p(S.partial, class_name="notice", data_testid="start-partial")),
         rx.el.h2(_("Before you start")),
         rx.el.dl(
-            rx.el.div(rx.el.dt(_("Fee")), rx.el.dd(S.fee, data_testid="start-fee"), class_name="summary-row"),
-            rx.el.div(rx.el.dt(_("Processing time")), rx.el.dd(S.time, data_testid="start-time"),
-                      class_name="summary-row"),
-            rx.cond(
-                S.agency != "",
-                rx.el.div(rx.el.dt(_("Handled by")), rx.el.dd(S.agency), class_name="summary-row"),
-            ),
+            summary_row(_("Fee"), S.fee, testid="start-fee"),
+            summary_row(_("Processing time"), S.time, testid="start-time"),
+            rx.cond(S.agency != "", summary_row(_("Handled by"), S.agency)),
             class_name="summary-list",
         ),
         rx.cond(
@@ -134,24 +117,14 @@ def _ready(t: Translator) -> rx.Component:
 
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
-    return shell(
+    return start_page(
         t,
-        rx.match(
-            S.status,
-            ("ready", _ready(t)),
-            (
-                "not_found",
-                rx.el.section(
-                    rx.el.h1(_("Apply online")),
-                    rx.el.p(S.problem, data_testid="start-problem"),
-                    app_link(_("Find a service"), to=S.service_href, class_name="button", testid="start-find"),
-                    class_name="stack",
-                    data_testid="start-not-found",
-                ),
-            ),
-            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="start-loading"),
+        S.status,
+        _ready(t),
+        nothing_to_start(
+            t, _("Apply online"), S.problem, find_href=S.service_href, testid_prefix="start", testid="start-not-found"
         ),
-        active="search",
+        loading_testid="start-loading",
     )
 
 

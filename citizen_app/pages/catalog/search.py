@@ -12,8 +12,15 @@ from citizen_app.core.catalog import get_catalog
 from citizen_app.core.catalog.labels import LEVEL_LABELS, ONLINE_LEVEL_LABELS
 from citizen_app.core.i18n import N_, Translator
 from citizen_app.states.catalog import SearchState
-from citizen_app.ui.catalog_components import search_row
-from citizen_app.ui.catalog_view import LEVEL_CHOICES, ONLINE_CHOICES, SORT_LABELS, ResultCard
+from citizen_app.ui.catalog_components import linked_groups_notice, search_row
+from citizen_app.ui.catalog_view import (
+    LEVEL_CHOICES,
+    ONLINE_CHOICES,
+    SORT_LABELS,
+    STATUS_TAG_CLASSES,
+    STATUS_TAG_DEFAULT,
+    ResultCard,
+)
 from citizen_app.ui.first_paint import COUNT_SLOT, SEARCH_SLOT, first_paint_slot
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
@@ -144,9 +151,7 @@ def _card(t: Translator, card: ResultCard, index: rx.Var) -> rx.Component:
             ),
             rx.el.span(
                 card.status,
-                class_name=rx.match(
-                    card.status_kind, ("full", "tag tag-success"), ("info", "tag tag-warning"), "tag"
-                ),
+                class_name=rx.match(card.status_kind, *STATUS_TAG_CLASSES.items(), STATUS_TAG_DEFAULT),
             ),
             rx.cond(
                 card.time != "",
@@ -213,17 +218,8 @@ def _empty(t: Translator) -> rx.Component:
 def _groups(t: Translator) -> rx.Component:
     """Linked groups (issue 12): one application for the procedures a life event needs."""
     _ = t.gettext
-    return rx.cond(
-        SearchState.group_links.length() > 0,
-        rx.el.div(
-            rx.el.p(_("Apply for all of it at once:"), class_name="notice-title"),
-            rx.foreach(
-                SearchState.group_links,
-                lambda link: app_link(link.name, to=link.href, testid="search-group-" + link.slug),
-            ),
-            class_name="notice stack",
-            data_testid="search-groups",
-        ),
+    return linked_groups_notice(
+        _("Apply for all of it at once:"), SearchState.group_links, testid="search-groups", link_testid="search-group-"
     )
 
 

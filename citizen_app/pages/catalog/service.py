@@ -25,7 +25,16 @@ from citizen_app.core.catalog import Catalog, Localized, Procedure, get_catalog
 from citizen_app.core.i18n import N_, Translator, get_translator, other_locale
 from citizen_app.states.catalog import ServiceState
 from citizen_app.ui.bind import each, either, not_empty, pick, when
-from citizen_app.ui.catalog_view import ChannelRow, DocumentRow, LegalRow, ServiceView, service_view
+from citizen_app.ui.catalog_components import linked_groups_notice
+from citizen_app.ui.catalog_view import (
+    STATUS_TAG_CLASSES,
+    STATUS_TAG_DEFAULT,
+    ChannelRow,
+    DocumentRow,
+    LegalRow,
+    ServiceView,
+    service_view,
+)
 from citizen_app.ui.code_routes import PROCEDURE_CODE
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.first_paint import SERVICE_SLOT, first_paint_slot
@@ -41,7 +50,7 @@ Service = Any
 def _status_tag(service: Service) -> rx.Component:
     return rx.el.span(
         service.status,
-        class_name=pick(service.status_kind, {"full": "tag tag-success", "info": "tag tag-warning"}, "tag"),
+        class_name=pick(service.status_kind, STATUS_TAG_CLASSES, STATUS_TAG_DEFAULT),
         data_testid="service-status",
     )
 
@@ -239,14 +248,12 @@ def _found(t: Translator, service: Service) -> rx.Component:
                 data_testid="service-info-only",
             ),
         ),
-        when(
-            not_empty(service.groups),
-            rx.el.section(
-                rx.el.p(_("This is also part of one application for a life event:"), class_name="notice-title"),
-                each(service.groups, lambda group: app_link(group.name, to=group.href, testid="service-group-" + group.slug)),
-                class_name="notice stack",
-                data_testid="service-groups",
-            ),
+        linked_groups_notice(
+            _("This is also part of one application for a life event:"),
+            service.groups,
+            testid="service-groups",
+            link_testid="service-group-",
+            tag=rx.el.section,
         ),
         rx.el.h2(_("At a glance")),
         _at_a_glance(t, service),

@@ -5,14 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from citizen_app.core.i18n import N_, Translator
-from citizen_app.states.base import AppState
 from citizen_app.states.life_events import LifeEventState
-from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.life_event_view import GroupPart
 from citizen_app.ui.links import app_link
-from citizen_app.ui.location import sign_in_href
 from citizen_app.ui.page import Page
-from citizen_app.ui.shell import href, shell
+from citizen_app.ui.shell import href
+from citizen_app.ui.start_components import (
+    nothing_to_start,
+    sign_in_to_apply_link,
+    start_box,
+    start_now_button,
+    start_page,
+    summary_row,
+)
 
 S = LifeEventState
 
@@ -41,33 +46,13 @@ def _ready(t: Translator) -> rx.Component:
         ),
         rx.el.ol(rx.foreach(S.parts, _part), class_name="card-list", data_testid="life-event-parts"),
         rx.el.dl(
-            rx.el.div(rx.el.dt(_("Processing time")), rx.el.dd(S.time, data_testid="life-event-time"), class_name="summary-row"),
-            rx.el.div(rx.el.dt(_("Fee")), rx.el.dd(_("No fee")), class_name="summary-row"),
+            summary_row(_("Processing time"), S.time, testid="life-event-time"),
+            summary_row(_("Fee"), _("No fee")),
             class_name="summary-list",
         ),
         rx.el.p(S.cutoff, class_name="hint"),
         rx.el.p(_("What the state already holds about you and your family is filled in for you. Check it, then add what is new.")),
-        rx.el.div(
-            rx.cond(
-                AppState.signed_in,
-                rx.el.button(
-                    _("Start now"),
-                    rx.icon("chevron-right", size=22, aria_hidden="true"),
-                    type="button",
-                    on_click=S.start,
-                    class_name="button button-start",
-                    data_testid="start-now",
-                ),
-                document_link(
-                    rx.icon("log-in", size=20, aria_hidden="true"),
-                    _("Sign in to apply"),
-                    href=sign_in_href(),
-                    class_name="button button-start",
-                    data_testid="start-sign-in",
-                ),
-            ),
-            class_name="start-box",
-        ),
+        start_box(start_now_button(t, S.start), sign_in_to_apply_link(t)),
         class_name="apply apply-start",
         data_testid="life-event",
     )
@@ -75,23 +60,15 @@ def _ready(t: Translator) -> rx.Component:
 
 def build(t: Translator) -> rx.Component:
     _ = t.gettext
-    return shell(
+    return start_page(
         t,
-        rx.match(
-            S.status,
-            ("ready", _ready(t)),
-            (
-                "not_found",
-                rx.el.section(
-                    rx.el.h1(_("Life events")),
-                    rx.el.p(_("There is no such life event."), data_testid="life-event-problem"),
-                    app_link(_("Find a service"), to=href(t, "/search"), class_name="button", testid="life-event-find"),
-                    class_name="stack",
-                ),
-            ),
-            rx.el.p(_("Loading…"), class_name="hint", role="status", data_testid="life-event-loading"),
+        S.status,
+        _ready(t),
+        nothing_to_start(
+            t, _("Life events"), _("There is no such life event."), find_href=href(t, "/search"),
+            testid_prefix="life-event",
         ),
-        active="search",
+        loading_testid="life-event-loading",
     )
 
 

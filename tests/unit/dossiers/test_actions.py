@@ -91,3 +91,22 @@ def test_every_message_of_every_action_is_translated() -> None:
         for msgid in texts:
             assert en.gettext(msgid) == msgid, msgid
             assert vi.gettext(msgid) != msgid, f"{action.key}: {msgid!r} has no Vietnamese translation"
+
+
+def test_the_citizen_reads_the_staffs_line_unless_the_table_gives_another() -> None:
+    assert event_wording("receive", "citizen") == event_wording("receive", "staff") == "Received by the agency"
+    assert event_wording("result_ready", "staff") == "Result ready"
+    assert event_wording("result_ready", "citizen") == "Result ready to collect"
+    assert event_wording("submit", "citizen") == event_wording("submit", "staff") == "Application sent"
+    assert event_wording("withdraw", "staff") == "Withdrawn by the applicant"
+    assert event_wording("withdraw", "citizen") == "Withdrawn"
+
+
+def test_both_refusals_ask_the_same_at_the_desk_and_read_rejected_to_the_citizen() -> None:
+    refuse, reject = BY_KEY["refuse"], BY_KEY["reject"]
+    assert refuse.sources == ("submitted",) and "submitted" not in reject.sources
+    assert refuse.staff_timeline == refuse.audit == "Refused at reception"
+    assert refuse.citizen_timeline == reject.citizen_timeline == reject.staff_timeline == "Rejected"
+    for same in ("button", "done", "note", "confirm", "confirm_button", "input", "form_title", "form_id", "emphasis"):
+        assert getattr(refuse, same) == getattr(reject, same), same
+    assert [a.key for a in STAFF_ACTIONS][-2:] == ["refuse", "reject"]

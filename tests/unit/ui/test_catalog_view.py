@@ -14,6 +14,9 @@ from citizen_app.core.i18n import get_translator
 from citizen_app.core.search import SearchIndex
 from citizen_app.settings import PROJECT_ROOT
 from citizen_app.ui.catalog_view import (
+    GROUPS_FROM_FIRST_RESULTS,
+    PAGE_SIZE,
+    ResultCard,
     SearchParams,
     clean_query,
     code_from_path,
@@ -21,7 +24,10 @@ from citizen_app.ui.catalog_view import (
     quantity,
     result_card,
     result_count,
+    results_page,
+    search_groups,
     service_view,
+    status_tag_class,
     time_summary,
 )
 from tests.unit.catalog.helpers import procedure, write_catalog
@@ -201,3 +207,35 @@ def test_document_quantities() -> None:
     assert quantity(2, 3, en) == "2 originals, 3 copies"
     assert quantity(0, 1, vi) == "1 bản sao"
     assert quantity(0, 0, vi) == ""
+
+
+# ---- linked groups the results point to (issue 12) -----------------------------------------------
+
+
+def test_the_first_page_of_a_search_points_to_the_linked_group_of_a_first_result() -> None:
+    page = results_page(SearchParams(q="khai sinh"), vi)
+    assert page.cards[0].code == "1.001193"
+    assert [(link.slug, link.href) for link in page.groups] == [("birth", "/vi/life-events/birth")]
+    assert page.groups[0].name.startswith("Liên thông đăng ký khai sinh")
+    # The next pages carry the results only: the groups are the first page's.
+    assert results_page(SearchParams(q="khai sinh"), vi, offset=PAGE_SIZE).groups == []
+
+
+def test_a_life_event_points_to_its_group_even_when_nothing_matches() -> None:
+    page = results_page(SearchParams(q="zzzzqqq", event="death-in-the-family"), en)
+    assert page.total == 0
+    assert [(link.slug, link.href) for link in page.groups] == [("death", "/en/life-events/death")]
+    assert page.groups[0].name.startswith("A death:")
+
+
+def test_only_the_first_few_results_point_to_a_group() -> None:
+    others = [ResultCard(code=f"9.{index:06d}") for index in range(GROUPS_FROM_FIRST_RESULTS)]
+    assert search_groups([*others, ResultCard(code="1.001193")], "", vi) == []
+    assert [g.slug for g in search_groups([*others[1:], ResultCard(code="1.001193")], "", vi)] == ["birth"]
+    assert search_groups([], "", vi) == []
+
+
+def test_the_online_level_tag_is_one_table_for_the_page_and_the_first_paint() -> None:
+    assert status_tag_class("full") == "tag tag-success"
+    assert status_tag_class("info") == "tag tag-warning"
+    assert status_tag_class("partial") == status_tag_class("") == "tag"

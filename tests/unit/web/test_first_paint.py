@@ -110,6 +110,26 @@ def test_search_results_say_when_nothing_matches_and_escape_the_query() -> None:
     assert 'href="/en/assistant?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E"' in html
 
 
+def test_search_results_point_to_linked_groups_below_the_results_as_the_page_does() -> None:
+    t = get_translator("vi")
+    page = results_page(SearchParams(q="khai sinh"), t)
+    html = render_search_results(page, t)
+    assert [link.slug for link in page.groups] == ["birth"]
+    groups = html.index('<div class="notice stack" data-testid="search-groups"><p class="notice-title">')
+    assert groups > html.index("</ul>")  # below the results: they must not move when the page takes over
+    assert f'<a data-testid="search-group-birth" href="/vi/life-events/birth">{page.groups[0].name}</a></div>' in html
+
+    # A life event with no matching results still points to its group, below "try this".
+    en = get_translator("en")
+    nothing = results_page(SearchParams(q="zzzzqqq", event="death-in-the-family"), en)
+    html = render_search_results(nothing, en)
+    assert html.index('data-testid="search-empty"') < html.index('data-testid="search-groups"')
+    assert "Apply for all of it at once:" in html and 'href="/en/life-events/death"' in html
+
+    # No group, no block.
+    assert "search-groups" not in render_search_results(results_page(SearchParams(q="đất đai"), t), t)
+
+
 def test_an_information_only_entry_shows_its_facts_in_both_languages() -> None:
     vi = render_service(INFORMATION_ONLY, get_translator("vi"))
     en = render_service(INFORMATION_ONLY, get_translator("en"))
