@@ -52,6 +52,7 @@ from citizen_app.core.documents.issuing import seal_upload, store_sealed_result
 from citizen_app.core.dossiers.access import Actor, can_read, deny
 from citizen_app.core.dossiers.errors import DossierError, DossierNotFound, InvalidTransition
 from citizen_app.core.i18n import N_, NP_, Msg
+from citizen_app.core.statuses import NOT_FOR_AGENCY
 from citizen_app.core.storage import FileMissing, get_storage, key_for
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
@@ -511,6 +512,30 @@ def list_attachments(db: Session, dossier_id: int, actor: Actor) -> list[Dossier
     )
 
 
+def reads_as_part(db: Session, actor: Actor, umbrella: Dossier) -> bool:
+    """Whether staff of a part of a linked application (issue 12) may read what the citizen attached once
+    to its umbrella: read only, and only once their part has reached them (not while it waits)."""
+    if not actor.is_staff or umbrella.umbrella_id is not None:
+        return False
+    parts = db.scalars(select(Dossier).where(Dossier.umbrella_id == umbrella.id))
+    return any(can_read(actor, part) and part.status not in NOT_FOR_AGENCY for part in parts)
+
+
+def shared_with_part(db: Session, part: Dossier, actor: Actor) -> tuple[Dossier | None, list[DossierAttachment]]:
+    """The umbrella of a part and the files the citizen sent with it once for every part (none otherwise)."""
+    if part.umbrella_id is None:
+        return None, []
+    umbrella = _load(db, part.umbrella_id)
+    if not reads_as_part(db, actor, umbrella):
+        return umbrella, []
+    files = db.scalars(
+        select(DossierAttachment)
+        .where(DossierAttachment.dossier_id == umbrella.id, DossierAttachment.stage == "draft")
+        .order_by(DossierAttachment.id)
+    )
+    return umbrella, list(files)
+
+
 def open_attachment(
     db: Session,
     attachment_id: int,
@@ -529,7 +554,7 @@ def open_attachment(
     if attachment is None:
         raise DossierNotFound(detail=f"attachment {attachment_id}")
     dossier = _load(db, attachment.dossier_id)
-    allowed = can_read(actor, dossier)
+    allowed = can_read(actor, dossier) or (attachment.stage == "draft" and reads_as_part(db, actor, dossier))
     if allowed and actor.role == "citizen" and attachment.stage == "result":
         allowed = dossier.status in ("result_ready", "returned")
     if not allowed:

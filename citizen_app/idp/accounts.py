@@ -248,6 +248,19 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
             "en": "Province centre counter officer (Ho Chi Minh City)",
         },
     ),
+    # Issue 12, reception without boundaries: the counter next door, where Ba Đình hands applications over.
+    DemoAccount(
+        username="son.vu",
+        personal_id="001092008830",  # 001 Hà Nội, 0 = male 1900s, 92
+        family_name="Vũ", middle_name="Hoàng", given_name="Sơn",
+        birthdate=date(1992, 9, 3), gender="male",
+        place_of_origin="Phường Ngọc Hà, Thành phố Hà Nội",
+        permanent_address=_address(HA_NOI, ("00008", "Phường Ngọc Hà"), "Số 31 phố Đội Cấn"),
+        phone="0917008830", email="son.vu@ngocha.example.vn", level=2,
+        roles=("counter_officer",), unit_level="commune", unit_code="00008",
+        unit_name="Trung tâm Phục vụ hành chính công Phường Ngọc Hà",
+        note={"vi": "Cán bộ một cửa cấp xã (Phường Ngọc Hà)", "en": "Commune counter officer (Ngọc Hà ward)"},
+    ),
     # --- life events (issue 12): officers of the other agencies of a linked application ---
     DemoAccount(
         username="khoa.dang",

@@ -19,6 +19,7 @@ from citizen_app.core.catalog import get_catalog
 from citizen_app.core.dossiers import AccessDenied, DossierError, ProcedureTerms
 from citizen_app.core.dossiers.assisted import find_applicant, start_assisted
 from citizen_app.core.dossiers.queries import staff_agency_code
+from citizen_app.core.dossiers.routing import receivable_levels
 from citizen_app.core.dossiers.staff_desk import desk_actor
 from citizen_app.core.i18n import N_
 from citizen_app.db.base import utcnow
@@ -62,16 +63,16 @@ class StaffAssistState(StaffState):
             return self._refusal()
         t = self._t()
         code = staff_agency_code(desk_actor(user))
-        level = parse_agency_code(code).unit_level if code else None
+        levels = receivable_levels(parse_agency_code(code)) if code else frozenset()
         self.procedures = sorted(
             (
                 Choice(p.code, f"{t.pick(p.name)} ({p.code})")
                 for p in get_catalog().curated()
-                if p.can_apply_online and p.level == level
+                if p.can_apply_online and p.level in levels
             ),
             key=lambda c: c.label,
         )
-        if level is None:
+        if not levels:
             self.start_error = t.gettext(NO_DESK)
         return None
 

@@ -33,6 +33,7 @@ from citizen_app.core.dossiers import (
     ValidationFailed,
 )
 from citizen_app.core.dossiers.actions import BY_KEY, note_problem
+from citizen_app.core.dossiers.routing import RoutingRefused
 from citizen_app.core.dossiers.staff_desk import (
     DeskRequest,
     act_at_desk,
@@ -129,6 +130,7 @@ class StaffDossierState(StaffState):
     reason_error: str = ""
     supplement_error: str = ""
     delay_error: str = ""
+    route_error: str = ""
     result_error: str = ""
     confirm_error: str = ""
     # The action waiting for "yes" (its key), and the reason written for it.
@@ -168,7 +170,7 @@ class StaffDossierState(StaffState):
         self.problem = self._t().gettext(problem) if problem else ""
 
     def _clear_messages(self) -> None:
-        self.problem = self.reason_error = self.supplement_error = self.delay_error = ""
+        self.problem = self.reason_error = self.supplement_error = self.delay_error = self.route_error = ""
         self.result_error = self.confirm_error = ""
 
     def _refresh(self, user: AuthenticatedUser) -> None:
@@ -197,7 +199,9 @@ class StaffDossierState(StaffState):
         if after is not None:
             yield after
 
-    def _run(self, action: str, change: Callable[[Any, Any], str], error_var: str = "problem") -> EventSpec | None:
+    def _run(
+        self, action: str, change: Callable[[Any, Any], str], error_var: str = "problem", *, stays: bool = True
+    ) -> EventSpec | None:
         """Guard, then ``change(db, actor)`` (returns the notice's message id) in one transaction; then the view
         is read again. A refusal is shown where it belongs; one the form cannot fix also redraws the actions."""
         user = self._officer(action)
@@ -213,7 +217,7 @@ class StaffDossierState(StaffState):
         except ValidationFailed as failed:
             setattr(self, error_var, render_message(self._t(), next(iter(failed.errors.values()), failed.message)))
             return None
-        except (AttachmentRejected, NoteRequired, ResultRequired) as missing:
+        except (AttachmentRejected, NoteRequired, ResultRequired, RoutingRefused) as missing:
             setattr(self, error_var, self._render(missing.message))
             return None
         except DossierError as refused:
@@ -224,14 +228,18 @@ class StaffDossierState(StaffState):
             return None
         self.notice, self.confirming, self.pending_note = self._t().gettext(done), "", ""
         self.form_key += 1
+        if not stays:
+            # Handed over to another unit: this desk may no longer open it, so it is not read again.
+            self._dossier_id, self.dossier_status, self.desk = 0, "handed_over", DeskPage()
+            return None
         self._refresh(user)
         return None
 
-    def _act(self, request: DeskRequest, error_var: str = "problem") -> EventSpec | None:
+    def _act(self, request: DeskRequest, error_var: str = "problem", *, stays: bool = True) -> EventSpec | None:
         def change(db: Any, actor: Any) -> str:
             return act_at_desk(db, actor, self._dossier_id, request, now=utcnow()).action.done
 
-        return self._run(request.action, change, error_var)
+        return self._run(request.action, change, error_var, stays=stays)
 
     @rx.event
     def act(self, key: str, expected: str) -> Iterator[EventSpec | None]:
@@ -300,6 +308,19 @@ class StaffDossierState(StaffState):
             "delay", str(form_data.get("expected") or ""), note=str(form_data.get("apology") or ""), new_day=day
         )
         yield from self._busy(lambda: self._act(request, "delay_error"))
+
+    @rx.event
+    def route(self, form_data: dict[str, Any]) -> Iterator[EventSpec | None]:
+        """Send the application to the competent unit of the province; it then leaves this desk."""
+        if self.dossier_status != "ready":
+            return
+        request = DeskRequest(
+            "route",
+            str(form_data.get("expected") or ""),
+            note=str(form_data.get("note") or ""),
+            to_unit=str(form_data.get("to_unit") or ""),
+        )
+        yield from self._busy(lambda: self._act(request, "route_error", stays=False))
 
     @rx.event
     async def upload_result(self, files: list[rx.UploadFile]) -> EventSpec | None:

@@ -20,6 +20,7 @@ from citizen_app.core.dashboard import Dashboard, Group, Indicators
 from citizen_app.core.documents.kinds import kind_of
 from citizen_app.core.dossiers.actions import audit_wording, event_wording
 from citizen_app.core.dossiers.results import ELECTRONIC
+from citizen_app.core.dossiers.routing import ROUTE, UnitChoice, hand_over_of
 from citizen_app.core.dossiers.staff_desk import DeskEvent, DeskFile, DeskView
 from citizen_app.core.dossiers.staff_queue import QueueRow
 from citizen_app.core.fees import FeeBreakdown
@@ -169,6 +170,9 @@ def file_views(files: Iterable[DeskFile], form: FormSchema | None, t: Translator
     for item in files:
         slot = form.attachment(item.slot_id) if form is not None else None
         document = t.gettext(RESULT_DOCUMENT) if item.stage == "result" else (t.pick(slot.label) if slot else item.slot_id)
+        if slot is None and item.stage != "result" and item.from_store:
+            # Handed on by an earlier part of a linked application (issue 12): named by its kind.
+            document = t.pick(kind_of(str(item.from_store.get("kind") or "other")).name)
         views.append(
             FileView(
                 id=item.id,
@@ -217,6 +221,11 @@ def event_views(events: Iterable[DeskEvent], t: Translator) -> list[EventView]:
         if event.action == "delay" and event.details.get("new_appointment"):
             moved = datetime.fromisoformat(event.details["new_appointment"])
             what = f"{what}: {t.format_datetime(moved)}"
+        handed = hand_over_of(event.details) if event.action == ROUTE else None
+        if handed is not None:
+            what = t.render(Msg(HANDED_OVER, {
+                "what": what, "from_unit": t.pick(handed.from_unit), "to_unit": t.pick(handed.to_unit),
+            }))
         pickup = event.details.get("pickup")
         if isinstance(pickup, Mapping):
             note = t.render(Msg(PICKUP_TEXT, {"place": pickup.get("place", ""), "hours": pickup.get("hours", "")}))
@@ -289,8 +298,16 @@ class DeskPage:
     # registry contradicted the verified identity (the identity was kept).
     chain_lines: list[str] = dc_field(default_factory=list)
     conflicts: list[str] = dc_field(default_factory=list)
+    # Reception without boundaries (issue 12): who handles it when another unit received it, and the
+    # units of the province this desk may send it to.
+    handled_by: str = ""
+    route_choices: list[Choice] = dc_field(default_factory=list)
+    # A part of a linked application: the documents the citizen attached once for every part (read only).
+    shared_files: list[FileView] = dc_field(default_factory=list)
 
 
+HANDED_OVER = N_("{what}: from {from_unit} to {to_unit}")
+SHARED_ORIGIN = N_("Attached once by the applicant to the linked application {code}, for all its parts (read only).")
 PART_OF = N_("Part {position} of {total} of the linked application {code}. Only this part is yours to handle.")
 HANDED_ON = N_("From the previous part: {label} {value}")
 CONFLICT = N_("{source} holds {attribute} “{registry}”, but the verified identity says “{identity}”. The verified identity was kept: check it.")
@@ -406,7 +423,27 @@ def desk_page(view: DeskView, t: Translator) -> DeskPage:
         receipt_href=f"/{t.locale}/receipts/{view.code}" if view.code else "",
         chain_lines=chain_lines(view, t),
         conflicts=conflict_lines(view, t),
+        handled_by=t.pick(view.competent_unit) if view.competent_unit else "",
+        route_choices=route_choices(view.route_targets, t),
+        shared_files=shared_file_views(view, t),
     )
+
+
+def shared_file_views(view: DeskView, t: Translator) -> list[FileView]:
+    """The umbrella's files as a part's officers see them: where each came from, never removable."""
+    if view.chain is None:
+        return []
+    shared = t.render(Msg(SHARED_ORIGIN, {"code": view.chain[2]}))
+    views = file_views(view.shared_files, view.form, t)
+    for item in views:
+        item.origin = f"{shared} {item.origin}".strip()
+        item.is_result = False
+    return views
+
+
+def route_choices(targets: Iterable[UnitChoice], t: Translator) -> list[Choice]:
+    """The units the desk may send the application to, by name in the reader's language."""
+    return sorted((Choice(unit.code, t.pick(unit.name)) for unit in targets), key=lambda c: c.label)
 
 
 # --- audit log ---------------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ ACTION_LABELS: Mapping[str, str] = {
     "chain_wait": N_("Waiting for the previous part"),
     "chain_next": N_("Previous part approved: this part has started"),
     "chain_stop": N_("Stopped: a previous part was rejected"),
+    # reception without boundaries (issue 12)
+    "route": N_("Passed to the unit that handles it"),
 }
 ROLE_LABELS: Mapping[str, str] = {
     "citizen": N_("You"),
@@ -62,6 +64,10 @@ SUPPLIED_FIELDS = NP_("{count} answer changed", "{count} answers changed")
 NO_FEE = N_("No fee")
 ASKED_ON = N_("Asked on {date}")
 FIRST_DUE = N_("First date given: {date}")
+HANDED_OVER = N_(
+    "{from_unit} received your application and passed it to {to_unit}, which handles this procedure. "
+    "Your code and your result date stay the same."
+)
 
 # Linked applications (issue 12).
 PART_OF = N_("Part {position} of {total} · application {code}")
@@ -241,6 +247,10 @@ def timeline_rows(entries: Sequence[TimelineEntry], t: Translator) -> list[Timel
             extra = t.render(Msg(NEW_DATE, {"date": t.format_date(entry.new_appointment)}))
         elif entry.changed_fields:
             extra = t.plural(SUPPLIED_FIELDS, entry.changed_fields)
+        elif entry.to_unit is not None:
+            extra = t.render(
+                Msg(HANDED_OVER, {"from_unit": t.pick(entry.from_unit or {}), "to_unit": t.pick(entry.to_unit)})
+            )
         status = facts(entry.to_status) if entry.to_status else None
         rows.append(
             TimelineRow(

@@ -153,6 +153,10 @@ def test_a_mother_sends_the_birth_group_and_three_agencies_handle_it_in_turn(ope
     expect(police.get(f"staff-queue-item-{codes[1]}")).to_be_visible()
     _open_part(police, codes[1])
     expect(police.get("staff-dossier-chain")).to_contain_text("Số Giấy khai sinh")
+    # The birth certificate the commune issued is on the police's desk, from the mother's documents, signed.
+    files = police.get("staff-files")
+    expect(files).to_contain_text("Lấy từ kho giấy tờ của người nộp hồ sơ: Giấy khai sinh")
+    expect(files).to_contain_text("chữ ký số hợp lệ")
     _handle(police, codes[1], pickup="Công an phường Ba Đình")
 
     insurance = open_app("Pixel 7")

@@ -397,6 +397,79 @@ def keep_accepted_attachments(db: Session, dossier: Dossier, *, now: datetime,
     return added
 
 
+def signature_verdict(entry: CitizenDocument, data: bytes, db: Session, settings: Settings | None = None) -> str:
+    """``genuine`` (signed, unchanged, on the register, not revoked), the reason it is not, or ``unsigned``."""
+    if entry.content_type != "application/pdf" or not entry.issued_document_id:
+        return "unsigned"
+    register = db.get(IssuedDocument, entry.issued_document_id)
+    if register is None:
+        return "unknown"
+    verdict = check(data, settings).verdict
+    if verdict != "genuine":
+        return verdict
+    return public_status(db, register.serial).verdict
+
+
+def attach_stored_copy(db: Session, dossier: Dossier, entry: CitizenDocument, *, slot_id: str, actor_id: int | None,
+                       actor_role: str, now: datetime, settings: Settings | None = None) -> DossierAttachment:
+    """The reuse of a stored document (``store.use_from_store`` checks who may): its own copy in a slot of the
+    dossier, with the snapshot the desk shows (kind, issuer, date, register serial, signature verdict)."""
+    settings = settings or get_settings()
+    storage = get_storage(settings)
+    data = storage.read(key_for(entry.stored_name))
+    register = db.get(IssuedDocument, entry.issued_document_id) if entry.issued_document_id else None
+    snapshot: dict[str, Any] = {
+        "document": entry.id, "kind": entry.kind, "issuer": dict(entry.issuer or {}),
+        "issued_on": entry.issued_on.isoformat(), "serial": register.serial if register else "",
+        "signature": signature_verdict(entry, data, db, settings),
+    }
+    stored_name = secrets.token_hex(16)
+    remember_written(db, [key_for(stored_name)])
+    storage.put(key_for(stored_name), data)
+    attachment = DossierAttachment(
+        dossier_id=dossier.id, slot_id=slot_id, stage="draft", original_name=entry.original_name,
+        stored_name=stored_name, content_type=entry.content_type, size_bytes=len(data), sha256=entry.sha256,
+        uploaded_by=actor_id, uploaded_at=now, from_store=snapshot,
+    )
+    db.add(attachment)
+    dossier.last_touched_at = now
+    db.flush()
+    audit.record(db, action="document.reuse", target_type="dossier", target_id=str(dossier.id),
+                 actor_id=str(actor_id) if actor_id is not None else None, actor_role=actor_role,
+                 details={"attachment": attachment.id, "slot": slot_id, "document": entry.id})
+    return attachment
+
+
+# Where a linked application's part receives what an earlier part issued (issue 12).
+HANDED_ON_SLOT = "handed_on"
+
+
+def hand_on_result(db: Session, part: Dossier, issued: IssuedDocument, *, actor_id: int | None, actor_role: str,
+                   now: datetime, settings: Settings | None = None) -> list[DossierAttachment]:
+    """A linked application (issue 12): the certificate a part's approval has just issued into the applicant's
+    store goes, through the same reuse as a citizen's own choice, to every later part of the chain (the
+    birth certificate to the residence registration and the health-insurance card), with its issuer and
+    signature verdict. Once per part; nothing when the part is not in a chain."""
+    if part.umbrella_id is None or part.chain_position is None:
+        return []
+    entry = db.scalar(select(CitizenDocument).where(
+        CitizenDocument.owner_id == part.applicant_id, CitizenDocument.issued_document_id == issued.id))
+    if entry is None:
+        return []
+    later = db.scalars(select(Dossier).where(
+        Dossier.umbrella_id == part.umbrella_id, Dossier.chain_position > part.chain_position,
+    ).order_by(Dossier.chain_position)).all()
+    attached = []
+    for following in later:
+        held = db.scalars(select(DossierAttachment.from_store).where(
+            DossierAttachment.dossier_id == following.id, DossierAttachment.slot_id == HANDED_ON_SLOT))
+        if any((snapshot or {}).get("document") == entry.id for snapshot in held):
+            continue
+        attached.append(attach_stored_copy(db, following, entry, slot_id=HANDED_ON_SLOT, actor_id=actor_id,
+                                           actor_role=actor_role, now=now, settings=settings))
+    return attached
+
+
 def issue_on_approval(db: Session, dossier: Dossier, *, actor_id: int | None, actor_role: str, now: datetime,
                       settings: Settings | None = None) -> IssuedDocument | None:
     """What approval does besides the status (called by the lifecycle, in its transaction): the applicant's
@@ -404,7 +477,10 @@ def issue_on_approval(db: Session, dossier: Dossier, *, actor_id: int | None, ac
     keep_accepted_attachments(db, dossier, now=now, settings=settings)
     if certificate_of(dossier.procedure_code) is None:
         return None
-    return issue_result(db, dossier, actor_id=actor_id, actor_role=actor_role, now=now, settings=settings)
+    issued = issue_result(db, dossier, actor_id=actor_id, actor_role=actor_role, now=now, settings=settings)
+    # Issue 12: the later parts of a linked application take it from the applicant's store.
+    hand_on_result(db, dossier, issued, actor_id=actor_id, actor_role=actor_role, now=now, settings=settings)
+    return issued
 
 
 # --- revoking, the public page ---------------------------------------------------------------------------

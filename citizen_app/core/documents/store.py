@@ -7,8 +7,8 @@ until it expires.
 
 :func:`use_from_store` is the reuse mechanism: a document slot of a later application that accepts a
 kind she holds takes the stored copy instead of an upload, with a snapshot (kind, issuer, date,
-signature verdict) that the staff's desk shows. The linked-procedure chain (issue 12) calls the same
-function.
+signature verdict) that the staff's desk shows. The linked-procedure chain (issue 12) hands an issued
+certificate on to the later parts through the same copy (``issuing.hand_on_result``).
 """
 
 from __future__ import annotations
@@ -18,16 +18,15 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
-from citizen_app.core.attachment_store import delete_on_commit, remember_written
+from citizen_app.core.attachment_store import delete_on_commit
 from citizen_app.core.attachments import AttachmentRejected
 from citizen_app.core.documents.authority import revocation_of
-from citizen_app.core.documents.issuing import public_status
+from citizen_app.core.documents.issuing import attach_stored_copy, public_status
 from citizen_app.core.documents.kinds import accepted_by, kind_of
 from citizen_app.core.documents.signing import check
 from citizen_app.core.dossiers.access import Actor, can_read, deny, record_denial
@@ -38,7 +37,7 @@ from citizen_app.core.dossiers.errors import (
     ValidationFailed,
 )
 from citizen_app.core.i18n import N_, NP_, Msg
-from citizen_app.core.storage import get_storage, key_for
+from citizen_app.core.storage import key_for
 from citizen_app.db.models.documents import CitizenDocument, DocumentShare, IssuedDocument
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment
 from citizen_app.settings import Settings, get_settings
@@ -245,29 +244,10 @@ def use_from_store(db: Session, dossier_id: int, actor: Actor, *, slot_id: str, 
         DossierAttachment.dossier_id == dossier.id, DossierAttachment.slot_id == slot_id)) or 0
     if in_slot + 1 > slot_max_files:
         raise AttachmentRejected(Msg.counted(MSG_SLOT_FULL, slot_max_files))
-    storage = get_storage(settings)
-    data = storage.read(key_for(entry.stored_name))
-    register = db.get(IssuedDocument, entry.issued_document_id) if entry.issued_document_id else None
-    snapshot: dict[str, Any] = {
-        "document": entry.id, "kind": entry.kind, "issuer": dict(entry.issuer or {}),
-        "issued_on": entry.issued_on.isoformat(), "serial": register.serial if register else "",
-        "signature": signature_verdict(entry, data, db, settings),
-    }
-    stored_name = secrets.token_hex(16)
-    remember_written(db, [key_for(stored_name)])
-    storage.put(key_for(stored_name), data)
-    attachment = DossierAttachment(
-        dossier_id=dossier.id, slot_id=slot_id, stage="draft", original_name=entry.original_name,
-        stored_name=stored_name, content_type=entry.content_type, size_bytes=len(data), sha256=entry.sha256,
-        uploaded_by=actor.user_id, uploaded_at=now, from_store=snapshot,
-    )
-    db.add(attachment)
-    dossier.last_touched_at = now
-    db.flush()
-    audit.record(db, action="document.reuse", target_type="dossier", target_id=str(dossier.id),
-                 actor_id=actor.audit_id, actor_role=actor.role,
-                 details={"attachment": attachment.id, "slot": slot_id, "document": entry.id})
-    return attachment
+    return attach_stored_copy(db, dossier, entry, slot_id=slot_id, actor_id=actor.user_id, actor_role=actor.role,
+                              now=now, settings=settings)
+
+
 
 
 # --- results by post ----------------------------------------------------------------------------------------

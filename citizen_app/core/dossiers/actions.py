@@ -29,7 +29,7 @@ STAFF_OR_SYSTEM: frozenset[str] = STAFF | {"system"}
 
 NoteRule = Literal["none", "optional", "required"]
 # What the desk asks for before the action: nothing (a button), a reason, the supplement form, a new date.
-DeskInput = Literal["none", "reason", "supplement", "delay"]
+DeskInput = Literal["none", "reason", "supplement", "delay", "route"]
 # What must be on record before the action (checked by ``lifecycle.REQUIREMENTS``).
 Requirement = Literal["result"]
 Emphasis = Literal["primary", "secondary", "warning"]
@@ -175,11 +175,26 @@ STAFF_ACTIONS: tuple[StaffAction, ...] = (
         form_id="delay",
         via="delay",
     ),
+    # Issue 12: received here, handled by the competent unit of the province (core/dossiers/routing.py).
+    StaffAction(
+        "route", ("submitted", "received"), None,
+        button=N_("Send to this unit"),
+        done=N_("Sent to the competent unit. It is in their queue now, no longer in yours."),
+        staff_timeline=N_("Handed over to the competent unit"),
+        citizen_timeline=N_("Passed to the unit that handles it"),
+        audit=N_("Handed an application over to another unit"),
+        input="route",
+        form_title=N_("Send to the competent unit"),
+        form_id="route",
+        emphasis="secondary",
+        via="route",
+    ),
     _REFUSE,
     _REJECT,
 )
 
 BY_KEY: Mapping[str, StaffAction] = {action.key: action for action in STAFF_ACTIONS}
+
 
 def _timeline(staff: str, citizen: str = "") -> tuple[str, str]:
     """An event's line in the staff's and in the citizen's history; the citizen's reads as the staff's unless given."""

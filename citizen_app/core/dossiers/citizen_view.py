@@ -32,6 +32,7 @@ from citizen_app.core.dossiers.lifecycle import allowed_targets, is_overdue, tim
 from citizen_app.core.dossiers.milestones import received_by_agency, received_in
 from citizen_app.core.dossiers.queries import applicant_dossiers, open_by_code
 from citizen_app.core.dossiers.results import ResultPickup, pickup_of
+from citizen_app.core.dossiers.routing import ROUTE, hand_over_of
 from citizen_app.core.dossiers.supplements import OpenRequest, files_for_request, open_request
 from citizen_app.core.dossiers.terms import ProcedureTerms
 from citizen_app.core.forms.schema import FormSchema
@@ -105,15 +106,19 @@ class TimelineEntry:
     # A delay: the new appointment. An answered supplement request: how many answers changed.
     new_appointment: datetime | None = None
     changed_fields: int = 0
+    # A hand-over to the competent unit (issue 12): from which unit to which.
+    from_unit: Mapping[str, str] | None = None
+    to_unit: Mapping[str, str] | None = None
 
 
 def timeline_entries(events: Sequence[DossierEvent]) -> list[TimelineEntry]:
     """Oldest first, from the submission on."""
     entries: list[TimelineEntry] = []
     for event in events:
-        if event.to_status in (None, "draft") and event.action != "delay":
+        if event.to_status in (None, "draft") and event.action not in ("delay", ROUTE):
             continue
         details: Mapping[str, Any] = event.details or {}
+        handed = hand_over_of(details) if event.action == ROUTE else None
         moved = details.get("new_appointment") if event.action == "delay" else None
         changed = details.get("changed_fields") if event.action == "supply" else None
         entries.append(
@@ -126,6 +131,8 @@ def timeline_entries(events: Sequence[DossierEvent]) -> list[TimelineEntry]:
                 note=event.note or "",
                 new_appointment=datetime.fromisoformat(moved) if moved else None,
                 changed_fields=len(changed) if changed else 0,
+                from_unit=handed.from_unit if handed else None,
+                to_unit=handed.to_unit if handed else None,
             )
         )
     return entries

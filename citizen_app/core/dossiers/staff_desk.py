@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_app.core import audit
-from citizen_app.core.attachments import list_attachments
+from citizen_app.core.attachments import list_attachments, shared_with_part
 from citizen_app.core.catalog import get_catalog
-from citizen_app.core.dossiers import chain
+from citizen_app.core.dossiers import chain, routing
 from citizen_app.core.dossiers.access import (
     STAFF_ROLES,
     Actor,
@@ -51,7 +51,7 @@ from citizen_app.core.dossiers.results import ResultPickup, delivery_choice, has
 from citizen_app.core.dossiers.supplements import request_supplement
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.i18n import N_, Msg
-from citizen_app.db.models.dossiers import Dossier, DossierEvent
+from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEvent
 from citizen_app.db.models.identity import User
 from citizen_app.db.models.payments import Payment
 
@@ -156,6 +156,7 @@ def desk_actions(dossier: Dossier, actor: Actor, *, has_form: bool = True) -> tu
         if dossier.status in action.sources
         and actor.role in action.roles
         and (action.input != "supplement" or has_form)
+        and (action.input != "route" or routing.may_route(actor, dossier))
     )
 
 
@@ -237,6 +238,12 @@ class DeskView:
     chain: tuple[int, int, str] | None = None
     handed_on: tuple[tuple[Mapping[str, str], str], ...] = ()
     conflicts: tuple[Mapping[str, Any], ...] = ()
+    # Reception without boundaries (issue 12): the unit handling it when not the one that received it,
+    # and the units this officer may send it to now (empty unless the desk may route it).
+    competent_unit: Mapping[str, str] | None = None
+    route_targets: tuple[routing.UnitChoice, ...] = ()
+    # A part of a linked application: the files the citizen attached once for every part (read only).
+    shared_files: tuple[DeskFile, ...] = ()
 
 
 def mask_personal_id(value: Any) -> str:
@@ -301,6 +308,7 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
     events = dossier_timeline(db, dossier.id, actor)
     names = people_named(db, [e.actor_id for e in events])
     snapshot = dict(dossier.applicant or {})
+    _umbrella, shared = shared_with_part(db, dossier, actor) if part is not None else (None, [])
     return DeskView(
         dossier_id=dossier.id,
         code=dossier.code or "",
@@ -337,8 +345,7 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
         rejection_reason=dossier.rejection_reason or "",
         supplement_request=dict(dossier.supplement_request or {}),
         files=tuple(
-            DeskFile(a.id, a.original_name, a.slot_id, a.stage, a.size_bytes, bool(a.thumbnail_name), a.from_store)
-            for a in list_attachments(db, dossier.id, actor)
+            _desk_file(a) for a in list_attachments(db, dossier.id, actor)
         ),
         events=tuple(
             DeskEvent(
@@ -360,7 +367,14 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
         chain=(part.position, part.total, part.umbrella_code) if part is not None else None,
         handed_on=part.handed_on if part is not None else (),
         conflicts=chain.conflicts_of(dossier),
+        competent_unit=routing.competent_unit(dossier),
+        route_targets=routing.route_targets(dossier) if routing.may_route(actor, dossier) else (),
+        shared_files=tuple(_desk_file(a) for a in shared),
     )
+
+
+def _desk_file(a: DossierAttachment) -> DeskFile:
+    return DeskFile(a.id, a.original_name, a.slot_id, a.stage, a.size_bytes, bool(a.thumbnail_name), a.from_store)
 
 
 def desk_view(db: Session, actor: Actor, code: str, *, now: datetime) -> DeskView:
@@ -401,6 +415,7 @@ class DeskRequest:
     fields: tuple[str, ...] = ()  # a supplement request: the answers and documents to supply
     documents: tuple[str, ...] = ()
     new_day: date | None = None  # a delay
+    to_unit: str = ""  # a hand-over: the agency code of the competent unit
     pickup: ResultPickup | None = None  # result ready without a document
 
 
@@ -458,6 +473,9 @@ def act_at_desk(db: Session, actor: Actor, dossier_id: int, request: DeskRequest
             db, dossier_id, actor, form=form, fields=request.fields, attachments=request.documents,
             message=request.note, now=now,
         )
+    elif declared.input == "route":
+        routing.route(db, dossier_id, actor, request.to_unit, now=now, expected=request.expected,
+                      note=request.note or None)
     elif declared.input == "delay":
         if request.new_day is None:
             raise ValidationFailed({"new_date": Msg(MSG_ENTER_DATE)})

@@ -31,6 +31,7 @@ from citizen_app.core import admin_units, calendar
 from citizen_app.core.agencies import Agency, InvalidAgencyCode, parse_agency_code, receiving_agency
 from citizen_app.core.attachment_store import slot_counts
 from citizen_app.core.codes import assign_dossier_code
+from citizen_app.core.dossiers import routing
 from citizen_app.core.dossiers.access import Actor, can_read, deny, serves
 from citizen_app.core.dossiers.errors import FormChanged, SubmissionKeyReused, ValidationFailed
 from citizen_app.core.dossiers.lifecycle import TRANSITIONS, check, load, record_event
@@ -134,18 +135,14 @@ def _receiving_place(
     return None
 
 
-def _desk_place(actor: Actor, level: str) -> tuple[str, str] | None:
-    """At the counter, the desk's own agency receives (a commune desk for commune-level procedures,
-    the province centre for province-level ones); None leaves it to the citizen's address."""
+def _desk_agency(actor: Actor) -> Agency | None:
+    """The counter's own agency when it receives applications in person (a commune's People's Committee
+    or the province's service centre); None for other units, whose applications go by the address."""
     code = staff_agency_code(actor)
     if code is None:
         return None
     agency = parse_agency_code(code)
-    if level == "commune" and agency.commune_code:
-        return agency.province_code, agency.commune_code
-    if level == "province" and agency.kind == "province_centre":
-        return agency.province_code, ""
-    return None
+    return agency if agency.kind in ("commune_committee", "province_centre") else None
 
 
 def _display_address(value: Any, province_name: UnitNames, commune_name: UnitNames) -> str | None:
@@ -263,15 +260,33 @@ def submit(
     if not outcome.ok:
         raise ValidationFailed(outcome.errors)
 
-    if staff_assisted and receiving_commune is None:
-        receiving_commune = _desk_place(actor, terms.level)
-    place = _receiving_place(terms, outcome.answers, profile, receiving_commune)
-    if place is None or (terms.level == "commune" and communes and not communes(*place)):
-        raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)})
-    try:
-        agency: Agency = receiving_agency(terms.level, place[0], place[1])
-    except InvalidAgencyCode as problem:
-        raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)}) from problem
+    # A linked application's parts find their own agencies (core/dossiers/chain.py): no hand-over for it.
+    desk = _desk_agency(actor) if staff_assisted and not terms.code.startswith("group:") else None
+    if desk is not None:
+        # In person, without administrative boundaries (issue 12): the desk receives (its code names the
+        # dossier) whatever the procedure's level, and hands it to the competent unit of its province.
+        try:
+            agency: Agency = routing.competent_at_desk(
+                terms.level, desk, receiving_commune or _receiving_place(terms, outcome.answers, profile, None)
+            )
+        except routing.RoutingRefused as refused:
+            raise ValidationFailed({"receiving_commune": refused.message}) from refused
+        except InvalidAgencyCode as problem:
+            raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)}) from problem
+    else:
+        if staff_assisted and receiving_commune is None:
+            at_desk = _desk_agency(actor)
+            if at_desk is not None and at_desk.commune_code and terms.level == "commune":
+                receiving_commune = (at_desk.province_code, at_desk.commune_code)
+        place = _receiving_place(terms, outcome.answers, profile, receiving_commune)
+        if place is None or (terms.level == "commune" and communes and not communes(*place)):
+            raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)})
+        try:
+            agency = receiving_agency(terms.level, place[0], place[1])
+        except InvalidAgencyCode as problem:
+            raise ValidationFailed({"receiving_commune": Msg(MSG_CHOOSE_COMMUNE)}) from problem
+    # The unit whose code the dossier carries: the desk that took it in, else the competent agency.
+    receiver = desk or agency
 
     # Claim the draft. A concurrent attempt on the same draft waits here (PostgreSQL row lock, SQLite write
     # lock) and then finds it no longer a draft.
@@ -304,15 +319,10 @@ def submit(
     dossier.submission_key = key
     dossier.channel = channel
     dossier.answers = outcome.answers
-    dossier.agency_code = agency.code
+    dossier.agency_code = receiver.code
     dossier.province_code = agency.province_code
-    dossier.commune_code = place[1] if terms.level == "commune" else None
-    dossier.receiving_unit = dict(
-        agency.name(
-            province_name(agency.province_code),
-            commune_name(agency.commune_code) if agency.commune_code else None,
-        )
-    )
+    dossier.commune_code = receiver.commune_code if terms.level == "commune" else None
+    dossier.receiving_unit = routing.unit_name(receiver, (province_name, commune_name))
     dossier.procedure_name = dict(terms.name)
     dossier.applicant = _applicant_snapshot(terms, outcome.answers, profile, province_name, commune_name)
     dossier.applicant_pid_last4 = str(pid)[-4:] if pid else None
@@ -346,7 +356,7 @@ def submit(
         now=received_at,
         from_status="draft",
         to_status=target,
-        details={"channel": channel, "agency": agency.code, "fee_due_vnd": dossier.fee_due_vnd},
+        details={"channel": channel, "agency": receiver.code, "fee_due_vnd": dossier.fee_due_vnd},
     )
     if staff_assisted and serves(actor, dossier):
         # Received at the desk by the officer who typed it in: the slip is printed there and then.
@@ -356,8 +366,11 @@ def submit(
         record_event(
             db, dossier, actor, receive.action, now=received_at, from_status="submitted", to_status="received"
         )
+    if receiver.code != agency.code:
+        # Received here, handled there: the hand-over is the dossier's next step in its history.
+        routing.hand_over(db, dossier, actor, agency, now=received_at, names=(province_name, commune_name))
     reusable = reusable_changes(terms.form, outcome.answers, profile) if profile is not None else {}
     # Last, so the agency's sequence row stays locked only from here to the caller's commit.
     db.flush()
-    set_committed_value(dossier, "code", assign_dossier_code(db, dossier.id, agency.code, received_at))
+    set_committed_value(dossier, "code", assign_dossier_code(db, dossier.id, receiver.code, received_at))
     return SubmissionResult(dossier=dossier, created=True, reusable=reusable)

@@ -21,6 +21,7 @@ form never waits longer than the slowest timeout. Every outcome is reported
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import threading
 import time
@@ -33,7 +34,7 @@ from typing import Any, Literal
 
 from citizen_app.core.forms.conditions import hidden_fields
 from citizen_app.core.forms.identifiers import normalize_email, normalize_phone
-from citizen_app.core.forms.schema import Field, FormSchema
+from citizen_app.core.forms.schema import Condition, Field, FormSchema, PrefillRule
 from citizen_app.core.i18n import NP_, Msg
 from citizen_app.core.identity.profile_view import ProfileView
 from citizen_app.core.prefill.registry import PrefillRegistry, prefill_sources, source_key
@@ -114,9 +115,12 @@ def prefill(
     answers = answers or {}
     # (source key, whom it is about) -> the fields to fill: one question per source and person.
     asks: dict[tuple[str, Any], list[Field]] = {}
-    for item in form.prefilled_fields():
-        if not rule_holds(form, item, answers):
+    for declared in form.prefilled_fields():
+        rule = active_rule(form, declared, answers)
+        if rule is None:
             continue
+        # The field as its rule that holds now fills it (the first rule that holds: core.forms.schema).
+        item = dataclasses.replace(declared, prefill=rule.binding, prefill_when=rule.when, prefill_about=rule.about)
         assert item.prefill is not None
         about = answers.get(item.prefill_about) if item.prefill_about else None
         if item.prefill_about and about in EMPTY_ANSWERS:
@@ -227,8 +231,10 @@ def refresh_prefill(
         fid = item.id
         if fid in failed:
             continue
+        # A verified value still as it was, under a rule that no longer holds (she said mother, now father).
+        stale = fid in locked and fid not in fresh.locked_fields and result.get(fid) == locked[fid]
         if fid in fresh.provenance:
-            if fid in fresh.locked_fields or result.get(fid) in EMPTY_ANSWERS:
+            if fid in fresh.locked_fields or result.get(fid) in EMPTY_ANSWERS or stale:
                 result[fid] = fresh.answers[fid]
                 sources[fid] = fresh.provenance[fid]
             if fid in fresh.locked_fields:
@@ -237,9 +243,11 @@ def refresh_prefill(
                 locked.pop(fid, None)
             continue
         was_locked = fid in locked
-        if not rule_holds(form, item, answers) and was_locked and result.get(fid) == locked[fid]:
+        rule = active_rule(form, item, answers)
+        source = registry.source_of(rule.binding) if rule is not None else None
+        if was_locked and not (source is not None and source.locks) and result.get(fid) == locked[fid]:
             result.pop(fid, None)
-        if was_locked or not rule_holds(form, item, answers):
+        if was_locked or rule is None:
             sources.pop(fid, None)
         locked.pop(fid, None)
     # Answers the form no longer has (a migration dropped them) carry no provenance.
@@ -253,15 +261,27 @@ def refresh_prefill(
     )
 
 
-def rule_holds(form: FormSchema, item: Field, answers: Mapping[str, Any]) -> bool:
-    """A plain binding always holds; a rule holds while its condition does on the answers."""
-    if item.prefill_when is None:
+def _holds(form: FormSchema, when: Condition | None, answers: Mapping[str, Any]) -> bool:
+    if when is None:
         return True
-    target = form.field(item.prefill_when.field)
-    value = answers.get(item.prefill_when.field)
+    target = form.field(when.field)
+    value = answers.get(when.field)
     if target is not None and target.type == "checkbox":
         value = bool(value)
-    return item.prefill_when.holds(value)
+    return when.holds(value)
+
+
+def active_rule(form: FormSchema, item: Field, answers: Mapping[str, Any]) -> PrefillRule | None:
+    """The first of the field's prefill rules whose condition holds on the answers (None: none does)."""
+    rules = item.prefill_rules or (
+        (PrefillRule(item.prefill, item.prefill_when, item.prefill_about),) if item.prefill else ()
+    )
+    return next((rule for rule in rules if _holds(form, rule.when, answers)), None)
+
+
+def rule_holds(form: FormSchema, item: Field, answers: Mapping[str, Any]) -> bool:
+    """A plain binding always holds; a rule holds while its condition does on the answers."""
+    return active_rule(form, item, answers) is not None
 
 
 def provenance_labels(

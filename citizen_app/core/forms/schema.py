@@ -102,6 +102,15 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class PrefillRule:
+    """One way a field may be prefilled: a binding, while a condition holds, about whom."""
+
+    binding: str
+    when: Condition | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
 class Field:
     id: str
     type: FieldType
@@ -114,6 +123,9 @@ class Field:
     prefill_when: Condition | None = None
     # The earlier answer naming whom the prefilled data is about (e.g. the deceased's ID number).
     prefill_about: str | None = None
+    # Every rule, in order (the first is the one above): the first whose condition holds on the answers
+    # fills the field ("the applicant is the mother": her identity; "the father": the marriage record).
+    prefill_rules: tuple[PrefillRule, ...] = ()
     show_if: Condition | None = None
     validation: Validation = field(default_factory=Validation)
     options: tuple[Option, ...] = ()
@@ -370,11 +382,27 @@ class _Parser:
             validation = self.validation(data["validation"], join_path(path, "validation"), type_)
 
         prefill = prefill_when = prefill_about = None
-        if data.get("prefill") is not None and type_ is not None:
-            prefill, prefill_when, prefill_about = self.prefill(
-                data["prefill"], join_path(path, "prefill"), type_, options, in_group,
-                own_id=field_id, earlier=earlier, outer=outer,
-            )
+        rules: list[PrefillRule] = []
+        raw_prefill = data.get("prefill")
+        if raw_prefill is not None and type_ is not None:
+            # One binding or rule, or a list of rules tried in order.
+            listed = raw_prefill if isinstance(raw_prefill, list) else [raw_prefill]
+            if not listed:
+                self.error(join_path(path, "prefill"), "an empty list of prefill rules")
+            for index, raw_rule in enumerate(listed):
+                rule_path = join_path(path, "prefill")
+                if isinstance(raw_prefill, list):
+                    rule_path = f"{rule_path}[{index}]"
+                    if not isinstance(raw_rule, Mapping):
+                        self.error(rule_path, "each rule of a list is {from: …, when: …}")
+                        continue
+                binding, when, about = self.prefill(
+                    raw_rule, rule_path, type_, options, in_group, own_id=field_id, earlier=earlier, outer=outer,
+                )
+                if binding is not None:
+                    rules.append(PrefillRule(binding, when, about))
+            if rules:
+                prefill, prefill_when, prefill_about = rules[0].binding, rules[0].when, rules[0].about
 
         show_if = None
         if "show_if" in data:
@@ -404,6 +432,7 @@ class _Parser:
             prefill=prefill,
             prefill_when=prefill_when,
             prefill_about=prefill_about,
+            prefill_rules=tuple(rules),
             show_if=show_if,
             validation=validation,
             options=options,

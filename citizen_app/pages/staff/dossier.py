@@ -36,8 +36,12 @@ RESULT_UPLOAD = "staff-result-upload"
 ACCEPT_FILES = {"image/*": [], "application/pdf": [".pdf"]}
 D = S.desk
 # A repeat tap on the same control within this long is dropped in the browser (the core would refuse it anyway).
-REPEAT_TAP_MS = 1500
-SUPPLEMENT, DELAY = BY_KEY["request_supplement"], BY_KEY["delay"]
+# Reflex throttles by event name, not by button: every plain action is ``act``, so this window also swallows
+# the tap on the NEXT action ("Start processing" after "Receive"). It must stay shorter than the moment the
+# next actions are held back after a redraw (``staff-arming``, 1 s in assets/css/staff.css): a next button
+# can then never be tapped inside the window, and no officer's tap is silently dropped.
+REPEAT_TAP_MS = 800
+SUPPLEMENT, DELAY, ROUTE = BY_KEY["request_supplement"], BY_KEY["delay"], BY_KEY["route"]
 EMPHASIS = {"primary": "button", "secondary": "button button-secondary", "warning": "button button-warning"}
 
 
@@ -69,6 +73,7 @@ def _header(t: Translator) -> rx.Component:
             ),
             _summary_row(_("Channel"), D.channel, "staff-dossier-channel"),
             _summary_row(_("Receiving unit"), D.receiving_unit, "staff-dossier-unit"),
+            rx.cond(D.handled_by != "", _summary_row(_("Handled by"), D.handled_by, "staff-dossier-handled-by")),
             rx.cond(D.fee != "", _summary_row(_("Fee due"), D.fee, "staff-dossier-fee")),
             rx.cond(D.fee_detail != "", _summary_row(_("Fee breakdown"), D.fee_detail, "staff-dossier-fee-detail")),
             rx.cond(D.payment != "", _summary_row(_("Payment"), D.payment, "staff-dossier-payment")),
@@ -185,6 +190,15 @@ def _files(t: Translator) -> rx.Component:
             D.files.length() > 0,
             rx.el.ul(rx.foreach(D.files, lambda item: _file(t, item, removable=True)), class_name="attachment-list"),
             rx.el.p(_("No files."), class_name="hint"),
+        ),
+        # Issue 12: a part of a linked application reads what the citizen attached once for all its parts.
+        rx.cond(
+            D.shared_files.length() > 0,
+            rx.el.div(
+                rx.el.h3(_("Shared by the whole linked application"), id="shared-files-title"),
+                rx.el.ul(rx.foreach(D.shared_files, lambda item: _file(t, item)), class_name="attachment-list"),
+                data_testid="staff-shared-files",
+            ),
         ),
         # Issue 13: the signed result's register entry, revoking it, and the postal item number.
         rx.el.p(document_link(_("Signed result, post and revocation"),
@@ -323,6 +337,41 @@ def _delay_form(t: Translator) -> rx.Component:
     )
 
 
+def _route_form(t: Translator) -> rx.Component:
+    """Received here, handled elsewhere in the province: choose the competent unit and send it there."""
+    _ = t.gettext
+    return rx.el.details(
+        rx.el.summary(_(str(ROUTE.form_title)), class_name="action-summary", data_testid="staff-route-open"),
+        rx.el.form(
+            _expected(),
+            rx.el.p(
+                _("The code keeps naming your unit, which received it; the competent unit handles it from now on."),
+                class_name="hint",
+            ),
+            rx.el.label(_("Competent unit"), html_for="route-unit", class_name="label"),
+            rx.el.select(
+                rx.el.option(_("Choose a unit"), value=""),
+                rx.foreach(D.route_choices, lambda c: rx.el.option(c.label, value=c.value)),
+                id="route-unit",
+                name="to_unit",
+                aria_describedby="route-error",
+                class_name="select",
+                data_testid="staff-route-unit",
+            ),
+            rx.el.label(_("Note for the competent unit (optional)"), html_for="route-note", class_name="label"),
+            rx.el.textarea(id="route-note", name="note", rows=2, max_length=2000, class_name="textarea",
+                           data_testid="staff-route-note"),
+            _error(S.route_error, "staff-route-error", "route-error"),
+            rx.el.button(_(ROUTE.button), type="submit", disabled=S.busy, class_name="button button-secondary",
+                         data_testid=f"staff-action-{ROUTE.testid}"),
+            on_submit=S.route,
+            class_name="stack action-form",
+        ),
+        class_name="action-box",
+        data_testid="staff-route",
+    )
+
+
 def _with_file_input(zone: rx.Component, **attributes: Any) -> rx.Component:
     """Give the upload zone's own ``<input type=file>`` our test id and label."""
     stack = [zone]
@@ -410,6 +459,7 @@ def _action_area(t: Translator) -> rx.Component:
         rx.cond(D.result_file, _result(t)),
         rx.cond(_offered(SUPPLEMENT), _supplement_form(t)),
         rx.cond(_offered(DELAY), _delay_form(t)),
+        rx.cond(_offered(ROUTE), _route_form(t)),
         *[rx.cond(_offered(action), _reason_form(t, action)) for action in reasons],
         rx.cond(
             (D.actions.length() == 0) & ~D.result_file,
@@ -511,6 +561,7 @@ def build(t: Translator) -> rx.Component:
             ("ready", workspace),
             ("other_unit", rx.el.div(data_testid="staff-dossier-other-unit")),
             ("not_found", rx.el.div(data_testid="staff-dossier-not-found")),
+            ("handed_over", rx.el.div(data_testid="staff-dossier-handed-over")),
             rx.el.p(_("Opening the application…"), class_name="hint", role="status", data_testid="staff-dossier-loading"),
         ),
         active="queue",

@@ -381,7 +381,8 @@ def test_at_the_counter_the_desk_receives(db_session: Session) -> None:
     assert (dossier.agency_code, dossier.status) == ("004.00.20.H01", "received")
 
 
-def test_a_desk_that_does_not_receive_this_procedure_leaves_it_submitted(db_session: Session) -> None:
+def test_a_desk_that_does_not_handle_this_procedure_receives_it_and_hands_it_over(db_session: Session) -> None:
+    """Reception without boundaries (issue 12): the centre takes it in (its code), the commune handles it."""
     applicant = make_user(db_session)
     desk = helpers.province_officer(db_session, "01")  # the province centre; the procedure is commune-level
     view = dossiers.start_draft(db_session, desk, terms(), profile(), now=NOW, applicant_id=applicant)
@@ -397,4 +398,7 @@ def test_a_desk_that_does_not_receive_this_procedure_leaves_it_submitted(db_sess
         now=NOW,
     )
     dossier = submit(db_session, view.dossier_id, desk).dossier
-    assert (dossier.agency_code, dossier.status, dossier.channel) == ("008.00.20.H01", "submitted", "counter")
+    assert (dossier.agency_code, dossier.status, dossier.channel) == ("008.00.20.H01", "received", "counter")
+    assert (dossier.code or "").startswith("000.00.00.H01-")
+    actions = [e.action for e in dossiers.timeline(db_session, dossier.id, Actor.citizen(applicant))]
+    assert actions[-3:] == ["submit", "receive", "route"]

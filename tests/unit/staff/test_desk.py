@@ -125,7 +125,7 @@ def test_the_workspace_view_is_plain_audited_and_masks_the_id_number_everywhere(
     assert view.applicant.personal_id == "•••• •••• 2345"
     assert view.answers["personal_id"] == "•••• •••• 2345"  # the answer too: nowhere in full
     assert "001090012345" not in repr(view)
-    assert [a.key for a in view.actions] == ["receive", "delay", "refuse"]
+    assert [a.key for a in view.actions] == ["receive", "delay", "route", "refuse"]
     assert [f.slot_id for f in view.files] == ["proof_of_residence"] and view.files[0].has_thumbnail
     assert [e.action for e in view.events] == ["start", "submit"]
     assert not view.result_file and not view.has_result_document and view.pickup is None
@@ -152,8 +152,8 @@ def test_personal_id_numbers_are_masked_in_groups_and_without_a_form() -> None:
 @pytest.mark.parametrize(
     ("status", "expected", "result_file"),
     [
-        ("submitted", ["receive", "delay", "refuse"], False),
-        ("received", ["start_processing", "request_supplement", "delay", "reject"], False),
+        ("submitted", ["receive", "delay", "route", "refuse"], False),
+        ("received", ["start_processing", "request_supplement", "delay", "route", "reject"], False),
         ("processing", ["approve", "request_supplement", "delay", "reject"], False),
         ("supplement_requested", ["delay", "reject"], False),
         ("approved", ["result_ready", "delay"], True),

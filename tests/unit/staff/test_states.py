@@ -147,7 +147,7 @@ def test_the_workspace_and_its_actions(engine: Engine) -> None:
     StaffDossierState.load.fn(page)
     desk = page.desk
     assert page.dossier_status == "ready" and desk.code == code and desk.status == "submitted"
-    assert desk.actions == ["receive", "delay", "refuse"] and desk.status_class == "tag"
+    assert desk.actions == ["receive", "delay", "route", "refuse"] and desk.status_class == "tag"
     assert desk.applicant_pid == "•••• •••• 2345" and not desk.result_file
 
     # Receive; the same tap again changes nothing more; a tap meant for it cannot start processing.
@@ -283,7 +283,10 @@ def test_assisted_submission_finds_the_citizen_and_starts_their_draft(engine: En
     assert page.procedures and all("(" in choice.label for choice in page.procedures)
     StaffAssistState.find.fn(page, {"personal_id": "0341 5500 0926"})
     assert page.found and page.citizen_name == "Bùi Thị Lan"
-    assert StaffAssistState.start.fn(page, {"procedure": "3.000333"}) is None  # a province procedure: not here
+    # Reception without boundaries (issue 12): a commune desk takes province procedures in too (then hands
+    # them to the province centre); a procedure that cannot be applied for is still refused.
+    assert "3.000333" in {choice.value for choice in page.procedures}
+    assert StaffAssistState.start.fn(page, {"procedure": "9.999999"}) is None
     assert page.start_error
     assert StaffAssistState.start.fn(page, {"procedure": "1.004194"}) is not None
     with unit_of_work() as db:
@@ -297,3 +300,26 @@ def test_assisted_submission_finds_the_citizen_and_starts_their_draft(engine: En
     refused = state(StaffAssistState, citizen_raw, "/vi/staff/assist")
     StaffAssistState.load.fn(refused)
     assert refused.access == "denied"
+
+
+def test_the_desk_hands_an_application_to_the_competent_unit(engine: Engine) -> None:
+    """Reception without boundaries (issue 12): Ba Đình sends a dossier to Ngọc Hà and no longer holds it."""
+    dossier_id, code = dossier(commune="00004", status="received")
+    _, raw = sign_in("mai.ngo")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    choices = {choice.value: choice.label for choice in page.desk.route_choices}
+    assert choices.get("008.00.20.H01") == "Ủy ban nhân dân Phường Ngọc Hà" and "004.00.20.H01" not in choices
+    # Another province: refused next to the form, nothing moves.
+    run(StaffDossierState.route.fn(page, {"to_unit": "734.26.20.H79", "expected": "received", "note": ""}))
+    assert page.route_error.startswith("Đơn vị có thẩm quyền phải ở cùng tỉnh") and page.dossier_status == "ready"
+    run(StaffDossierState.route.fn(page, {"to_unit": "008.00.20.H01", "expected": "received", "note": "Sai nơi"}))
+    assert page.dossier_status == "handed_over" and page.notice.startswith("Đã chuyển đến đơn vị có thẩm quyền")
+    assert page.desk.code == "" and page.route_error == ""
+    with unit_of_work() as db:
+        moved = db.get(Dossier, dossier_id)
+        assert (moved.agency_code, moved.code, moved.status) == ("008.00.20.H01", code, "received")
+    # No refusal was written for the desk that let it go (it is not read again), and a resent tap does nothing.
+    assert denials("staff.dossier.view") == []
+    run(StaffDossierState.route.fn(page, {"to_unit": "008.00.20.H01", "expected": "received", "note": "Sai nơi"}))
+    assert page.problem == "" and page.dossier_status == "handed_over"
