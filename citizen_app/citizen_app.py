@@ -27,6 +27,7 @@ from citizen_app.ui.head import global_head, page_head
 from citizen_app.ui.location import html_lang
 from citizen_app.web.app import build_http_app
 from citizen_app.web.event_threads import run_handlers_in_threads
+from citizen_app.web.heap import warm_up_then_freeze
 from citizen_app.web.housekeeping import housekeeping_loop
 from citizen_app.web.security import event_exception_handler, secure
 
@@ -49,7 +50,8 @@ get_index()
 # The procedure assistant: its curated file is read now (an error stops the app, like the
 # catalogue's); its n-gram model (a few seconds) is built in the background, not on the first question.
 knowledge_in(get_settings().catalog_dir)
-threading.Thread(target=get_assistant, name="assistant-warm-up", daemon=True).start()
+# Then what start-up built is frozen out of the garbage collector's sweeps (web/heap.py: 0.35 s stalls otherwise).
+threading.Thread(target=warm_up_then_freeze, args=(get_assistant,), name="assistant-warm-up", daemon=True).start()
 
 app = rx.App(
     # app.css first (variables and building blocks), then one file per area.
