@@ -12,6 +12,7 @@ a second credit. A credit issues the electronic fee receipt's number, moves the 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,16 @@ MSG_NOT_AWAITING = N_("This application is not waiting for a payment")
 MSG_BAD_METHOD = N_("Choose how the fee was paid")
 MSG_RECEIPT_NUMBER = N_("Enter the number of the counter receipt")
 MSG_WRONG_AMOUNT = N_("The amount paid must be exactly the fee due: {amount}")
+MSG_RECEIPT_MALFORMED = N_(
+    "A receipt number has letters and digits, at least one digit, and may use - / . and spaces between them "
+    "(at most 40 characters), for example AA/26P 0001234"
+)
+MSG_ALREADY_PAID = N_("The fee of this application has already been paid. Nothing was recorded.")
+MSG_WITHDRAWN = N_("The applicant has withdrawn this application. No payment can be recorded.")
+MSG_RECEIPT_USED = N_("This receipt number is already recorded for another payment. Check the number on the receipt.")
+# A paper or terminal receipt's number: series and number, letters and digits with - / . or a space between.
+COUNTER_RECEIPT = re.compile(r"[0-9A-Z]+(?:[ ./-][0-9A-Z]+)*")
+COUNTER_RECEIPT_MAX = 40
 
 
 class PaymentRefused(Exception):
@@ -186,7 +197,9 @@ def handle_notification(db: Session, note: Notification, now: datetime) -> Notif
     return _credit(db, payment, note, now)
 
 
-def _credit(db: Session, payment: Payment, note: Notification, now: datetime) -> NotificationResult:
+def _credit(
+    db: Session, payment: Payment, note: Notification, now: datetime, by: Actor | None = None
+) -> NotificationResult:
     # The dossier row first: every credit of one dossier queues here (PostgreSQL row lock; SQLite's write lock).
     dossier = db.scalar(select(Dossier).where(Dossier.id == payment.dossier_id).with_for_update())
     if dossier is None:
@@ -220,11 +233,13 @@ def _credit(db: Session, payment: Payment, note: Notification, now: datetime) ->
     ).rowcount
     if not moved:
         return _record(db, note, "duplicate", "", payment, now, code)
-    _start_the_clock(db, dossier, payment, now)
+    _start_the_clock(db, dossier, payment, now, by or Actor.system(), note.provider_txn)
     return _record(db, note, "credited", "", payment, now, code)
 
 
-def _start_the_clock(db: Session, dossier: Dossier, payment: Payment, now: datetime) -> None:
+def _start_the_clock(
+    db: Session, dossier: Dossier, payment: Payment, now: datetime, by: Actor, provider_txn: str | None
+) -> None:
     """Out of "awaiting payment"; the time limit counts from the payment (the agency's clock starts now)."""
     step = TRANSITIONS[("awaiting_payment", "submitted")]
     values: dict[str, Any] = {"status": step.target, "status_changed_at": now, "paid_at": now, "last_touched_at": now}
@@ -242,15 +257,12 @@ def _start_the_clock(db: Session, dossier: Dossier, payment: Payment, now: datet
     for key, value in values.items():
         # Keep the loaded (locked) object in step with the row without marking it dirty.
         set_committed_value(dossier, key, value)
+    details: dict[str, Any] = {"provider": payment.provider, "amount_vnd": payment.amount_vnd, "order": payment.order_ref}
+    if payment.provider in COUNTER_METHODS:
+        # The history says which paper receipt the officer gave (the payment row was updated in SQL).
+        details["counter_receipt"] = provider_txn
     record_event(
-        db,
-        dossier,
-        Actor.system() if payment.recorded_by is None else Actor(role="counter_officer", user_id=payment.recorded_by),
-        step.action,
-        now=now,
-        from_status="awaiting_payment",
-        to_status=step.target,
-        details={"provider": payment.provider, "amount_vnd": payment.amount_vnd, "order": payment.order_ref},
+        db, dossier, by, step.action, now=now, from_status="awaiting_payment", to_status=step.target, details=details
     )
 
 
@@ -299,20 +311,80 @@ def start_payment(db: Session, dossier_code: str, actor: Actor, provider: str, n
     return payment
 
 
+def counter_receipt_number(text: str | None) -> str:
+    """The receipt number as typed, tidied (spaces collapsed, upper case); ``PaymentRefused`` when it is
+    missing or cannot be a receipt number (stray characters, no digit, too long)."""
+    cleaned = " ".join((text or "").split()).upper()
+    if not cleaned:
+        raise PaymentRefused(Msg(MSG_RECEIPT_NUMBER))
+    if (
+        len(cleaned) > COUNTER_RECEIPT_MAX
+        or not COUNTER_RECEIPT.fullmatch(cleaned)
+        or not any(c.isdigit() for c in cleaned)
+    ):
+        raise PaymentRefused(Msg(MSG_RECEIPT_MALFORMED), detail=f"malformed counter receipt {cleaned[:64]!r}")
+    return cleaned
+
+
+def may_record_counter_payment(db: Session, dossier: Dossier, actor: Actor) -> bool:
+    """Whether the desk offers "record a payment made at the counter" for this dossier now."""
+    return (
+        actor.is_staff
+        and can_read(actor, dossier)
+        and dossier.status == "awaiting_payment"
+        and bool(dossier.fee_due_vnd)
+        and not _paid_count(db, dossier.id)
+    )
+
+
+def _paid_count(db: Session, dossier_id: int) -> int:
+    return int(
+        db.scalar(
+            select(func.count()).select_from(Payment).where(Payment.dossier_id == dossier_id, Payment.status == "paid")
+        )
+        or 0
+    )
+
+
 def record_counter_payment(
     db: Session, dossier_code: str, actor: Actor, *, method: str, counter_receipt: str, amount_vnd: int, now: datetime
 ) -> NotificationResult:
-    """Cash or a card terminal at the counter, with the number of the receipt given there."""
+    """Cash or a card terminal at the counter, with the number of the receipt given there.
+
+    Either the dossier is credited once (fee receipt number issued, out of "awaiting payment", the
+    officer named in its history and the audit trail) or ``PaymentRefused`` says why and the caller's
+    transaction must be rolled back: nothing of a refused attempt is kept. The dossier row is locked
+    before anything is read, so two officers (or two tabs) recording the same fee queue, and the second
+    is told it is already paid.
+    """
     if not actor.is_staff:
         raise deny(db, action="payment.counter", actor=actor, dossier_id=None, reason="not staff")
     if method not in COUNTER_METHODS:
         raise PaymentRefused(Msg(MSG_BAD_METHOD))
-    counter_receipt = (counter_receipt or "").strip()[:64]
-    if not counter_receipt:
-        raise PaymentRefused(Msg(MSG_RECEIPT_NUMBER))
-    dossier = _awaiting(db, dossier_code, actor, "payment.counter")
+    counter_receipt = counter_receipt_number(counter_receipt)
+    dossier = db.scalar(select(Dossier).where(Dossier.code == dossier_code).with_for_update())
+    if dossier is None or dossier.status == "draft":
+        raise DossierNotFound(detail=dossier_code)
+    if not can_read(actor, dossier):
+        raise deny(db, action="payment.counter", actor=actor, dossier_id=dossier.id, reason="not the agency")
+    if dossier.status == "withdrawn":
+        raise PaymentRefused(Msg(MSG_WITHDRAWN), detail=f"{dossier_code} is withdrawn")
+    if _paid_count(db, dossier.id) or (dossier.status != "awaiting_payment" and dossier.paid_at is not None):
+        raise PaymentRefused(Msg(MSG_ALREADY_PAID), detail=f"{dossier_code} is already paid")
+    if dossier.status != "awaiting_payment" or not dossier.fee_due_vnd:
+        raise PaymentRefused(Msg(MSG_NOT_AWAITING), detail=f"{dossier_code} is {dossier.status}")
     if amount_vnd != dossier.fee_due_vnd:
         raise PaymentRefused(Msg(MSG_WRONG_AMOUNT, {"amount": int(dossier.fee_due_vnd or 0)}))
+    used = db.scalar(
+        select(Payment.id)
+        .where(Payment.provider == method, Payment.provider_txn == counter_receipt)
+        .join(Dossier, Dossier.id == Payment.dossier_id)
+        .where(Dossier.agency_code == dossier.agency_code)
+        .limit(1)
+    )
+    if used is not None:
+        raise PaymentRefused(Msg(MSG_RECEIPT_USED), detail=f"counter receipt {counter_receipt} already recorded")
+    now = now.astimezone(UTC)
     payment = Payment(
         dossier_id=dossier.id,
         order_ref=_new_order_ref(dossier.id),
@@ -320,7 +392,7 @@ def record_counter_payment(
         amount_vnd=amount_vnd,
         currency="VND",
         status="pending",
-        created_at=now.astimezone(UTC),
+        created_at=now,
         recorded_by=actor.user_id,
     )
     db.add(payment)
@@ -329,7 +401,11 @@ def record_counter_payment(
         provider=method, signature_ok=True, success=True, order_ref=payment.order_ref, amount_vnd=amount_vnd,
         provider_txn=counter_receipt, payload={"counter_receipt": counter_receipt, "officer": actor.user_id},
     )
-    return _credit(db, payment, note, now.astimezone(UTC))
+    result = _credit(db, payment, note, now, by=actor)
+    if result.outcome != "credited":
+        # Paid meanwhile (the lock above makes this the databases' last word, not the usual path).
+        raise PaymentRefused(Msg(MSG_ALREADY_PAID), detail=f"{dossier_code}: {result.outcome} {result.reason}")
+    return result
 
 
 # --- refunds and reconciliation ----------------------------------------------------------------
