@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from citizen_app.core import audit, calendar
@@ -97,14 +97,19 @@ def _new_order_ref(dossier_id: int) -> str:
     return f"HS{dossier_id}X{secrets.token_hex(4).upper()}"
 
 
-def _agency_year_number(db: Session, agency_code: str, year: int) -> int:
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
+def _receipt_prefix(agency_code: str, at: datetime) -> tuple[int, str]:
+    year = at.astimezone(VIETNAM_TZ).year
+    return year, f"BL{year % 100:02d}-{agency_code}-"
+
+
+def _next_in_series(db: Session, agency_code: str, year: int) -> Any:
+    """The upsert that takes the next number of the agency's series of the year (locks that row to commit)."""
+    if db.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     table = FeeReceiptSequence.__table__
-    statement = (
+    return (
         insert(table)
         .values(agency_code=agency_code, year=year, last_value=1)
         .on_conflict_do_update(
@@ -112,7 +117,6 @@ def _agency_year_number(db: Session, agency_code: str, year: int) -> int:
         )
         .returning(table.c.last_value)
     )
-    return int(db.execute(statement).scalar_one())
 
 
 def receipt_number(db: Session, agency_code: str, at: datetime) -> str:
@@ -120,9 +124,35 @@ def receipt_number(db: Session, agency_code: str, at: datetime) -> str:
 
     Gapless like the dossier codes: a rolled-back credit gives its number back.
     """
-    year = at.astimezone(VIETNAM_TZ).year
-    number = _agency_year_number(db, agency_code, year)
-    return f"BL{year % 100:02d}-{agency_code}-{number:06d}"
+    year, prefix = _receipt_prefix(agency_code, at)
+    return f"{prefix}{int(db.execute(_next_in_series(db, agency_code, year)).scalar_one()):06d}"
+
+
+def _settle_paid(db: Session, payment_id: int, agency_code: str, provider_txn: str | None, now: datetime) -> bool:
+    """``pending``/``failed``/``cancelled`` → ``paid`` with the next fee receipt number; False if it was not.
+
+    The caller's last statement before committing: the number comes from the agency's series row, which
+    stays locked until the commit, so every other credit of the agency waits for as short a time as
+    possible. On PostgreSQL the number and the credit are one statement (a data-modifying CTE).
+    """
+    year, prefix = _receipt_prefix(agency_code, now)
+    payable = (Payment.id == payment_id, Payment.status.in_(("pending", "failed", "cancelled")))
+    if db.get_bind().dialect.name != "postgresql":
+        number = receipt_number(db, agency_code, now)
+        values: dict[str, Any] = {"receipt_number": number}
+        statement = update(Payment).where(*payable)
+    else:
+        series = _next_in_series(db, agency_code, year).cte("series")
+        digits = cast(select(series.c.last_value).scalar_subquery(), String)
+        # Six digits at least, like ``f"{n:06d}"`` (lpad alone would cut a seventh digit off).
+        padded = func.lpad(digits, func.greatest(6, func.length(digits)), "0")
+        values = {"receipt_number": literal(prefix) + padded}
+        statement = update(Payment).where(*payable)
+    moved = db.execute(
+        statement.values(status="paid", settled_at=now, provider_txn=provider_txn, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(moved)
 
 
 def _record(
@@ -156,20 +186,38 @@ def _record(
     return NotificationResult(outcome, reason, payment.id if payment else None, dossier_code)
 
 
-def _find_payment(db: Session, note: Notification) -> Payment | None:
+# What a credit needs of the dossier: read with the lock, not its answers and documents.
+_LOCKED_COLUMNS = (
+    Dossier.id, Dossier.code, Dossier.status, Dossier.applicant_id, Dossier.agency_code, Dossier.processing_days,
+    Dossier.processing_day_unit, Dossier.paid_at,
+)
+
+
+def _find_payment(db: Session, note: Notification) -> tuple[Payment, Dossier] | None:
+    """The order the notification is about, with its dossier read and, for a payment, locked.
+
+    One statement: the dossier row is locked (``FOR UPDATE OF dossiers``) as it is read, so every
+    credit of one dossier queues here (SQLite: its one writer at a time), and what is read of it is
+    its latest committed state once the lock is granted.
+    """
+    query = select(Payment, Dossier).join(Dossier, Dossier.id == Payment.dossier_id).options(
+        load_only(*_LOCKED_COLUMNS)
+    )
+    if note.success:
+        query = query.with_for_update(of=Dossier).execution_options(populate_existing=True)
     if note.order_ref:
-        found = db.scalar(select(Payment).where(Payment.order_ref == note.order_ref))
-        if found is not None and found.provider == note.provider:
-            return found
+        row = db.execute(query.where(Payment.order_ref == note.order_ref)).first()
+        if row is not None and row[0].provider == note.provider:
+            return row[0], row[1]
     if note.dossier_code:
         # A transfer whose description names only the application code: its open order with this provider.
-        return db.scalar(
-            select(Payment)
-            .join(Dossier, Dossier.id == Payment.dossier_id)
-            .where(Dossier.code == note.dossier_code, Payment.provider == note.provider)
+        row = db.execute(
+            query.where(Dossier.code == note.dossier_code, Payment.provider == note.provider)
             .order_by(Payment.status != "pending", Payment.created_at.desc())
             .limit(1)
-        )
+        ).first()
+        if row is not None:
+            return row[0], row[1]
     return None
 
 
@@ -178,13 +226,14 @@ def handle_notification(db: Session, note: Notification, now: datetime) -> Notif
     now = now.astimezone(UTC)
     if not note.signature_ok:
         return _record(db, note, "refused", "bad_signature", None, now)
-    payment = _find_payment(db, note)
-    if payment is None:
+    found = _find_payment(db, note)
+    if found is None:
         return _record(db, note, "refused", "unknown_order", None, now)
+    payment, dossier = found
     if note.currency.upper() not in (payment.currency, "704"):
-        return _record(db, note, "refused", "wrong_currency", payment, now)
+        return _record(db, note, "refused", "wrong_currency", payment, now, dossier.code)
     if note.amount_vnd != payment.amount_vnd:
-        return _record(db, note, "refused", "wrong_amount", payment, now)
+        return _record(db, note, "refused", "wrong_amount", payment, now, dossier.code)
     if not note.success:
         status, reason = ("cancelled", "cancelled") if note.cancelled else ("failed", "declined")
         moved = db.execute(
@@ -193,26 +242,24 @@ def handle_notification(db: Session, note: Notification, now: datetime) -> Notif
             .values(status=status, settled_at=now, reason=reason)
             .execution_options(synchronize_session=False)
         ).rowcount
-        return _record(db, note, "failed" if moved else "duplicate", reason, payment, now)
-    return _credit(db, payment, note, now)
+        return _record(db, note, "failed" if moved else "duplicate", reason, payment, now, dossier.code)
+    return _credit(db, payment, dossier, note, now)
 
 
 def _credit(
-    db: Session, payment: Payment, note: Notification, now: datetime, by: Actor | None = None
+    db: Session, payment: Payment, dossier: Dossier, note: Notification, now: datetime, by: Actor | None = None
 ) -> NotificationResult:
-    # The dossier row first: every credit of one dossier queues here (PostgreSQL row lock; SQLite's write lock).
-    dossier = db.scalar(select(Dossier).where(Dossier.id == payment.dossier_id).with_for_update())
-    if dossier is None:
-        return _record(db, note, "refused", "unknown_order", payment, now)
+    """Credit ``payment``; ``dossier`` was read under its row lock by the caller.
+
+    Crediting moves the dossier out of "awaiting payment" in the same transaction, so a dossier still
+    awaiting payment under the lock has no paid payment; the partial unique index
+    ``uq_payments_one_paid_per_dossier`` keeps that true whatever happens.
+    """
     code = dossier.code
-    # Read under the lock: a payment of this dossier credited meanwhile (this one, replayed, or another).
-    already_paid = db.scalar(
-        select(func.count()).select_from(Payment).where(Payment.dossier_id == dossier.id, Payment.status == "paid")
-    )
-    if already_paid or dossier.status != "awaiting_payment":
+    if dossier.status != "awaiting_payment":
         # Money arrived that is not owed (paid twice from two tabs, or after withdrawing): set aside to refund.
         # A replay of the credited notification changes nothing here (its order is no longer pending).
-        reason = "already_paid" if already_paid or dossier.status not in ("withdrawn", "rejected") else dossier.status
+        reason = dossier.status if dossier.status in ("withdrawn", "rejected") else "already_paid"
         moved = db.execute(
             update(Payment)
             .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
@@ -220,21 +267,13 @@ def _credit(
             .execution_options(synchronize_session=False)
         ).rowcount
         return _record(db, note, "refund_due" if moved else "duplicate", reason if moved else "", payment, now, code)
-    moved = db.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
-        .values(
-            status="paid",
-            settled_at=now,
-            provider_txn=note.provider_txn,
-            receipt_number=receipt_number(db, dossier.agency_code or "000.00.00.H00", now),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not moved:
-        return _record(db, note, "duplicate", "", payment, now, code)
     _start_the_clock(db, dossier, payment, now, by or Actor.system(), note.provider_txn)
-    return _record(db, note, "credited", "", payment, now, code)
+    result = _record(db, note, "credited", "", payment, now, code)
+    db.flush()
+    if not _settle_paid(db, payment.id, dossier.agency_code or "000.00.00.H00", note.provider_txn, now):
+        # Only an order already refunded could get here: nothing of this transaction may stay.
+        raise InvalidTransition(detail=f"payment {payment.id} of a dossier awaiting payment is not payable")
+    return result
 
 
 def _start_the_clock(
@@ -346,6 +385,20 @@ def _paid_count(db: Session, dossier_id: int) -> int:
     )
 
 
+def _not_payable_at_counter(db: Session, dossier_id: int) -> PaymentRefused | None:
+    """Why the dossier's fee cannot be recorded as paid now (read afresh), or None when it can."""
+    status, paid_at, fee_due = db.execute(
+        select(Dossier.status, Dossier.paid_at, Dossier.fee_due_vnd).where(Dossier.id == dossier_id)
+    ).one()
+    if status == "withdrawn":
+        return PaymentRefused(Msg(MSG_WITHDRAWN), detail=f"dossier {dossier_id} is withdrawn")
+    if _paid_count(db, dossier_id) or (status != "awaiting_payment" and paid_at is not None):
+        return PaymentRefused(Msg(MSG_ALREADY_PAID), detail=f"dossier {dossier_id} is already paid")
+    if status != "awaiting_payment" or not fee_due:
+        return PaymentRefused(Msg(MSG_NOT_AWAITING), detail=f"dossier {dossier_id} is {status}")
+    return None
+
+
 def record_counter_payment(
     db: Session, dossier_code: str, actor: Actor, *, method: str, counter_receipt: str, amount_vnd: int, now: datetime
 ) -> NotificationResult:
@@ -362,25 +415,21 @@ def record_counter_payment(
     if method not in COUNTER_METHODS:
         raise PaymentRefused(Msg(MSG_BAD_METHOD))
     counter_receipt = counter_receipt_number(counter_receipt)
-    dossier = db.scalar(select(Dossier).where(Dossier.code == dossier_code).with_for_update())
+    dossier = db.scalar(
+        select(Dossier).where(Dossier.code == dossier_code).with_for_update().execution_options(populate_existing=True)
+    )
     if dossier is None or dossier.status == "draft":
         raise DossierNotFound(detail=dossier_code)
     if not can_read(actor, dossier):
         raise deny(db, action="payment.counter", actor=actor, dossier_id=dossier.id, reason="not the agency")
-    if dossier.status == "withdrawn":
-        raise PaymentRefused(Msg(MSG_WITHDRAWN), detail=f"{dossier_code} is withdrawn")
-    if _paid_count(db, dossier.id) or (dossier.status != "awaiting_payment" and dossier.paid_at is not None):
-        raise PaymentRefused(Msg(MSG_ALREADY_PAID), detail=f"{dossier_code} is already paid")
-    if dossier.status != "awaiting_payment" or not dossier.fee_due_vnd:
-        raise PaymentRefused(Msg(MSG_NOT_AWAITING), detail=f"{dossier_code} is {dossier.status}")
+    refusal = _not_payable_at_counter(db, dossier.id)
+    if refusal is not None:
+        raise refusal
     if amount_vnd != dossier.fee_due_vnd:
         raise PaymentRefused(Msg(MSG_WRONG_AMOUNT, {"amount": int(dossier.fee_due_vnd or 0)}))
+    # One receipt, one payment (the unique index on provider and reference says so too, but bluntly).
     used = db.scalar(
-        select(Payment.id)
-        .where(Payment.provider == method, Payment.provider_txn == counter_receipt)
-        .join(Dossier, Dossier.id == Payment.dossier_id)
-        .where(Dossier.agency_code == dossier.agency_code)
-        .limit(1)
+        select(Payment.id).where(Payment.provider == method, Payment.provider_txn == counter_receipt).limit(1)
     )
     if used is not None:
         raise PaymentRefused(Msg(MSG_RECEIPT_USED), detail=f"counter receipt {counter_receipt} already recorded")
@@ -401,7 +450,12 @@ def record_counter_payment(
         provider=method, signature_ok=True, success=True, order_ref=payment.order_ref, amount_vnd=amount_vnd,
         provider_txn=counter_receipt, payload={"counter_receipt": counter_receipt, "officer": actor.user_id},
     )
-    result = _credit(db, payment, note, now, by=actor)
+    try:
+        result = _credit(db, payment, dossier, note, now, by=actor)
+    except InvalidTransition:
+        # SQLite reads without locking: the dossier changed between the read above and this transaction's first
+        # write (which waited for the other one to commit). Say what happened to it; the caller rolls back.
+        raise _not_payable_at_counter(db, dossier.id) or PaymentRefused(Msg(MSG_NOT_AWAITING)) from None
     if result.outcome != "credited":
         # Paid meanwhile (the lock above makes this the databases' last word, not the usual path).
         raise PaymentRefused(Msg(MSG_ALREADY_PAID), detail=f"{dossier_code}: {result.outcome} {result.reason}")

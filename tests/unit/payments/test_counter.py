@@ -168,8 +168,9 @@ def test_a_second_officer_or_tab_is_told_it_is_already_paid(db_session: Session)
 
 
 def test_two_officers_at_the_same_moment_credit_once(db_session: Session) -> None:
-    """Two transactions at once: the dossier row lock makes the second wait, then refuse (PostgreSQL); SQLite
-    refuses the second writer outright ("database is locked", which the app asks to retry). Never two credits."""
+    """Two transactions at once: the dossier row lock makes the second wait, then refuse (PostgreSQL). SQLite
+    reads without locking: the second waits for the write lock, then finds the dossier moved on and refuses
+    (or gives up waiting: "database is locked", which the app asks to retry). Never two credits."""
     dossier, _user = awaiting(db_session)
     first = officer(db_session, commune=dossier.commune_code or "00008")
     second = officer(db_session, commune=dossier.commune_code or "00008")
