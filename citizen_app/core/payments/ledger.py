@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import String, cast, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,6 +42,7 @@ COUNTER_METHODS = ("cash", "card_terminal")
 REUSE_PENDING_MINUTES = 15
 # Refunds are due when a paid dossier ends without being dealt with.
 REFUND_WHEN = ("rejected", "withdrawn")
+PAID_STEP = TRANSITIONS[("awaiting_payment", "submitted")]
 
 MSG_NOT_AWAITING = N_("This application is not waiting for a payment")
 MSG_BAD_METHOD = N_("Choose how the fee was paid")
@@ -128,49 +129,86 @@ def receipt_number(db: Session, agency_code: str, at: datetime) -> str:
     return f"{prefix}{int(db.execute(_next_in_series(db, agency_code, year)).scalar_one()):06d}"
 
 
+_PAYABLE = ("pending", "failed", "cancelled")
+
+
 def _settle_paid(db: Session, payment_id: int, agency_code: str, provider_txn: str | None, now: datetime) -> bool:
     """``pending``/``failed``/``cancelled`` → ``paid`` with the next fee receipt number; False if it was not.
 
     The caller's last statement before committing: the number comes from the agency's series row, which
-    stays locked until the commit, so every other credit of the agency waits for as short a time as
-    possible. On PostgreSQL the number and the credit are one statement (a data-modifying CTE).
+    stays locked until the commit, so every other credit of the agency waits for as short a time as possible.
     """
-    year, prefix = _receipt_prefix(agency_code, now)
-    payable = (Payment.id == payment_id, Payment.status.in_(("pending", "failed", "cancelled")))
-    if db.get_bind().dialect.name != "postgresql":
-        number = receipt_number(db, agency_code, now)
-        values: dict[str, Any] = {"receipt_number": number}
-        statement = update(Payment).where(*payable)
-    else:
-        series = _next_in_series(db, agency_code, year).cte("series")
-        digits = cast(select(series.c.last_value).scalar_subquery(), String)
-        # Six digits at least, like ``f"{n:06d}"`` (lpad alone would cut a seventh digit off).
-        padded = func.lpad(digits, func.greatest(6, func.length(digits)), "0")
-        values = {"receipt_number": literal(prefix) + padded}
-        statement = update(Payment).where(*payable)
     moved = db.execute(
-        statement.values(status="paid", settled_at=now, provider_txn=provider_txn, **values)
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.status.in_(_PAYABLE))
+        .values(status="paid", settled_at=now, provider_txn=provider_txn,
+                receipt_number=receipt_number(db, agency_code, now))
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(moved)
+
+
+def _credit_in_one_statement(
+    db: Session, payment: Payment, dossier: Dossier, clock: Mapping[str, Any], note: Notification, now: datetime
+) -> bool:
+    """PostgreSQL: the dossier out of "awaiting payment", the notification's record, the next fee receipt number
+    and the payment ``paid`` with it, in one statement (data-modifying CTEs: all of it happens, or the payment
+    row is not touched and the caller rolls back). Sent last, so the agency's series row is locked only until
+    the commit that follows."""
+    agency_code = dossier.agency_code or "000.00.00.H00"
+    year, prefix = _receipt_prefix(agency_code, now)
+    series = _next_in_series(db, agency_code, year).cte("series")
+    dossiers, notes = Dossier.__table__, PaymentNotification.__table__
+    moved_dossier = (
+        update(dossiers)
+        .where(dossiers.c.id == dossier.id, dossiers.c.status == "awaiting_payment")
+        .values(**clock)
+        .returning(dossiers.c.id)
+        .cte("moved_dossier")
+    )
+    noted = (
+        insert(notes)
+        .values(**_notification_row(note, "credited", "", payment.id, now))
+        .returning(notes.c.id)
+        .cte("noted")
+    )
+    digits = cast(select(series.c.last_value).scalar_subquery(), String)
+    # Six digits at least, like ``f"{n:06d}"`` (lpad alone would cut a seventh digit off).
+    padded = func.lpad(digits, func.greatest(6, func.length(digits)), "0")
+    payments = Payment.__table__
+    statement = (
+        update(payments)
+        .where(
+            payments.c.id == payment.id,
+            payments.c.status.in_(_PAYABLE),
+            exists(select(moved_dossier.c.id)),
+        )
+        .values(status="paid", settled_at=now, provider_txn=note.provider_txn, receipt_number=literal(prefix) + padded)
+        .add_cte(noted)
+    )
+    return bool(db.execute(statement).rowcount)
+
+
+def _notification_row(
+    note: Notification, outcome: Outcome, reason: str, payment_id: int | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "provider": note.provider,
+        "order_ref": (note.order_ref or note.dossier_code or "")[:64] or None,
+        "payment_id": payment_id,
+        "received_at": now,
+        "outcome": outcome,
+        "reason": reason or None,
+        "amount_vnd": note.amount_vnd,
+        "payload": {str(k): str(v)[:500] for k, v in note.payload.items()},
+    }
 
 
 def _record(
     db: Session, note: Notification, outcome: Outcome, reason: str, payment: Payment | None, now: datetime,
     dossier_code: str | None = None,
 ) -> NotificationResult:
-    db.add(
-        PaymentNotification(
-            provider=note.provider,
-            order_ref=(note.order_ref or note.dossier_code or "")[:64] or None,
-            payment_id=payment.id if payment else None,
-            received_at=now,
-            outcome=outcome,
-            reason=reason or None,
-            amount_vnd=note.amount_vnd,
-            payload={str(k): str(v)[:500] for k, v in note.payload.items()},
-        )
-    )
+    db.add(PaymentNotification(**_notification_row(note, outcome, reason, payment.id if payment else None, now)))
     if outcome in ("refused", "refund_due"):
         audit.record(
             db,
@@ -267,41 +305,54 @@ def _credit(
             .execution_options(synchronize_session=False)
         ).rowcount
         return _record(db, note, "refund_due" if moved else "duplicate", reason if moved else "", payment, now, code)
-    _start_the_clock(db, dossier, payment, now, by or Actor.system(), note.provider_txn)
-    result = _record(db, note, "credited", "", payment, now, code)
-    db.flush()
-    if not _settle_paid(db, payment.id, dossier.agency_code or "000.00.00.H00", note.provider_txn, now):
-        # Only an order already refunded could get here: nothing of this transaction may stay.
-        raise InvalidTransition(detail=f"payment {payment.id} of a dossier awaiting payment is not payable")
-    return result
+    clock = _clock(dossier, now)
+    if db.get_bind().dialect.name == "postgresql":
+        _paid_event(db, dossier, payment, now, by or Actor.system(), note.provider_txn)
+        db.flush()  # the event, its audit row and the applicant's notice: before the receipt series is locked
+        if not _credit_in_one_statement(db, payment, dossier, clock, note, now):
+            raise InvalidTransition(detail=f"dossier {dossier.id} or its payment {payment.id} could not be credited")
+    else:
+        moved = db.execute(
+            update(Dossier)
+            .where(Dossier.id == dossier.id, Dossier.status == "awaiting_payment")
+            .values(**clock)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:
+            raise InvalidTransition(detail=f"dossier {dossier.id} left awaiting_payment during the credit")
+        _paid_event(db, dossier, payment, now, by or Actor.system(), note.provider_txn)
+        _record(db, note, "credited", "", payment, now, code)
+        db.flush()
+        if not _settle_paid(db, payment.id, dossier.agency_code or "000.00.00.H00", note.provider_txn, now):
+            # Only an order already refunded could get here: nothing of this transaction may stay.
+            raise InvalidTransition(detail=f"payment {payment.id} of a dossier awaiting payment is not payable")
+    for key, value in clock.items():
+        # Keep the loaded (locked) object in step with the row without marking it dirty.
+        set_committed_value(dossier, key, value)
+    return NotificationResult("credited", "", payment.id, code)
 
 
-def _start_the_clock(
-    db: Session, dossier: Dossier, payment: Payment, now: datetime, by: Actor, provider_txn: str | None
-) -> None:
+def _clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
     """Out of "awaiting payment"; the time limit counts from the payment (the agency's clock starts now)."""
-    step = TRANSITIONS[("awaiting_payment", "submitted")]
-    values: dict[str, Any] = {"status": step.target, "status_changed_at": now, "paid_at": now, "last_touched_at": now}
+    values: dict[str, Any] = {"status": PAID_STEP.target, "status_changed_at": now, "paid_at": now,
+                              "last_touched_at": now}
     if dossier.processing_days is not None:
         due = calendar.appointment(now, dossier.processing_days, dossier.processing_day_unit)  # type: ignore[arg-type]
         values["appointment_at"] = values["original_appointment_at"] = due.at.astimezone(UTC)
-    moved = db.execute(
-        update(Dossier)
-        .where(Dossier.id == dossier.id, Dossier.status == "awaiting_payment")
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise InvalidTransition(detail=f"dossier {dossier.id} left awaiting_payment during the credit")
-    for key, value in values.items():
-        # Keep the loaded (locked) object in step with the row without marking it dirty.
-        set_committed_value(dossier, key, value)
+    return values
+
+
+def _paid_event(
+    db: Session, dossier: Dossier, payment: Payment, now: datetime, by: Actor, provider_txn: str | None
+) -> None:
+    """The history's "fee paid" (with its audit row and the applicant's notice), by the system or the officer."""
     details: dict[str, Any] = {"provider": payment.provider, "amount_vnd": payment.amount_vnd, "order": payment.order_ref}
     if payment.provider in COUNTER_METHODS:
-        # The history says which paper receipt the officer gave (the payment row was updated in SQL).
+        # The history says which paper receipt the officer gave.
         details["counter_receipt"] = provider_txn
     record_event(
-        db, dossier, by, step.action, now=now, from_status="awaiting_payment", to_status=step.target, details=details
+        db, dossier, by, PAID_STEP.action, now=now, from_status="awaiting_payment", to_status=PAID_STEP.target,
+        details=details,
     )
 
 
