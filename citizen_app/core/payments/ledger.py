@@ -12,6 +12,7 @@ a second credit. A credit issues the electronic fee receipt's number, moves the 
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import String, cast, exists, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, exists, func, insert, select, update
 from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -148,6 +149,67 @@ def _settle_paid(db: Session, payment_id: int, agency_code: str, provider_txn: s
     return bool(moved)
 
 
+_CLOCK = ("status", "status_changed_at", "paid_at", "last_touched_at")
+_CLOCK_APPOINTMENT = ("appointment_at", "original_appointment_at")
+_NOTIFICATION_COLUMNS = ("provider", "order_ref", "payment_id", "received_at", "outcome", "reason", "amount_vnd", "payload")
+
+
+@functools.cache
+def _credit_statement(with_appointment: bool) -> Any:
+    """The PostgreSQL credit as one statement, built once (with bound parameters): building and keying it
+    anew cost more than half a millisecond of CPU per notification (docs/performance.md)."""
+    from sqlalchemy.dialects.postgresql import insert as upsert
+
+    dossiers, notes, payments = Dossier.__table__, PaymentNotification.__table__, Payment.__table__
+    sequences = FeeReceiptSequence.__table__
+    series = (
+        upsert(sequences)
+        .values(
+            agency_code=bindparam("b_agency_code", type_=sequences.c.agency_code.type),
+            year=bindparam("b_year", type_=sequences.c.year.type),
+            last_value=1,
+        )
+        .on_conflict_do_update(
+            index_elements=[sequences.c.agency_code, sequences.c.year],
+            set_={"last_value": sequences.c.last_value + 1},
+        )
+        .returning(sequences.c.last_value)
+        .cte("series")
+    )
+    clock = _CLOCK + (_CLOCK_APPOINTMENT if with_appointment else ())
+    moved_dossier = (
+        update(dossiers)
+        .where(dossiers.c.id == bindparam("b_dossier_id"), dossiers.c.status == "awaiting_payment")
+        .values({name: bindparam(f"d_{name}", type_=dossiers.c[name].type) for name in clock})
+        .returning(dossiers.c.id)
+        .cte("moved_dossier")
+    )
+    noted = (
+        insert(notes)
+        .values({name: bindparam(f"n_{name}", type_=notes.c[name].type) for name in _NOTIFICATION_COLUMNS})
+        .returning(notes.c.id)
+        .cte("noted")
+    )
+    digits = cast(select(series.c.last_value).scalar_subquery(), String)
+    # Six digits at least, like ``f"{n:06d}"`` (lpad alone would cut a seventh digit off).
+    padded = func.lpad(digits, func.greatest(6, func.length(digits)), "0")
+    return (
+        update(payments)
+        .where(
+            payments.c.id == bindparam("b_payment_id"),
+            payments.c.status.in_(_PAYABLE),
+            exists(select(moved_dossier.c.id)),
+        )
+        .values(
+            status="paid",
+            settled_at=bindparam("b_settled_at", type_=payments.c.settled_at.type),
+            provider_txn=bindparam("b_provider_txn", type_=payments.c.provider_txn.type),
+            receipt_number=bindparam("b_prefix", type_=String) + padded,
+        )
+        .add_cte(noted)
+    )
+
+
 def _credit_in_one_statement(
     db: Session, payment: Payment, dossier: Dossier, clock: Mapping[str, Any], note: Notification, now: datetime
 ) -> bool:
@@ -157,36 +219,14 @@ def _credit_in_one_statement(
     the commit that follows."""
     agency_code = dossier.agency_code or "000.00.00.H00"
     year, prefix = _receipt_prefix(agency_code, now)
-    series = _next_in_series(db, agency_code, year).cte("series")
-    dossiers, notes = Dossier.__table__, PaymentNotification.__table__
-    moved_dossier = (
-        update(dossiers)
-        .where(dossiers.c.id == dossier.id, dossiers.c.status == "awaiting_payment")
-        .values(**clock)
-        .returning(dossiers.c.id)
-        .cte("moved_dossier")
-    )
-    noted = (
-        insert(notes)
-        .values(**_notification_row(note, "credited", "", payment.id, now))
-        .returning(notes.c.id)
-        .cte("noted")
-    )
-    digits = cast(select(series.c.last_value).scalar_subquery(), String)
-    # Six digits at least, like ``f"{n:06d}"`` (lpad alone would cut a seventh digit off).
-    padded = func.lpad(digits, func.greatest(6, func.length(digits)), "0")
-    payments = Payment.__table__
-    statement = (
-        update(payments)
-        .where(
-            payments.c.id == payment.id,
-            payments.c.status.in_(_PAYABLE),
-            exists(select(moved_dossier.c.id)),
-        )
-        .values(status="paid", settled_at=now, provider_txn=note.provider_txn, receipt_number=literal(prefix) + padded)
-        .add_cte(noted)
-    )
-    return bool(db.execute(statement).rowcount)
+    with_appointment = "appointment_at" in clock
+    params: dict[str, Any] = {
+        "b_agency_code": agency_code, "b_year": year, "b_prefix": prefix, "b_dossier_id": dossier.id,
+        "b_payment_id": payment.id, "b_settled_at": now, "b_provider_txn": note.provider_txn,
+    }
+    params.update({f"d_{name}": clock[name] for name in _CLOCK + (_CLOCK_APPOINTMENT if with_appointment else ())})
+    params.update({f"n_{name}": value for name, value in _notification_row(note, "credited", "", payment.id, now).items()})
+    return bool(db.execute(_credit_statement(with_appointment), params).rowcount)
 
 
 def _notification_row(
@@ -231,6 +271,23 @@ _LOCKED_COLUMNS = (
 )
 
 
+@functools.cache
+def _find_statement(by_code: bool, lock: bool) -> Any:
+    """The order (by its reference, or the open one of a dossier code and provider) with its dossier; built once."""
+    query = select(Payment, Dossier).join(Dossier, Dossier.id == Payment.dossier_id).options(
+        load_only(*_LOCKED_COLUMNS)
+    )
+    if lock:
+        query = query.with_for_update(of=Dossier)
+    if not by_code:
+        return query.where(Payment.order_ref == bindparam("b_order_ref"))
+    return (
+        query.where(Dossier.code == bindparam("b_code"), Payment.provider == bindparam("b_provider"))
+        .order_by(Payment.status != "pending", Payment.created_at.desc())
+        .limit(1)
+    )
+
+
 def _find_payment(db: Session, note: Notification) -> tuple[Payment, Dossier] | None:
     """The order the notification is about, with its dossier read and, for a payment, locked.
 
@@ -238,21 +295,18 @@ def _find_payment(db: Session, note: Notification) -> tuple[Payment, Dossier] | 
     credit of one dossier queues here (SQLite: its one writer at a time), and what is read of it is
     its latest committed state once the lock is granted.
     """
-    query = select(Payment, Dossier).join(Dossier, Dossier.id == Payment.dossier_id).options(
-        load_only(*_LOCKED_COLUMNS)
-    )
-    if note.success:
-        query = query.with_for_update(of=Dossier).execution_options(populate_existing=True)
+    fresh = {"populate_existing": True}
     if note.order_ref:
-        row = db.execute(query.where(Payment.order_ref == note.order_ref)).first()
+        row = db.execute(
+            _find_statement(False, note.success), {"b_order_ref": note.order_ref}, execution_options=fresh
+        ).first()
         if row is not None and row[0].provider == note.provider:
             return row[0], row[1]
     if note.dossier_code:
         # A transfer whose description names only the application code: its open order with this provider.
         row = db.execute(
-            query.where(Dossier.code == note.dossier_code, Payment.provider == note.provider)
-            .order_by(Payment.status != "pending", Payment.created_at.desc())
-            .limit(1)
+            _find_statement(True, note.success), {"b_code": note.dossier_code, "b_provider": note.provider},
+            execution_options=fresh,
         ).first()
         if row is not None:
             return row[0], row[1]
