@@ -2,12 +2,15 @@
 
 Every change is in the caller's transaction. A notification is handled in this order, and the
 first that fails refuses it (recorded in ``payment_notifications`` and the audit trail, nothing
-else changes): signature, order, currency, amount. Then the dossier row is locked (so two
-providers paying the same dossier at once queue here) and the order is settled with a
+else changes): signature, order, currency, amount. The order is read together with its dossier,
+whose row is locked by that same statement (so two providers paying the same dossier at once
+queue there, and the second reads what the first committed), and the order is settled with a
 conditional UPDATE: a replayed notification finds it settled and is answered "already
 confirmed", money for a dossier already paid or withdrawn is recorded as a refund due, never as
-a second credit. A credit issues the electronic fee receipt's number, moves the dossier out of
-"awaiting payment" and counts its due date from the payment.
+a second credit (the partial unique index ``uq_payments_one_paid_per_dossier`` has the last word).
+A credit issues the electronic fee receipt's number, moves the dossier out of "awaiting payment"
+and counts its due date from the payment; the receipt number is taken by the last statement
+before the commit, so the agency's series stays locked as briefly as possible (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -292,8 +295,9 @@ def _find_payment(db: Session, note: Notification) -> tuple[Payment, Dossier] | 
     """The order the notification is about, with its dossier read and, for a payment, locked.
 
     One statement: the dossier row is locked (``FOR UPDATE OF dossiers``) as it is read, so every
-    credit of one dossier queues here (SQLite: its one writer at a time), and what is read of it is
-    its latest committed state once the lock is granted.
+    credit of one dossier queues here, and what is read of it is its latest committed state once the
+    lock is granted. (SQLite has no row locks: one writer at a time, and the conditional UPDATEs of the
+    credit refuse a dossier that moved on meanwhile.)
     """
     fresh = {"populate_existing": True}
     if note.order_ref:
@@ -354,7 +358,7 @@ def _credit(
         reason = dossier.status if dossier.status in ("withdrawn", "rejected") else "already_paid"
         moved = db.execute(
             update(Payment)
-            .where(Payment.id == payment.id, Payment.status.in_(("pending", "failed", "cancelled")))
+            .where(Payment.id == payment.id, Payment.status.in_(_PAYABLE))
             .values(status="refund_due", settled_at=now, provider_txn=note.provider_txn, reason=reason)
             .execution_options(synchronize_session=False)
         ).rowcount
