@@ -27,6 +27,7 @@ import argparse
 import multiprocessing as mp
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -97,7 +98,33 @@ def prepare(url: str, orders: int, agencies: int) -> list[dict[str, str]]:
     return ipns
 
 
-def _worker(url: str, shares: list[list[dict[str, str]]], barrier: Any, results: Any) -> None:
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds(url: str, database: str) -> float | None:
+    """CPU time of the PostgreSQL server processes serving ``database`` (their whole life), when they run on
+    this machine and /proc can be read; None otherwise."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                text("select pid from pg_stat_activity where datname = :name and pid <> pg_backend_pid()"),
+                {"name": database},
+            ).scalars().all()
+        total = 0.0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    except (OSError, IndexError, ValueError):
+        return None
+    finally:
+        engine.dispose()
+
+
+def _worker(url: str, shares: list[list[dict[str, str]]], barrier: Any, results: Any, done: Any) -> None:
     from citizen_app.core import transaction_hooks
     from citizen_app.core.payments import service
     from citizen_app.db.engine import reset_engines, unit_of_work
@@ -133,11 +160,14 @@ def _worker(url: str, shares: list[list[dict[str, str]]], barrier: Any, results:
         out[slot] = {"latencies": latencies, "codes": dict(codes), "errors": errors, "end": time.time()}
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(shares))]
+    cpu_before = _cpu_seconds()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    out[0]["cpu"] = _cpu_seconds() - cpu_before  # this process's CPU time while handling its share
     results.put(out)
+    done.wait()  # keep the connections (and their server processes) until the main process has read their CPU time
 
 
 def main() -> int:
@@ -173,18 +203,24 @@ def main() -> int:
         workers = args.processes * args.threads
         shares = [stream[i::workers] for i in range(workers)]
         ctx = mp.get_context("spawn")
-        barrier, results = ctx.Barrier(args.processes + 1), ctx.Queue()
+        barrier, results, done = ctx.Barrier(args.processes + 1), ctx.Queue(), ctx.Event()
         procs = [
-            ctx.Process(target=_worker, args=(url, shares[p * args.threads:(p + 1) * args.threads], barrier, results))
+            ctx.Process(
+                target=_worker, args=(url, shares[p * args.threads:(p + 1) * args.threads], barrier, results, done)
+            )
             for p in range(args.processes)
         ]
         for proc in procs:
             proc.start()
+        load_before = os.getloadavg()
         barrier.wait()
         started = time.time()
         outs = [results.get() for _ in procs]
+        backend_cpu = _backend_cpu_seconds(url, name)
+        done.set()
         for proc in procs:
             proc.join()
+        app_cpu = sum(out[0].get("cpu", 0.0) for out in outs)
         slots = [slot for out in outs for slot in out]
         wall = max(slot["end"] for slot in slots) - started
         latencies = sorted(x for slot in slots for x in slot["latencies"])
@@ -217,7 +253,8 @@ def main() -> int:
 
         print(f"\n{len(stream)} notifications ({len(ipns)} orders + {len(replays)} replays), "
               f"{args.processes} processes × {args.threads} threads, {args.agencies} agencies; "
-              f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+              f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; load average (1, 5, 15 min) "
+              f"{' '.join(f'{x:.2f}' for x in load_before)} before, {' '.join(f'{x:.2f}' for x in os.getloadavg())} after")
         print("| notifications | wall | notifications/s | p50 | p95 | p99 | RspCode 00 | RspCode 02 | other | errors "
               "| paid | double credits | still awaiting | pay events | receipt numbers unique, gapless |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -228,6 +265,15 @@ def main() -> int:
         if errors:
             print("first errors:", errors[:3])
         print(f"median latency {statistics.median(latencies) * 1000:.1f} ms")
+        # What the machine's load does not change much: CPU time per notification, and the rate it allows.
+        per_app = app_cpu / len(stream) * 1000
+        line = f"CPU per notification: app processes {per_app:.2f} ms"
+        if backend_cpu is not None:
+            per_db = backend_cpu / len(stream) * 1000
+            line += (f" + PostgreSQL server processes {per_db:.2f} ms = {per_app + per_db:.2f} ms"
+                     f" → at most {(os.cpu_count() or 1) * 1000 / (per_app + per_db):.0f}/s on {os.cpu_count()} free CPUs"
+                     " (WAL writer and checkpoints not counted)")
+        print(line)
         ok = paid == len(ipns) and double == 0 and waiting == 0 and codes["02"] == len(replays) and not errors
         return 0 if ok else 1
     finally:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_app.settings import get_settings
@@ -49,7 +50,32 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection unused for this long is checked before it is handed out (the server may have restarted
+# or dropped it meanwhile). One used a moment ago is not: pinging every checkout (``pool_pre_ping``) cost one
+# round trip per transaction, about a tenth of a payment notification's time (docs/performance.md).
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # a new connection, or one in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out another (a fresh one if need be).
+            raise exc.DisconnectionError(str(error)) from error
 
 
 _engines: dict[str, Engine] = {}
@@ -86,8 +112,18 @@ def _forget_inherited_connections() -> None:
 os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
+# The configured engine's session factory, made once: a ``sessionmaker`` defines a class, too much per transaction.
+_factories: dict[Engine, sessionmaker[Session]] = {}
+
+
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+    if engine is not None:
+        return sessionmaker(bind=engine, expire_on_commit=False)
+    engine = get_engine()
+    factory = _factories.get(engine)
+    if factory is None:
+        factory = _factories[engine] = sessionmaker(bind=engine, expire_on_commit=False)
+    return factory
 
 
 @contextmanager
@@ -102,5 +138,6 @@ def reset_engines() -> None:
     with _engines_lock:
         engines = list(_engines.values())
         _engines.clear()
+        _factories.clear()
     for engine in engines:
         engine.dispose()

@@ -45,6 +45,7 @@ from citizen_app.core.dossiers.staff_desk import (
 from citizen_app.core.forms import render_message
 from citizen_app.core.i18n import N_
 from citizen_app.core.identity.sessions import AuthenticatedUser
+from citizen_app.core.payments.ledger import PaymentRefused, record_counter_payment
 from citizen_app.db.base import utcnow
 from citizen_app.db.engine import unit_of_work
 from citizen_app.settings import get_settings
@@ -68,6 +69,7 @@ SCAN_PROBLEMS = {
 RESULT_FILE_DONE = N_("The result document is attached.")
 RESULT_FILE_REMOVED = N_("The file has been removed.")
 WRONG_FILE_TYPE = N_("The selected file must be a PDF, JPEG or PNG")
+PAYMENT_RECORDED = N_("The payment is recorded and the electronic fee receipt is issued. The application has moved on.")
 
 
 class StaffOpenState(StaffState):
@@ -133,6 +135,7 @@ class StaffDossierState(StaffState):
     route_error: str = ""
     result_error: str = ""
     confirm_error: str = ""
+    payment_error: str = ""
     # The action waiting for "yes" (its key), and the reason written for it.
     confirming: str = ""
     pending_note: str = ""
@@ -171,7 +174,7 @@ class StaffDossierState(StaffState):
 
     def _clear_messages(self) -> None:
         self.problem = self.reason_error = self.supplement_error = self.delay_error = self.route_error = ""
-        self.result_error = self.confirm_error = ""
+        self.result_error = self.confirm_error = self.payment_error = ""
 
     def _refresh(self, user: AuthenticatedUser) -> None:
         try:
@@ -225,6 +228,16 @@ class StaffDossierState(StaffState):
             self.problem, self.confirming = self._render(refused.message), ""
             self.form_key += 1
             self._refresh(user)
+            return None
+        except PaymentRefused as refused:
+            # Nothing was kept (the transaction rolled back). Shown by the payment form while it still applies;
+            # when the fee has been paid meanwhile (another officer, another tab) the form is gone: at the top.
+            self._refresh(user)
+            if self.desk.counter_payment:
+                setattr(self, error_var, self._render(refused.message))
+            else:
+                self.problem = self._render(refused.message)
+                self.form_key += 1
             return None
         self.notice, self.confirming, self.pending_note = self._t().gettext(done), "", ""
         self.form_key += 1
@@ -321,6 +334,25 @@ class StaffDossierState(StaffState):
             to_unit=str(form_data.get("to_unit") or ""),
         )
         yield from self._busy(lambda: self._act(request, "route_error", stays=False))
+
+    @rx.event
+    def record_payment(self, form_data: dict[str, Any]) -> Iterator[EventSpec | None]:
+        """A fee paid at the counter (cash or card terminal) with the number of the receipt given for it."""
+        method = str(form_data.get("method") or "")
+        receipt = str(form_data.get("counter_receipt") or "")[:200]
+        try:
+            amount = int(str(form_data.get("amount") or "0"))
+        except ValueError:
+            amount = 0
+        code = self.desk.code
+
+        def change(db: Any, actor: Any) -> str:
+            record_counter_payment(
+                db, code, actor, method=method, counter_receipt=receipt, amount_vnd=amount, now=utcnow()
+            )
+            return PAYMENT_RECORDED
+
+        yield from self._busy(lambda: self._run("counter_payment", change, "payment_error"))
 
     @rx.event
     async def upload_result(self, files: list[rx.UploadFile]) -> EventSpec | None:

@@ -11,6 +11,7 @@ import qrcode
 import qrcode.constants
 
 from citizen_app.core.i18n import N_, Translator
+from citizen_app.core.payments.ledger import COUNTER_METHODS
 from citizen_app.core.payments.service import DossierPayments, FeeReceipt
 from citizen_app.core.statuses import status_label
 from citizen_app.ui.fee_view import (
@@ -33,6 +34,8 @@ RESULT_MESSAGES = {
     ),
     "unavailable": (N_("Payment is not possible for this application right now."), "error"),
 }
+TRANSACTION_REFERENCE = N_("Transaction reference")
+COUNTER_RECEIPT_NUMBER = N_("Counter receipt number")
 
 
 @dataclass
@@ -113,6 +116,8 @@ class FeeReceiptView:
     method: str
     paid_at: str
     transaction: str
+    # What the reference is: the provider's transaction, or the paper receipt given at the counter.
+    transaction_label: str
     lines: list[FeeLineView]
     total: str
     amount: str
@@ -129,6 +134,9 @@ def fee_receipt_view(receipt: FeeReceipt, t: Translator) -> FeeReceiptView:
         method=payment_method_text(receipt.method, t),
         paid_at=t.format_datetime(receipt.paid_at),
         transaction=receipt.provider_txn or "",
+        transaction_label=t.gettext(
+            COUNTER_RECEIPT_NUMBER if receipt.method in COUNTER_METHODS else TRANSACTION_REFERENCE
+        ),
         lines=fee_lines(receipt.breakdown, t),
         total=total_text(receipt.breakdown, t) or t.format_money(receipt.amount_vnd),
         amount=t.format_money(receipt.amount_vnd),

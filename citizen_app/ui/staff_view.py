@@ -27,6 +27,7 @@ from citizen_app.core.fees import FeeBreakdown
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.forms.conditions import visible_answers
 from citizen_app.core.i18n import N_, Msg, Translator
+from citizen_app.core.payments.ledger import COUNTER_METHODS
 from citizen_app.core.staff_audit import AuditRow
 from citizen_app.core.statuses import status_label, tag_class
 from citizen_app.ui.apply_view import display_lines, file_size
@@ -46,6 +47,7 @@ NO_VALUE = "—"
 PERCENT = N_("{value}%")
 DAYS = N_("{value} days")
 SCORE = N_("{value} / 5")
+COUNTER_PAID = N_("{method}, {amount}, receipt number {number}")
 
 
 @dataclass
@@ -227,6 +229,8 @@ def event_views(events: Iterable[DeskEvent], t: Translator) -> list[EventView]:
                 "what": what, "from_unit": t.pick(handed.from_unit), "to_unit": t.pick(handed.to_unit),
             }))
         pickup = event.details.get("pickup")
+        if event.action == "pay" and event.details.get("counter_receipt"):
+            note = counter_paid_note(event.details, t)
         if isinstance(pickup, Mapping):
             note = t.render(Msg(PICKUP_TEXT, {"place": pickup.get("place", ""), "hours": pickup.get("hours", "")}))
         views.append(
@@ -239,6 +243,25 @@ def event_views(events: Iterable[DeskEvent], t: Translator) -> list[EventView]:
             )
         )
     return list(reversed(views))
+
+
+def counter_paid_note(details: Mapping[str, Any], t: Translator) -> str:
+    """A fee paid at the counter, in the history: how, how much, and the paper receipt's number."""
+    return t.render(
+        Msg(
+            COUNTER_PAID,
+            {
+                "method": payment_method_text(str(details.get("provider") or ""), t),
+                "amount": t.format_money(int(details.get("amount_vnd") or 0)),
+                "number": str(details.get("counter_receipt") or ""),
+            },
+        )
+    )
+
+
+def counter_methods(t: Translator) -> list[Choice]:
+    """How a fee is paid at the counter, for the officer to pick (the first is preselected)."""
+    return [Choice(value=method, label=payment_method_text(method, t)) for method in COUNTER_METHODS]
 
 
 def supplement_choices(form: FormSchema | None, locked: Iterable[str], t: Translator) -> list[SupplementChoice]:
@@ -273,6 +296,11 @@ class DeskPage:
     # Issue 11: the fee's lines ("Copy …: 2 × 8.000 đ = 16.000 đ") and where its payment stands.
     fee_detail: str = ""
     payment: str = ""
+    # The fee may be recorded as paid at the counter now: the amount due (sent back with the form, so a
+    # fee changed meanwhile is refused) and the methods to pick from.
+    counter_payment: bool = False
+    fee_due_vnd: int = 0
+    counter_methods: list[Choice] = dc_field(default_factory=list)
     applicant_name: str = ""
     applicant_phone: str = ""
     applicant_email: str = ""
@@ -401,6 +429,9 @@ def desk_page(view: DeskView, t: Translator) -> DeskPage:
         fee_detail="; ".join(f"{line.label}: {line.amount}" for line in fee_lines(
             FeeBreakdown.from_json(view.fee_breakdown), t)),
         payment=payment_summary(view.payments, view.status, t),
+        counter_payment=view.counter_payment,
+        fee_due_vnd=int(view.fee_due_vnd or 0),
+        counter_methods=counter_methods(t) if view.counter_payment else [],
         applicant_name=person.full_name,
         applicant_phone=person.phone,
         applicant_email=person.email,

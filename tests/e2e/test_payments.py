@@ -254,3 +254,59 @@ def test_cancelling_at_the_gateway_and_a_tampered_return_change_nothing(open_app
     phone.settle()
     expect(phone.get("pay-message")).to_contain_text("Không xác thực được")
     expect(phone.get("pay-status")).to_contain_text("Chờ thanh toán")
+
+
+def test_an_officer_records_a_cash_payment_at_the_counter(open_app) -> None:  # type: ignore[no-untyped-def]
+    """A Ba Đình mother applies online and pays in cash at the counter: the officer records the receipt number,
+    the dossier moves on as after an online payment, and her electronic fee receipt shows the counter receipt.
+    A second tab of the desk that still shows the form is told the fee is already paid."""
+    phone = open_app("Pixel 7")
+    sign_in(phone, "thu.dang", next_path=f"/vi/services/{BIRTH}/apply")
+    code = register_birth(phone, "Đặng Minh Khôi", 1)
+    desk_path = f"/vi/staff/dossiers/{quote(code)}"
+
+    tablet = open_app("Galaxy Tab S4")
+    sign_in(tablet, "mai.ngo", next_path=desk_path)
+    expect(tablet.get("staff-dossier")).to_have_attribute("data-status", "awaiting_payment")
+    second_tab = open_app("desktop")
+    sign_in(second_tab, "mai.ngo", next_path=desk_path)
+    expect(second_tab.get("staff-payment")).to_be_visible()
+
+    expect(tablet.get("staff-payment-amount")).to_have_text("8.000\u00a0đ")
+    expect(tablet.get("staff-payment-method-cash")).to_be_checked()
+    # A number that cannot be a receipt's: said next to the field, nothing recorded.
+    tablet.fill("staff-payment-receipt", "không có số")
+    tablet.click("staff-payment-record")
+    expect(tablet.get("staff-payment-error")).to_contain_text("Số biên lai gồm chữ và số")
+    expect(tablet.get("staff-dossier")).to_have_attribute("data-status", "awaiting_payment")
+
+    tablet.fill("staff-payment-receipt", "aa/26p 0001234")
+    tablet.click("staff-payment-record")
+    expect(tablet.get("staff-notice")).to_contain_text("Đã ghi nhận khoản nộp")
+    expect(tablet.get("staff-dossier")).to_have_attribute("data-status", "submitted")
+    expect(tablet.get("staff-dossier-status")).to_have_text("Đã nộp")
+    expect(tablet.get("staff-payment")).to_have_count(0)
+    expect(tablet.get("staff-dossier-payment")).to_have_text(
+        re.compile(r"^Đã thanh toán · Tiền mặt tại bộ phận một cửa · BL\d{2}-.+-\d{6}$"))
+    timeline = tablet.get("staff-timeline")
+    expect(timeline).to_contain_text("Tiền mặt tại bộ phận một cửa, 8.000\u00a0đ, biên lai số AA/26P 0001234")
+    expect(timeline).to_contain_text("Ngô Thị Mai (Cán bộ một cửa)")
+    tablet.assert_accessible()
+
+    # The other tab still shows the form: recording again is refused, and nothing is credited twice.
+    second_tab.fill("staff-payment-receipt", "0001235")
+    second_tab.click("staff-payment-record")
+    expect(second_tab.get("staff-problem")).to_contain_text("đã được nộp")
+    expect(second_tab.get("staff-payment")).to_have_count(0)
+    expect(second_tab.get("staff-dossier")).to_have_attribute("data-status", "submitted")
+
+    # The citizen: the application is with the agency, and the fee receipt names the counter receipt.
+    phone.goto(f"/vi/pay/{quote(code)}")
+    expect(phone.get("pay-status")).to_contain_text("Đã nộp")
+    phone.click("pay-fee-receipt")
+    phone.page.wait_for_url(re.compile(rf"/vi/receipts/{re.escape(code)}/fee$"))
+    phone.settle()
+    expect(phone.get("fee-receipt-amount")).to_have_text("8.000\u00a0đ")
+    expect(phone.get("fee-receipt-method")).to_have_text("Tiền mặt tại bộ phận một cửa")
+    expect(phone.get("fee-receipt-transaction")).to_have_text("AA/26P 0001234")
+    expect(phone.get("fee-receipt-number")).to_have_text(re.compile(r"^BL\d{2}-.+-\d{6}$"))

@@ -51,6 +51,7 @@ from citizen_app.core.dossiers.results import ResultPickup, delivery_choice, has
 from citizen_app.core.dossiers.supplements import request_supplement
 from citizen_app.core.forms import FormSchema
 from citizen_app.core.i18n import N_, Msg
+from citizen_app.core.payments.ledger import may_record_counter_payment
 from citizen_app.db.models.dossiers import Dossier, DossierAttachment, DossierEvent
 from citizen_app.db.models.identity import User
 from citizen_app.db.models.payments import Payment
@@ -233,6 +234,8 @@ class DeskView:
     # Issue 11: the fee line by line as submitted, and its payments (provider, status, fee receipt number).
     fee_breakdown: Mapping[str, Any] | None = None
     payments: tuple[tuple[str, str, str | None], ...] = ()
+    # The fee may be recorded as paid at the counter now (cash or card terminal, with its receipt number).
+    counter_payment: bool = False
     # A part of a linked application (issue 12): (position, parts, umbrella code), what earlier parts
     # handed on ((label, value), …), and where a registry contradicted the verified identity.
     chain: tuple[int, int, str] | None = None
@@ -333,6 +336,7 @@ def _assemble(db: Session, actor: Actor, dossier: Dossier, now: datetime) -> Des
                 .order_by(Payment.created_at)
             )
         ),
+        counter_payment=may_record_counter_payment(db, dossier, actor),
         applicant=DeskApplicant(
             full_name=str(snapshot.get("full_name") or ""),
             phone=str(snapshot.get("phone") or ""),

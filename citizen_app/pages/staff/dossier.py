@@ -24,13 +24,14 @@ from citizen_app.core.calendar import MSG_PROVISIONAL_APPOINTMENT
 from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
 from citizen_app.core.dossiers.results import MSG_ELECTRONIC_NEEDS_DOCUMENT
 from citizen_app.core.i18n import N_, Translator
+from citizen_app.core.payments.ledger import COUNTER_METHODS
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
 from citizen_app.states.staff_desk import StaffDossierState as S
 from citizen_app.ui.document_title import document_title
 from citizen_app.ui.form_fields import document_link
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
-from citizen_app.ui.staff_view import AnswerRow, EventView, FileView, SupplementChoice
+from citizen_app.ui.staff_view import AnswerRow, Choice, EventView, FileView, SupplementChoice
 
 RESULT_UPLOAD = "staff-result-upload"
 ACCEPT_FILES = {"image/*": [], "application/pdf": [".pdf"]}
@@ -372,6 +373,46 @@ def _route_form(t: Translator) -> rx.Component:
     )
 
 
+def _counter_payment_form(t: Translator) -> rx.Component:
+    """The fee paid here, in cash or on the card terminal: the method and the number of the receipt given."""
+    _ = t.gettext
+
+    def method(item: Choice) -> rx.Component:
+        control = "counter-method-" + item.value
+        return rx.el.div(
+            rx.el.input(type="radio", id=control, name="method", value=item.value, required=True,
+                        default_checked=item.value == COUNTER_METHODS[0], class_name="option-input",
+                        data_testid="staff-payment-method-" + item.value),
+            rx.el.label(item.label, html_for=control, class_name="option-label"),
+            class_name="option option-radio",
+        )
+
+    return rx.el.div(
+        rx.el.h3(_("Fee paid at the counter")),
+        rx.el.p(_("When the applicant pays the fee here, record it with the number of the receipt you gave. "
+                  "The application then moves on as if paid online."), class_name="hint"),
+        rx.el.form(
+            rx.el.input(type="hidden", name="amount", value=D.fee_due_vnd.to_string()),
+            rx.el.p(_("Amount"), ": ", rx.el.strong(D.fee, data_testid="staff-payment-amount")),
+            rx.el.fieldset(
+                rx.el.legend(_("Paid by"), class_name="label"),
+                rx.el.div(rx.foreach(D.counter_methods, method), class_name="options"),
+            ),
+            rx.el.label(_("Receipt number"), html_for="counter-receipt", class_name="label"),
+            rx.el.input(id="counter-receipt", name="counter_receipt", max_length=40, auto_complete="off",
+                        aria_describedby="payment-error", class_name="input",
+                        data_testid="staff-payment-receipt"),
+            _error(S.payment_error, "staff-payment-error", "payment-error"),
+            rx.el.button(_("Record the payment"), type="submit", disabled=S.busy, class_name="button",
+                         data_testid="staff-payment-record"),
+            on_submit=S.record_payment,
+            class_name="stack action-form",
+        ),
+        class_name="action-box",
+        data_testid="staff-payment",
+    )
+
+
 def _with_file_input(zone: rx.Component, **attributes: Any) -> rx.Component:
     """Give the upload zone's own ``<input type=file>`` our test id and label."""
     stack = [zone]
@@ -456,13 +497,14 @@ def _action_area(t: Translator) -> rx.Component:
     reasons = [action for action in STAFF_ACTIONS if action.input == "reason"]
     return rx.el.div(
         _steps(t),
+        rx.cond(D.counter_payment, _counter_payment_form(t)),
         rx.cond(D.result_file, _result(t)),
         rx.cond(_offered(SUPPLEMENT), _supplement_form(t)),
         rx.cond(_offered(DELAY), _delay_form(t)),
         rx.cond(_offered(ROUTE), _route_form(t)),
         *[rx.cond(_offered(action), _reason_form(t, action)) for action in reasons],
         rx.cond(
-            (D.actions.length() == 0) & ~D.result_file,
+            (D.actions.length() == 0) & ~D.result_file & ~D.counter_payment,
             rx.el.p(_("Nothing more can be done to this application."), class_name="hint",
                     data_testid="staff-no-actions"),
         ),

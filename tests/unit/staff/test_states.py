@@ -323,3 +323,33 @@ def test_the_desk_hands_an_application_to_the_competent_unit(engine: Engine) -> 
     assert denials("staff.dossier.view") == []
     run(StaffDossierState.route.fn(page, {"to_unit": "008.00.20.H01", "expected": "received", "note": "Sai nơi"}))
     assert page.problem == "" and page.dossier_status == "handed_over"
+
+
+def test_a_fee_paid_at_the_counter_is_recorded_once(engine: Engine) -> None:
+    dossier_id, code = dossier(commune="00004", status="awaiting_payment")
+    with unit_of_work() as db:
+        db.get(Dossier, dossier_id).fee_due_vnd = 8_000
+    _, raw = sign_in("mai.ngo")
+    page = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(page)
+    assert page.desk.counter_payment and page.desk.fee_due_vnd == 8_000
+    assert [c.value for c in page.desk.counter_methods] == ["cash", "card_terminal"]
+
+    # A malformed number is said next to the field; nothing is recorded, the form stays.
+    run(StaffDossierState.record_payment.fn(page, {"method": "cash", "counter_receipt": "abc", "amount": "8000"}))
+    assert page.payment_error.startswith("Số biên lai gồm chữ và số") and page.problem == ""
+    assert status_of(dossier_id) == "awaiting_payment" and page.desk.counter_payment and not page.busy
+
+    run(StaffDossierState.record_payment.fn(page, {"method": "cash", "counter_receipt": "0001234", "amount": "8000"}))
+    assert page.notice.startswith("Đã ghi nhận khoản nộp") and page.payment_error == ""
+    assert status_of(dossier_id) == "submitted" and not page.desk.counter_payment
+
+    # A second tab that still shows the form: told at the top that the fee is paid; nothing credited twice.
+    again = state(StaffDossierState, raw, f"/vi/staff/dossiers/{code}")
+    StaffDossierState.load.fn(again)
+    again.desk.counter_payment = True  # as it was drawn before the first tab recorded the payment
+    run(StaffDossierState.record_payment.fn(again, {"method": "cash", "counter_receipt": "0001235", "amount": "8000"}))
+    assert again.problem.startswith("Phí, lệ phí của hồ sơ này đã được nộp") and again.payment_error == ""
+    with unit_of_work() as db:
+        events = db.scalars(select(DossierEvent.action).where(DossierEvent.dossier_id == dossier_id)).all()
+    assert events.count("pay") == 1
