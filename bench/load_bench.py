@@ -369,7 +369,7 @@ def serving(kind: str, workers: int, data_dir: Path) -> Iterator[tuple[str, str,
     if kind == "sqlite":
         with running_app(data_dir) as url:
             port = url.rsplit(":", 1)[1]
-            pid = int(subprocess.run(["pgrep", "-f", f"--backend-port {port}"], capture_output=True, text=True).stdout.split()[0])
+            pid = int(subprocess.run(["pgrep", "-f", "--", f"--backend-port {port}"], capture_output=True, text=True).stdout.split()[0])
             yield url, f"sqlite:///{data_dir / 'citizen_app.db'}", pid
         return
     from sqlalchemy import create_engine, text

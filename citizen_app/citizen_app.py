@@ -30,6 +30,7 @@ from citizen_app.web.event_threads import run_handlers_in_threads
 from citizen_app.web.heap import warm_up_then_freeze
 from citizen_app.web.housekeeping import housekeeping_loop
 from citizen_app.web.security import event_exception_handler, secure
+from citizen_app.web.tab_states import sweep_tab_states_on_a_schedule
 
 # Attachment files and notification emails follow each transaction's commit or rollback.
 transaction_hooks.install()
@@ -41,6 +42,8 @@ metrics.watch_jobs()
 # Event handlers (database work) run on a thread pool, never on the event loop; SQLite lock waits stay short.
 run_handlers_in_threads()
 serve_with_short_lock_waits()
+# Idle tab states on disk are swept once a minute, not after every 2 s write batch (web/tab_states.py).
+sweep_tab_states_on_a_schedule()
 
 # An invalid catalogue stops the app here (CatalogError lists every problem); the search index is
 # built now rather than on the first citizen's search.

@@ -81,12 +81,6 @@ def test_a_short_soak_has_no_errors_and_memory_stays_flat(soak: tuple[list[dict[
         assert last["server_rss_mb"] <= first["server_rss_mb"] * 1.10 + 20, summary
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known, not fixed on this branch: on one SQLite worker (make run's disk state manager) latency and "
-    "stalls grew from window to window in the one run we made (p95 137 → 568 ms, slowest 172 → 825 ms), on a "
-    "machine shared with other test suites; see docs/performance.md, 'Tab states and the soak'",
-)
 def test_a_short_soak_shows_no_growth_in_latency_or_stalls(soak: tuple[list[dict[str, Any]], int | None]) -> None:
     windows, _server = soak
     first, last = windows[0], windows[-1]
