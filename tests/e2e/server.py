@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -64,10 +67,29 @@ def wait_until_serving(
 
 
 @contextmanager
+def one_build_at_a_time(app_dir: Path) -> Iterator[None]:
+    """Builds of one project take turns, until each serves.
+
+    Every build writes its resolved packages back into the project's shared ``reflex.lock/``; two at once (two
+    e2e workers) left it empty, and bun then refused the frozen lockfile in CI. The lock is a file outside
+    the project, so nothing shows in ``git status``.
+    """
+    key = hashlib.sha256(str(app_dir.resolve()).encode()).hexdigest()[:16]
+    with (Path(tempfile.gettempdir()) / f"citizen-app-build-{key}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def serving_prod(
     app_dir: Path, env: dict[str, str], port: int, log: Path, *, ready_paths: tuple[str, ...], timeout: float = 600
 ) -> Iterator[str]:
     """``reflex run --env prod`` for the Reflex app in ``app_dir`` on one port; yield its base URL once ready."""
+    building = ExitStack()
+    building.enter_context(one_build_at_a_time(app_dir))
     with log.open("wb") as output:
         process = subprocess.Popen(
             [
@@ -93,8 +115,10 @@ def serving_prod(
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base_url, process, log, timeout, ready_paths)
+        building.close()
         yield base_url
     finally:
+        building.close()
         try:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import httpx
@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 from bench.phones import SEARCH, Phone
 from bench.sessions import account, session_cookies
 from tests.e2e.kit import AppPage
-from tests.e2e.server import PROJECT_ROOT, app_environment, free_port
+from tests.e2e.server import PROJECT_ROOT, app_environment, free_port, one_build_at_a_time
 from tests.e2e.test_apply import (
     PERMANENT_RESIDENCE,
     fill_new_home,
@@ -159,6 +159,8 @@ def production(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFac
     for reflex_only in ("REFLEX_REDIS_URL", "GRANIAN_WORKERS", "PROMETHEUS_MULTIPROC_DIR"):
         env.pop(reflex_only, None)
     log = data_dir / "prod.log"
+    building = ExitStack()
+    building.enter_context(one_build_at_a_time(PROJECT_ROOT))
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "citizen_app", "prod"],
@@ -182,8 +184,10 @@ def production(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFac
             if time.monotonic() > deadline:
                 raise TimeoutError(f"prod did not start:\n{log.read_text()[-4000:]}")
             time.sleep(1)
+        building.close()
         yield Production(base_url, process, log, redis_url, env["DATABASE_URL"])
     finally:
+        building.close()
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
