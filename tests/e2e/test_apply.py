@@ -428,11 +428,12 @@ def test_files_are_checked_by_content_and_limits_are_explained(phone: AppPage) -
     phone.assert_accessible()
 
     for number in range(5):  # the slot takes five files
-        upload(phone, "proof_of_residence", f"trang-{number}.jpg", jpeg(color="blue"))
-        expect(phone.get("attachments-proof_of_residence").locator("li")).to_have_count(number + 1)
         # Reflex drops a file picked while the previous upload's request is still open ("Upload already in
         # progress"), and the list can show the file a moment before that request ends: wait for it to end.
-        phone.page.wait_for_load_state("networkidle")
+        with phone.page.expect_response(lambda response: "/_upload" in response.url) as sent:
+            upload(phone, "proof_of_residence", f"trang-{number}.jpg", jpeg(color="blue"))
+        sent.value.finished()
+        expect(phone.get("attachments-proof_of_residence").locator("li")).to_have_count(number + 1)
     expect(phone.get("attachment-input-proof_of_residence")).to_have_count(0)  # full: no more pickers
     upload(phone, "other_documents", "them.jpg", jpeg())
     expect(phone.get("attachments-other_documents").locator("li")).to_have_count(1)
