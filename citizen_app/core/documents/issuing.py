@@ -407,7 +407,7 @@ def signature_verdict(entry: CitizenDocument, data: bytes, db: Session, settings
     verdict = check(data, settings).verdict
     if verdict != "genuine":
         return verdict
-    return public_status(db, register.serial).verdict
+    return public_status(db, register.serial, settings).verdict
 
 
 def attach_stored_copy(db: Session, dossier: Dossier, entry: CitizenDocument, *, slot_id: str, actor_id: int | None,

@@ -26,9 +26,8 @@ from citizen_app.core import audit
 from citizen_app.core.attachment_store import delete_on_commit
 from citizen_app.core.attachments import AttachmentRejected
 from citizen_app.core.documents.authority import revocation_of
-from citizen_app.core.documents.issuing import attach_stored_copy, public_status
+from citizen_app.core.documents.issuing import attach_stored_copy
 from citizen_app.core.documents.kinds import accepted_by, kind_of
-from citizen_app.core.documents.signing import check
 from citizen_app.core.dossiers.access import Actor, can_read, deny, record_denial
 from citizen_app.core.dossiers.errors import (
     DossierError,
@@ -208,19 +207,6 @@ def choices_for_slot(db: Session, owner_id: int, slot_id: str, today: date) -> l
     if not kinds:
         return []
     return [d for d in held_documents(db, owner_id, kinds) if not d.revoked and not d.expired(today)]
-
-
-def signature_verdict(entry: CitizenDocument, data: bytes, db: Session, settings: Settings | None = None) -> str:
-    """``genuine`` (signed, unchanged, on the register, not revoked), the reason it is not, or ``unsigned``."""
-    if entry.content_type != "application/pdf" or not entry.issued_document_id:
-        return "unsigned"
-    register = db.get(IssuedDocument, entry.issued_document_id)
-    if register is None:
-        return "unknown"
-    verdict = check(data, settings).verdict
-    if verdict != "genuine":
-        return verdict
-    return public_status(db, register.serial, settings).verdict
 
 
 def use_from_store(db: Session, dossier_id: int, actor: Actor, *, slot_id: str, document_id: int,
