@@ -438,7 +438,7 @@ def error_summary(t: Translator, links: Any, *, lead: str = "", testid: str = "e
 # ---- documents -------------------------------------------------------------------------------------
 
 
-def _with_file_input(zone: rx.Component, **attributes: Any) -> rx.Component:
+def with_file_input(zone: rx.Component, **attributes: Any) -> rx.Component:
     """Give the upload zone's own ``<input type=file>`` our attributes (test id, camera capture)."""
     stack = [zone]
     while stack:
@@ -591,9 +591,9 @@ def document_slot(t: Translator, slots: Any, index: int, events: SlotEvents) -> 
         rx.cond(
             slot.can_add,
             rx.el.div(
-                _with_file_input(choose, **{"data-testid": f"attachment-input-{slot.id}",
+                with_file_input(choose, **{"data-testid": f"attachment-input-{slot.id}",
                                             "aria-label": _("Choose a file")}),
-                _with_file_input(camera, capture="environment",
+                with_file_input(camera, capture="environment",
                                  **{"data-testid": f"attachment-camera-{slot.id}", "aria-label": _("Take a photo")}),
                 class_name="upload-actions",
             ),

@@ -8,7 +8,7 @@ from citizen_app.core.i18n import Translator
 from citizen_app.pages.feedback.layout import flow_page, step_form
 from citizen_app.states.feedback.flow import FeedbackFlowState as S
 from citizen_app.ui.feedback_view import STEP_TITLES
-from citizen_app.ui.form_fields import ACCEPT_PHOTOS, _with_file_input
+from citizen_app.ui.form_fields import ACCEPT_PHOTOS, with_file_input
 from citizen_app.ui.page import Page
 
 
@@ -41,7 +41,7 @@ def build(t: Translator) -> rx.Component:
                              class_name="button button-secondary", data_testid="feedback-photo-remove"),
                 class_name="notice notice-row",
             ),
-            _with_file_input(picker, **{"data-testid": "feedback-photo-input", "aria-label": _("Choose a photo")}),
+            with_file_input(picker, **{"data-testid": "feedback-photo-input", "aria-label": _("Choose a photo")}),
         ),
         step_form(t),
         testid="feedback-photo",

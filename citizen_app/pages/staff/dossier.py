@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex_components_core.el.elements.forms import Input
 
 from citizen_app.core.calendar import MSG_PROVISIONAL_APPOINTMENT
 from citizen_app.core.dossiers.actions import BY_KEY, STAFF_ACTIONS, StaffAction
@@ -28,7 +27,7 @@ from citizen_app.core.payments.ledger import COUNTER_METHODS
 from citizen_app.pages.staff.components import overdue_tag, staff_page, status_tag
 from citizen_app.states.staff_desk import StaffDossierState as S
 from citizen_app.ui.document_title import document_title
-from citizen_app.ui.form_fields import document_link
+from citizen_app.ui.form_fields import document_link, with_file_input
 from citizen_app.ui.links import app_link
 from citizen_app.ui.page import Page
 from citizen_app.ui.staff_view import AnswerRow, Choice, EventView, FileView, SupplementChoice
@@ -413,18 +412,6 @@ def _counter_payment_form(t: Translator) -> rx.Component:
     )
 
 
-def _with_file_input(zone: rx.Component, **attributes: Any) -> rx.Component:
-    """Give the upload zone's own ``<input type=file>`` our test id and label."""
-    stack = [zone]
-    while stack:
-        component = stack.pop()
-        if isinstance(component, Input):
-            component.custom_attrs.update(attributes)
-            return zone
-        stack.extend(getattr(component, "children", []))
-    raise RuntimeError("the upload zone has no file input")
-
-
 def _result(t: Translator) -> rx.Component:
     _ = t.gettext
     zone = rx.upload.root(
@@ -447,7 +434,7 @@ def _result(t: Translator) -> rx.Component:
         rx.cond(D.electronic_only, rx.el.p(_(MSG_ELECTRONIC_NEEDS_DOCUMENT), class_name="notice notice-warning",
                                           data_testid="staff-result-electronic")),
         _error(S.result_error, "staff-result-error", "result-error"),
-        _with_file_input(zone, **{"data-testid": RESULT_UPLOAD, "aria-label": _("Attach the result document")}),
+        with_file_input(zone, **{"data-testid": RESULT_UPLOAD, "aria-label": _("Attach the result document")}),
         class_name="action-box result-box",
         data_testid="staff-result",
     )
